@@ -1,0 +1,190 @@
+"""Extractive answers: verbatim source sentences, each with its citation."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from index.errors import BadQuestion
+from index.search import Hit, Searcher
+
+ABSTAIN_TEXT = "The sources do not answer this question."
+# Passages whose sentences compete for the answer.
+READ_PASSAGES = 3
+# A second sentence joins the answer only when it scores nearly as well as the
+# first; measured on SQuAD (bench/RESULTS.md): more sentences help recall but
+# dilute the answer.
+SECOND_SENTENCE_RATIO = 0.9
+MAX_SENTENCES = 2
+
+
+@dataclass
+class Citation:
+    n: int
+    source: str
+    page: int | None
+    start: int
+    end: int
+    quote: str
+    score: float
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def validate_question(question: str, max_chars: int = 2000) -> str:
+    """The question, stripped, or BadQuestion saying why it cannot be asked."""
+    q = (question or "").strip()
+    if not q:
+        raise BadQuestion("the question is empty")
+    if len(q) > max_chars:
+        raise BadQuestion(f"the question is {len(q):,} characters long; the limit is {max_chars:,}")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in "\n\t" for ch in q):
+        raise BadQuestion("the question contains control characters")
+    if not any(ch.isalnum() for ch in q):
+        raise BadQuestion("the question has no words in it")
+    return q
+
+
+# Sentence ends: ., ! or ? (optionally closed by quotes/brackets) followed by space,
+# or a blank line. Hand-written because the answer path must stay import-light and
+# needs exact character offsets, which NLTK's tokenizer does not give directly.
+_SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
+_ABBREV = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|vs|etc|e\.g|i\.e|U\.S|U\.K|No|Inc|Ltd|Co|Jr|Sr|al|Fig)\.$")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``, whitespace trimmed."""
+    spans = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        if _ABBREV.search(text[start : m.start()]):
+            continue
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e - s >= 3:
+            out.append((s, e))
+    return out
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    "a an the of in on at to for from by with and or is are was were be been being what which who whom whose "
+    "when where why how did do does done this that these those it its as into than then there their them they "
+    "he she his her i you we our your not no".split()
+)
+
+
+def _content_words(text: str) -> set[str]:
+    # Crude prefix stemming (first 5 letters) so "join" matches "joined".
+    return {w[:5] for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit: Hit
+    start: int  # offsets into the source's extracted text
+    end: int
+    text: str
+
+
+def candidates(hits: list[Hit]) -> list[Candidate]:
+    """Sentences of the hits, deduplicated (chunks overlap)."""
+    seen = set()
+    out = []
+    for h in hits:
+        for s, e in split_sentences(h.text):
+            key = (h.source, h.start + s)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Candidate(h, h.start + s, h.start + e, h.text[s:e]))
+    return out
+
+
+def score_sentences(question: str, q_vec: np.ndarray, cands: list[Candidate], vecs: np.ndarray) -> np.ndarray:
+    """How well each candidate sentence answers: its similarity to the question,
+    the words it shares with it, and how well its passage ranked."""
+    if not cands:
+        return np.zeros(0)
+    qwords = _content_words(question)
+    sim = vecs @ q_vec
+    overlap = np.array([len(qwords & _content_words(c.text)) / max(len(qwords), 1) for c in cands])
+    passage = np.array([c.hit.score for c in cands])
+    return 0.5 * sim + 0.3 * overlap + 0.2 * passage
+
+
+def select(cands: list[Candidate], scores: np.ndarray) -> list[int]:
+    """Indices of the sentences that make the answer, best first."""
+    if len(cands) == 0:
+        return []
+    order = list(np.argsort(-scores, kind="stable"))
+    chosen = [order[0]]
+    for i in order[1:MAX_SENTENCES]:
+        if scores[i] >= SECOND_SENTENCE_RATIO * scores[order[0]]:
+            chosen.append(i)
+    return chosen
+
+
+def answer(
+    question: str,
+    searcher: Searcher,
+    *,
+    history: list[str] | None = None,
+    top_k: int = 5,
+    abstain_below: float = 0.3,
+    max_chars: int = 2000,
+) -> Answer:
+    """Answer ``question`` from the store behind ``searcher``.
+
+    ``history`` holds earlier questions of the same conversation; a follow-up is
+    searched together with the previous question. Abstains (no citations) when the
+    best passage's similarity to the question is below ``abstain_below``.
+    """
+    from bot.conversation import contextual_query
+
+    t0 = time.perf_counter()
+    q = validate_question(question, max_chars)
+    query = contextual_query(q, history or [])
+    q_vec = searcher.embedder.embed([query])[0]
+    hits = searcher.search(query, k=max(top_k, READ_PASSAGES), vector=q_vec)
+    t1 = time.perf_counter()
+    result = Answer(question=q, answer=ABSTAIN_TEXT, abstained=True)
+    if hits and max(h.dense for h in hits) >= abstain_below:
+        cands = candidates(hits[:READ_PASSAGES])
+        vecs = searcher.embedder.embed([c.text for c in cands])
+        scores = score_sentences(query, q_vec, cands, vecs)
+        chosen = select(cands, scores)
+        parts, cites = [], []
+        for n, i in enumerate(chosen, start=1):
+            c = cands[i]
+            parts.append(f"{c.text} [{n}]")
+            cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text, round(float(scores[i]), 4)))
+        result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites)
+    t2 = time.perf_counter()
+    result.timings_ms = {
+        "retrieve": round((t1 - t0) * 1000, 1),
+        "answer": round((t2 - t1) * 1000, 1),
+        "total": round((t2 - t0) * 1000, 1),
+    }
+    return result

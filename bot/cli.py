@@ -1,0 +1,242 @@
+"""The `cited` command line. It only parses, calls the library and formats results."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from bot.config import Settings
+from index.errors import CitedError
+
+app = typer.Typer(
+    help="Answer questions from a folder of documents, with cited passages.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    return ctx.obj
+
+
+def edge(fn):
+    """Turn cited's errors into one line and an exit code; never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except CitedError as e:
+            err.print(f"error: {e}", markup=False)
+            raise typer.Exit(e.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("interrupted", markup=False)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as e:
+            if os.environ.get("CITED_DEBUG") or "PYTEST_CURRENT_TEST" in os.environ:
+                raise  # tests and developers need the real failure
+            first = str(e).splitlines()[0] if str(e) else ""
+            err.print(f"error: unexpected {type(e).__name__}: {first} (set CITED_DEBUG=1 for details)", markup=False)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Store folder (env CITED_DATA_DIR, default .cited)"),
+    chroma_host: Optional[str] = typer.Option(None, "--chroma-host", help="Use a Chroma server (env CITED_CHROMA_HOST)"),
+    chroma_port: Optional[int] = typer.Option(None, "--chroma-port", help="Chroma server port (env CITED_CHROMA_PORT)"),
+):
+    """cited: answers from your documents, always with their sources."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        settings = Settings()
+    except Exception as e:  # pydantic ValidationError: a bad value in .env or the environment
+        err.print(f"error: bad setting: {str(e).splitlines()[0]} ({e.__class__.__name__})", markup=False)
+        raise typer.Exit(2) from None
+    overrides = {"data_dir": data_dir, "chroma_host": chroma_host, "chroma_port": chroma_port}
+    ctx.obj = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+
+
+def _service(settings: Settings):
+    from bot.service import Cited
+
+    return Cited(settings)
+
+
+def _report(report) -> None:
+    for s in report.skipped:
+        err.print(f"skipped {s.rel}: {s.reason}", markup=False)
+    out.print(report.summary(), markup=False)
+
+
+def _index(cited, folder: Path | None, rebuild: bool = False, wait: float = 0):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as bar:
+        task = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal task
+            # A bar only when there is enough work to watch.
+            if total <= 5:
+                return
+            if task is None:
+                task = bar.add_task("index", total=total)
+            bar.update(task, completed=done)
+
+        return cited.index(folder, progress=progress, rebuild=rebuild, wait=wait)
+
+
+@app.command("index")
+@edge
+def index_cmd(
+    ctx: typer.Context,
+    folder: Optional[Path] = typer.Argument(None, help="Sources folder (env CITED_SOURCES, default the bundled seeds/)"),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Drop the store and index everything again."),
+    watch: bool = typer.Option(False, "--watch", help="Keep watching the folder and re-index on changes."),
+    wait: float = typer.Option(0, "--wait", help="Seconds to wait for another running index to finish."),
+):
+    """Index a folder of sources (only what changed since the last run)."""
+    settings = _settings(ctx)
+    cited = _service(settings)
+    folder = folder or settings.sources
+    _report(_index(cited, folder, rebuild, wait))
+    if watch:
+        from index.watch import watch_folder
+
+        err.print(f"watching {folder} (Ctrl-C to stop)", markup=False)
+        for _ in watch_folder(folder):
+            try:
+                _report(_index(cited, folder, wait=30))
+            except CitedError as e:
+                err.print(f"error: {e}", markup=False)
+
+
+def _ensure_indexed(cited) -> None:
+    if cited.is_empty():
+        err.print(f"The store is empty: indexing {cited.settings.sources} first.", markup=False)
+        _report(_index(cited, None))
+
+
+def _render(ans) -> None:
+    out.print(ans.answer, markup=False)
+    if ans.citations:
+        out.print()
+    for c in ans.citations:
+        where = f"{c.source}" + (f", page {c.page}" if c.page is not None else "") + f", chars {c.start}-{c.end}"
+        out.print(f"[{c.n}] {where} (score {c.score:.2f})", markup=False)
+        out.print(f"    \u201c{c.quote}\u201d", markup=False)
+
+
+@app.command()
+@edge
+def ask(
+    ctx: typer.Context,
+    question: str = typer.Argument(..., help="The question to answer."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    k: Optional[int] = typer.Option(None, "-k", min=1, max=50, help="Passages to retrieve (env CITED_TOP_K, default 5)"),
+):
+    """Answer one question from the indexed sources."""
+    from bot.answer import validate_question
+
+    settings = _settings(ctx)
+    validate_question(question, settings.max_question_chars)
+    cited = _service(settings)
+    _ensure_indexed(cited)
+    ans = cited.ask(question, top_k=k)
+    if as_json:
+        print(json.dumps(ans.to_dict(), ensure_ascii=False))
+    else:
+        _render(ans)
+
+
+@app.command()
+@edge
+def chat(ctx: typer.Context):
+    """Ask questions one after another; follow-ups are understood in context."""
+    from bot.conversation import Conversation
+
+    cited = _service(_settings(ctx))
+    _ensure_indexed(cited)
+    conv = Conversation()
+    err.print("Ask a question (empty line or Ctrl-D to quit).", markup=False)
+    while True:
+        try:
+            line = input("? ")
+        except EOFError:
+            break
+        if not line.strip() or line.strip() in ("exit", "quit"):
+            break
+        try:
+            ans = cited.ask(line, history=conv.questions)
+        except CitedError as e:
+            err.print(f"error: {e}", markup=False)
+            continue
+        conv.add(ans.question)
+        _render(ans)
+        out.print()
+
+
+@app.command()
+@edge
+def sources(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """List the indexed files, their chunk counts and when they were indexed."""
+    records = _service(_settings(ctx)).sources()
+    if as_json:
+        print(json.dumps([asdict(r) for r in records], ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table("source", "chunks", "indexed at")
+    for r in records:
+        table.add_row(r.path, str(r.chunks), r.indexed_at)
+    out.print(table)
+    out.print(f"{len(records)} files, {sum(r.chunks for r in records)} chunks", markup=False)
+
+
+@app.command()
+@edge
+def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Show where the store is, what it holds and which model built it."""
+    st = _service(_settings(ctx)).status()
+    if as_json:
+        print(json.dumps(asdict(st)))
+        return
+    for k, v in asdict(st).items():
+        out.print(f"{k:>14}: {v}", markup=False)
+
+
+@app.command()
+@edge
+def discord(ctx: typer.Context):
+    """Run the Discord bot (token from DISCORD_TOKEN in the environment or .env)."""
+    from bot.discord_bot import run
+
+    run(_settings(ctx))
+
+
+def entry() -> None:  # console script
+    app(prog_name="cited")
+
+
+if __name__ == "__main__":
+    sys.exit(entry())

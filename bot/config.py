@@ -1,0 +1,48 @@
+"""One Settings object, read from the environment and ``.env`` when a command starts.
+
+Nothing reads settings at import time: the CLI builds a Settings, applies its flags,
+and passes it down; tests build their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The bundled sources: `cited ask` answers from them with no other setup.
+BUNDLED_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _default_cache() -> Path:
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cited"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CITED_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    sources: Path = Field(BUNDLED_SEEDS, description="folder of source documents")
+    data_dir: Path = Field(Path(".cited"), description="where the Chroma store and lexical index live")
+    cache_dir: Path = Field(default_factory=_default_cache, description="exported ONNX model cache")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded store")
+    chroma_port: int = Field(8000, description="Chroma server port")
+    collection: str = Field("cited", description="Chroma collection name")
+    embed_backend: str = Field("onnx", description="onnx (fast) or torch (sentence-transformers)")
+    # 256 tokens / 32 overlap: chosen on SciFact train and SQuAD (bench/chunking.py).
+    chunk_size: int = 256
+    chunk_overlap: int = 32
+    top_k: int = Field(5, description="passages to retrieve for an answer")
+    # Minimum relevance (0..1) of the best passage before cited answers at all;
+    # calibrated on SQuAD on-topic vs off-topic questions (bench/calibrate.py).
+    abstain_below: float = 0.30
+    max_question_chars: int = 2000
+    discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
+    discord_reindex_role: str | None = Field(None, description="role allowed to /reindex")
+    discord_rate_limit: int = Field(5, description="questions per user per minute")
+    discord_watch: bool = Field(False, description="bot watches the sources folder and re-indexes")

@@ -1,0 +1,119 @@
+"""Wires Settings to the index stages: one object the CLI and the Discord bot share.
+
+Heavy parts (Chroma client, model) are created on first use and then kept, so a
+long-running bot answers from memory while a one-shot CLI pays only for what it uses.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answer import Answer, answer
+from bot.config import Settings
+from index.embedding import MODEL_NAME, Embedder, load_embedder
+from index.search import Searcher
+from index.store import FileRecord, Store, open_client
+from index.sync import Progress, SyncReport, lock, sync
+
+
+@dataclass
+class Status:
+    store: str
+    sources: str
+    files: int
+    chunks: int
+    model: str
+    chunk_size: int
+    chunk_overlap: int
+    generation: str
+
+
+class Cited:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+        self.settings = settings
+        self._embedder = embedder
+        self._store: Store | None = None
+        self._searcher: Searcher | None = None
+        self._init = threading.Lock()
+
+    # -- parts -----------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        s = self.settings
+        return f"http://{s.chroma_host}:{s.chroma_port}" if s.chroma_host else str(Path(s.data_dir).resolve() / "chroma")
+
+    @property
+    def lexical_dir(self) -> Path:
+        s = self.settings
+        name = f"lexical-{s.chroma_host}-{s.chroma_port}-{s.collection}" if s.chroma_host else f"lexical-{s.collection}"
+        return Path(s.data_dir) / name
+
+    @property
+    def store(self) -> Store:
+        with self._init:
+            if self._store is None:
+                s = self.settings
+                client = open_client(Path(s.data_dir), s.chroma_host, s.chroma_port)
+                expected = {"model": MODEL_NAME, "chunk_size": s.chunk_size, "chunk_overlap": s.chunk_overlap}
+                self._store = Store(client, s.collection, expected, self.location)
+            return self._store
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._init:
+            if self._embedder is None:
+                self._embedder = load_embedder(Path(self.settings.cache_dir), self.settings.embed_backend)
+            return self._embedder
+
+    @property
+    def searcher(self) -> Searcher:
+        store, embedder = self.store, self.embedder
+        with self._init:
+            if self._searcher is None:
+                self._searcher = Searcher(store, embedder, self.lexical_dir)
+            return self._searcher
+
+    # -- jobs ------------------------------------------------------------------------
+    def index(self, folder: Path | None = None, progress: Progress | None = None, rebuild: bool = False, wait: float = 0) -> SyncReport:
+        """Sync ``folder`` (default: the configured sources) into the store."""
+        from index.chunking import sentence_splitter
+
+        folder = Path(folder or self.settings.sources)
+        with lock(Path(self.settings.data_dir), wait):
+            if rebuild:
+                self.store.reset()
+            split = sentence_splitter(self.settings.chunk_size, self.settings.chunk_overlap)
+            return sync(folder, self.store, self.embedder, split, self.lexical_dir, progress)
+
+    def is_empty(self) -> bool:
+        return self.store.count() == 0
+
+    def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
+        s = self.settings
+        return answer(
+            question,
+            self.searcher,
+            history=history,
+            top_k=top_k or s.top_k,
+            abstain_below=s.abstain_below,
+            max_chars=s.max_question_chars,
+        )
+
+    def sources(self) -> list[FileRecord]:
+        return sorted(self.store.manifest().values(), key=lambda r: r.path)
+
+    def status(self) -> Status:
+        s = self.settings
+        files = self.store.manifest()
+        return Status(
+            store=self.location,
+            sources=str(Path(s.sources)),
+            files=len(files),
+            chunks=sum(r.chunks for r in files.values()),
+            model=MODEL_NAME,
+            chunk_size=s.chunk_size,
+            chunk_overlap=s.chunk_overlap,
+            generation=self.store.generation(),
+        )

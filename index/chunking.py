@@ -1,0 +1,67 @@
+"""Cut extracted text into sentence-aware, overlapping chunks with exact offsets."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from index.sources import Extracted
+
+Splitter = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    text: str
+    start: int
+    end: int
+    page: int | None
+
+    @property
+    def text_hash(self) -> str:
+        return hashlib.sha1(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def sentence_splitter(chunk_size: int, chunk_overlap: int) -> Splitter:
+    """LlamaIndex's SentenceSplitter, imported only when indexing (it costs ~1.3 s)."""
+    from llama_index.core.node_parser import SentenceSplitter
+
+    return SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap).split_text
+
+
+def chunk(extracted: Extracted, split: Splitter) -> list[Chunk]:
+    """Chunks of ``extracted`` such that ``extracted.text[c.start:c.end] == c.text``.
+
+    PDFs are split page by page so each chunk has one page number.
+    """
+    if extracted.pages is None:
+        return _locate(extracted.text, 0, len(extracted.text), split, None)
+    out: list[Chunk] = []
+    for page in extracted.pages:
+        out.extend(_locate(extracted.text, page.start, page.end, split, page.number))
+    return out
+
+
+def _locate(text: str, lo: int, hi: int, split: Splitter, page: int | None) -> list[Chunk]:
+    # The splitter returns strings, not positions; each piece is found again in the
+    # text, searching forward from the previous piece's start (pieces overlap).
+    out: list[Chunk] = []
+    cursor = lo
+    for piece in split(text[lo:hi]):
+        if not piece.strip():
+            continue
+        at = text.find(piece, cursor, hi)
+        if at >= 0:
+            start, end = at, at + len(piece)
+        else:
+            # The splitter may fold whitespace; match the words with any spacing.
+            pattern = r"\s+".join(re.escape(w) for w in piece.split())
+            m = re.compile(pattern).search(text, cursor, hi)
+            if not m:
+                continue
+            start, end = m.start(), m.end()
+        out.append(Chunk(text[start:end], start, end, page))
+        cursor = start + 1
+    return out

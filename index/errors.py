@@ -1,0 +1,29 @@
+"""The exceptions cited raises. Interfaces (CLI, Discord) turn each into one line."""
+
+
+class CitedError(Exception):
+    """Base of every error a user should see as one readable line."""
+
+    exit_code = 1
+
+
+class BadQuestion(CitedError):
+    """The question is empty, too long or made of control characters."""
+
+    exit_code = 2
+
+
+class SourceError(CitedError):
+    """A source file could not be read or turned into text."""
+
+
+class StoreMismatch(CitedError):
+    """The store was built with another model or chunking than the one configured."""
+
+
+class StoreLocked(CitedError):
+    """Another ``cited index`` holds the store."""
+
+
+class StoreUnavailable(CitedError):
+    """The Chroma store (folder or server) cannot be opened."""

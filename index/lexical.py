@@ -1,0 +1,99 @@
+"""BM25 over the live chunks (bm25s, Snowball-stemmed, English stop words).
+
+The lexical index is a cache derived from the Chroma collection: it is saved next to
+the store with the store's generation, and rebuilt from the collection whenever the
+generation differs. That keeps it consistent with Chroma across processes and after
+crashes without a second source of truth.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str], stemmer) -> list[list[str]]:
+    import bm25s
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, return_ids=False, show_progress=False)
+
+
+@dataclass
+class LexicalIndex:
+    ids: list[str]
+    generation: str
+    _bm25: object | None
+    _stemmer: object
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str], generation: str) -> "LexicalIndex":
+        import bm25s
+
+        stemmer = _stemmer()
+        bm25 = None
+        if ids:
+            bm25 = bm25s.BM25()
+            bm25.index(tokenize(texts, stemmer), show_progress=False)
+        return cls(list(ids), generation, bm25, stemmer)
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        if self._bm25 is None or not self.ids:
+            return []
+        tokens = tokenize([query], self._stemmer)
+        if not tokens[0]:
+            return []
+        docs, scores = self._bm25.retrieve(tokens, k=min(k, len(self.ids)), show_progress=False, n_threads=1)
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+    # -- persistence: a folder per build, a pointer file swapped atomically -------
+    def save(self, folder: Path) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        build = folder / f"build-{uuid.uuid4().hex[:8]}"
+        build.mkdir()
+        if self._bm25 is not None:
+            self._bm25.save(str(build))
+        (build / "ids.json").write_text(json.dumps({"generation": self.generation, "ids": self.ids}))
+        tmp = folder / f"current.tmp{os.getpid()}"
+        tmp.write_text(build.name)
+        os.replace(tmp, folder / "current")
+        for old in folder.glob("build-*"):
+            if old.name != build.name:
+                shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex | None":
+        """The saved index, or None when there is none or it cannot be read."""
+        import bm25s
+
+        try:
+            build = Path(folder) / (Path(folder) / "current").read_text().strip()
+            meta = json.loads((build / "ids.json").read_text())
+            bm25 = bm25s.BM25.load(str(build), mmap=False) if meta["ids"] else None
+        except (OSError, ValueError, KeyError):
+            return None
+        return cls(meta["ids"], meta["generation"], bm25, _stemmer())
+
+
+
+def rebuild_from_store(store, generation: str) -> LexicalIndex:
+    """A fresh index of the store's live chunks (those its manifest backs)."""
+    manifest = store.manifest()
+    ids, texts = [], []
+    for row in store.iter_chunks(include=("documents", "metadatas")):
+        meta = row["metadatas"]
+        rec = manifest.get(meta["path"])
+        if rec is not None and rec.sha == meta["sha"]:
+            ids.append(row["ids"])
+            texts.append(row["documents"])
+    return LexicalIndex.build(ids, texts, generation)

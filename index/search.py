@@ -1,0 +1,132 @@
+"""Hybrid search: dense (Chroma) and lexical (BM25) candidates, fused into one ranking."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.embedding import Embedder
+from index.lexical import LexicalIndex, rebuild_from_store
+from index.store import Store
+
+# Candidates taken from each retriever before fusion; 100 covers Recall@100.
+CANDIDATES = 100
+# Weight of the dense score in the fusion, chosen on SciFact *train* queries
+# (bench/tune_fusion.py; the table is in bench/RESULTS.md).
+DENSE_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    source: str
+    page: int | None
+    start: int
+    end: int
+    text: str
+    score: float  # fused, 0..1
+    dense: float  # cosine similarity to the question, -1..1
+    lexical: float  # BM25 score normalised by the query's best, 0..1
+
+
+def fuse(dense: dict[str, float], lexical: dict[str, float], dense_weight: float = DENSE_WEIGHT) -> list[tuple[str, float]]:
+    """Convex combination of min-max normalised dense and BM25 scores.
+
+    ``dense`` holds a cosine for every candidate; ``lexical`` raw BM25 scores (absent =
+    0). Min-max per query puts the two scales on one footing; on SciFact train it beat
+    reciprocal-rank fusion (bench/RESULTS.md).
+    """
+    if not dense:
+        return []
+    d = np.array(list(dense.values()), dtype=np.float64)
+    lo, hi = d.min(), d.max()
+    lmax = max(lexical.values(), default=0.0)
+    out = []
+    for cid, cos in dense.items():
+        dn = (cos - lo) / (hi - lo) if hi > lo else 1.0
+        ln = lexical.get(cid, 0.0) / lmax if lmax > 0 else 0.0
+        out.append((cid, dense_weight * dn + (1 - dense_weight) * ln))
+    out.sort(key=lambda x: (-x[1], x[0]))
+    return out
+
+
+class Searcher:
+    """Answers queries from a store; safe to share between threads."""
+
+    def __init__(self, store: Store, embedder: Embedder, lexical_dir: Path, dense_weight: float = DENSE_WEIGHT):
+        self.store = store
+        self.embedder = embedder
+        self.lexical_dir = Path(lexical_dir)
+        self.dense_weight = dense_weight
+        self._lexical: LexicalIndex | None = None
+        self._lock = threading.Lock()
+        self._checked = 0.0
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index for the store's current generation (reloaded or rebuilt
+        when another process re-indexed)."""
+        with self._lock:
+            now = time.monotonic()
+            # Reading the generation is one small Chroma call; doing it at most every
+            # 0.5 s keeps warm queries fast while re-indexes show up within a second.
+            if self._lexical is not None and now - self._checked < 0.5:
+                return self._lexical
+            self._checked = now
+            gen = self.store.generation()
+            if self._lexical is not None and self._lexical.generation == gen:
+                return self._lexical
+            lex = LexicalIndex.load(self.lexical_dir)
+            if lex is None or lex.generation != gen:
+                lex = rebuild_from_store(self.store, gen)
+                try:
+                    lex.save(self.lexical_dir)
+                except OSError:
+                    pass  # a read-only data folder still answers, from memory
+            self._lexical = lex
+            return lex
+
+    def search(self, query: str, k: int = 10, vector: np.ndarray | None = None) -> list[Hit]:
+        if not self.store.exists():
+            return []
+        qv = self.embedder.embed([query])[0] if vector is None else vector
+        lex = dict(self.lexical().search(query, CANDIDATES))
+        dres = self.store.query(qv, CANDIDATES)
+        dense = {i: 1.0 - d for i, d in zip(dres["ids"][0], dres["distances"][0])}
+        missing = [i for i in lex if i not in dense]
+        if missing:
+            got = self.store.get_chunks(missing, include=("embeddings",))
+            for i, e in zip(got["ids"], got["embeddings"]):
+                dense[i] = float(np.dot(qv, np.asarray(e, dtype=np.float32)))
+        ranked = fuse(dense, lex, self.dense_weight)
+        return self._materialise(ranked, dense, lex, k)
+
+    def _materialise(self, ranked, dense, lex, k) -> list[Hit]:
+        # Only live chunks count: the manifest must hold their file at their hash,
+        # so a file being re-indexed is seen whole, old or new, never half.
+        lmax = max(lex.values(), default=0.0) or 1.0
+        hits: list[Hit] = []
+        pos = 0
+        while len(hits) < k and pos < len(ranked):
+            window = ranked[pos : pos + 2 * k]
+            pos += len(window)
+            got = self.store.get_chunks([i for i, _ in window])
+            by_id = dict(zip(got["ids"], zip(got["documents"], got["metadatas"])))
+            manifest = self.store.manifest([m["path"] for _, m in by_id.values()])
+            for cid, score in window:
+                if cid not in by_id:
+                    continue
+                doc, m = by_id[cid]
+                rec = manifest.get(m["path"])
+                if rec is None or rec.sha != m["sha"]:
+                    continue
+                hits.append(
+                    Hit(cid, m["path"], m.get("page"), int(m["start"]), int(m["end"]), doc,
+                        round(float(score), 4), float(dense[cid]), lex.get(cid, 0.0) / lmax)
+                )
+                if len(hits) == k:
+                    break
+        return hits

@@ -1,0 +1,230 @@
+"""The Chroma store: one collection of chunks and one of files (the manifest).
+
+The manifest is the commit point. A chunk is *live* only while the manifest holds its
+file at the same content hash; sync writes a file's new chunks first, then its manifest
+record, then deletes the old chunks. A reader or a crash at any moment therefore sees
+the file's old version or its new one, never a mix, and the next sync deletes orphans.
+Both collections live in Chroma, so several processes (or machines, with a Chroma
+server) share one truth.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from index.errors import StoreMismatch, StoreUnavailable
+
+SCHEMA = "1"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    sha: str
+    chunks: int
+    indexed_at: str
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    path: str
+    sha: str
+    start: int
+    end: int
+    page: int | None
+    text_hash: str
+
+
+def chunk_id(path: str, sha: str, n: int) -> str:
+    import hashlib
+
+    return f"{hashlib.sha1(path.encode('utf-8', 'replace')).hexdigest()[:16]}-{sha[:16]}-{n:05d}"
+
+
+def open_client(data_dir: Path, host: str | None = None, port: int = 8000):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if host:
+            return chromadb.HttpClient(host=host, port=port, settings=settings)
+        (Path(data_dir) / "chroma").mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(Path(data_dir) / "chroma"), settings=settings)
+    except Exception as e:  # chromadb raises bare ValueError/Exception for connection errors
+        where = f"Chroma server at {host}:{port}" if host else f"store at {data_dir}"
+        raise StoreUnavailable(f"cannot open the {where}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+
+
+class Store:
+    def __init__(self, client, name: str, expected: dict, location: str):
+        """``expected`` is the model and chunking this process uses; a store built
+        with others is refused (StoreMismatch) rather than silently mixed."""
+        self.client = client
+        self.name = name
+        self.expected = {k: str(v) for k, v in expected.items()}
+        self.location = location
+        self._chunks = None
+        self._files = None
+
+    # -- collections ---------------------------------------------------------------
+    def _open(self, create: bool) -> bool:
+        if self._chunks is not None:
+            return True
+        try:
+            if create:
+                self._chunks = self.client.get_or_create_collection(
+                    self.name,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata={**self.expected, "schema": SCHEMA, "generation": "0"},
+                    embedding_function=None,
+                )
+                self._files = self.client.get_or_create_collection(f"{self.name}-files", embedding_function=None)
+            else:
+                self._chunks = self.client.get_collection(self.name, embedding_function=None)
+                self._files = self.client.get_collection(f"{self.name}-files", embedding_function=None)
+        except Exception as e:
+            if not create and "does not exist" in str(e).lower():
+                return False
+            if create:
+                raise StoreUnavailable(f"cannot open the store at {self.location}: {e}") from None
+            return False
+        self._check()
+        return True
+
+    def _check(self) -> None:
+        meta = self._chunks.metadata or {}
+        for key, want in self.expected.items():
+            have = meta.get(key)
+            if have is not None and str(have) != want:
+                raise StoreMismatch(
+                    f"the store at {self.location} was built with {key}={have}, but {key}={want} is configured; "
+                    f"rebuild it with `cited index --rebuild` (or point --data-dir elsewhere)"
+                )
+
+    def exists(self) -> bool:
+        return self._open(create=False)
+
+    def ensure(self) -> "Store":
+        self._open(create=True)
+        return self
+
+    @property
+    def chunks(self):
+        self.ensure()
+        return self._chunks
+
+    @property
+    def files(self):
+        self.ensure()
+        return self._files
+
+    def reset(self) -> None:
+        for name in (self.name, f"{self.name}-files"):
+            try:
+                self.client.delete_collection(name)
+            except Exception:
+                pass  # absent already
+        self._chunks = self._files = None
+
+    # -- generation: changes whenever a sync changed anything ---------------------
+    def generation(self) -> str:
+        try:
+            col = self.client.get_collection(self.name, embedding_function=None)
+        except Exception:
+            return "none"
+        return str((col.metadata or {}).get("generation", "0"))
+
+    def bump_generation(self) -> str:
+        gen = uuid.uuid4().hex[:12]
+        meta = dict(self.chunks.metadata or {})
+        meta.update(self.expected, schema=SCHEMA, generation=gen)
+        self.chunks.modify(metadata=meta)
+        return gen
+
+    # -- manifest ------------------------------------------------------------------
+    def manifest(self, paths: list[str] | None = None) -> dict[str, FileRecord]:
+        if not self.exists():
+            return {}
+        if paths is not None:
+            if not paths:
+                return {}
+            got = self._files.get(ids=list(dict.fromkeys(paths)), include=["metadatas"])
+        else:
+            got = self._files.get(include=["metadatas"])
+        return {
+            i: FileRecord(i, m["sha"], int(m.get("chunks", 0)), m.get("indexed_at", ""))
+            for i, m in zip(got["ids"], got["metadatas"])
+        }
+
+    def commit_file(self, path: str, sha: str, n_chunks: int) -> None:
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.files.upsert(ids=[path], embeddings=[[1.0]], metadatas=[{"sha": sha, "chunks": n_chunks, "indexed_at": now}])
+
+    def forget_file(self, path: str) -> None:
+        self.files.delete(ids=[path])
+
+    # -- chunks --------------------------------------------------------------------
+    def add_chunks(self, ids, embeddings: np.ndarray, documents, metadatas) -> None:
+        step = self.client.get_max_batch_size()
+        for b in range(0, len(ids), step):
+            self.chunks.upsert(
+                ids=ids[b : b + step],
+                embeddings=embeddings[b : b + step],
+                documents=documents[b : b + step],
+                metadatas=metadatas[b : b + step],
+            )
+
+    def delete_chunks(self, ids: list[str]) -> None:
+        step = self.client.get_max_batch_size()
+        for b in range(0, len(ids), step):
+            self.chunks.delete(ids=ids[b : b + step])
+
+    def iter_chunks(self, include=("metadatas",), page_size: int = 5000, where=None) -> Iterator[dict]:
+        """Every stored chunk (live or not), paged so huge stores stream."""
+        if not self.exists():
+            return
+        offset = 0
+        while True:
+            got = self._chunks.get(include=list(include), limit=page_size, offset=offset, where=where)
+            n = len(got["ids"])
+            for i in range(n):
+                yield {k: got[k][i] for k in ("ids", *include)}
+            if n < page_size:
+                return
+            offset += n
+
+    def stored_chunks(self, where=None) -> list[StoredChunk]:
+        return [_stored(row["ids"], row["metadatas"]) for row in self.iter_chunks(where=where)]
+
+    def get_chunks(self, ids: list[str], include=("documents", "metadatas")) -> dict:
+        return self.chunks.get(ids=ids, include=list(include))
+
+    def query(self, vector: np.ndarray, n: int) -> dict:
+        count = self.chunks.count()
+        if count == 0:
+            return {"ids": [[]], "distances": [[]]}
+        return self.chunks.query(query_embeddings=[vector], n_results=min(n, count), include=["distances"])
+
+    def count(self) -> int:
+        return self.chunks.count() if self.exists() else 0
+
+
+def _stored(cid: str, m: dict) -> StoredChunk:
+    return StoredChunk(cid, m["path"], m["sha"], int(m["start"]), int(m["end"]), m.get("page"), m["text_hash"])
+
+
+def chunk_metadata(path: str, sha: str, n: int, start: int, end: int, page: int | None, text_hash: str) -> dict:
+    meta = {"path": path, "sha": sha, "n": n, "start": start, "end": end, "text_hash": text_hash}
+    if page is not None:
+        meta["page"] = page
+    return meta

@@ -1,0 +1,194 @@
+"""Bring the store in line with a sources folder, touching only what changed.
+
+Files are compared by content hash. A changed file is re-chunked, and chunks whose
+text did not change keep their stored vectors; only new text is embedded. Each file
+is committed on its own (see store.py), so a crash loses at most the file in flight,
+and the next run repairs: orphan chunks are deleted, incomplete files redone.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from index.chunking import Chunk, Splitter, chunk
+from index.embedding import Embedder
+from index.errors import SourceError, StoreLocked
+from index.lexical import LexicalIndex, rebuild_from_store
+from index.sources import SourceFile, Skipped, content_hash, extract, find_sources, read_bytes
+from index.store import Store, chunk_id, chunk_metadata
+
+log = logging.getLogger(__name__)
+# Files extracted and embedded together: big enough for full embedding batches,
+# small enough that a crash or a kill loses little work.
+FILE_BATCH = 64
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    embedded: int = 0  # chunks embedded this run
+    reused: int = 0  # chunks whose stored vector was kept
+    repaired: int = 0  # orphan chunks from an interrupted run, deleted
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.repaired)
+
+    def summary(self) -> str:
+        s = f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, {self.unchanged} unchanged"
+        if self.skipped:
+            s += f", {len(self.skipped)} skipped"
+        if self.repaired:
+            s += f", {self.repaired} orphan chunks repaired"
+        return s
+
+
+Progress = Callable[[int, int], None]
+
+
+def lock(data_dir: Path, wait: float = 0):
+    """An exclusive lock on the store for one writer; the OS frees it if we die."""
+    from filelock import FileLock, Timeout
+
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fl = FileLock(str(data_dir / "index.lock"), timeout=wait)
+
+    class _Ctx:
+        def __enter__(self):
+            try:
+                fl.acquire()
+            except Timeout:
+                raise StoreLocked(
+                    f"another `cited index` is writing to {data_dir}; wait for it to finish (or use --wait)"
+                ) from None
+            return self
+
+        def __exit__(self, *exc):
+            fl.release()
+
+    return _Ctx()
+
+
+def sync(
+    folder: Path,
+    store: Store,
+    embedder: Embedder,
+    split: Splitter,
+    lexical_dir: Path,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Index ``folder`` into ``store``; the caller holds the lock."""
+    report = SyncReport()
+    files, report.skipped = find_sources(folder)
+    store.ensure()
+    manifest = store.manifest()
+    stored = store.stored_chunks()
+
+    # Repair: chunks not backed by the manifest are leftovers of an interrupted run.
+    live_counts: dict[str, int] = {}
+    orphans = []
+    for c in stored:
+        rec = manifest.get(c.path)
+        if rec is not None and rec.sha == c.sha:
+            live_counts[c.path] = live_counts.get(c.path, 0) + 1
+        else:
+            orphans.append(c.id)
+    pending: list[tuple[SourceFile, str, bytes]] = []
+    keep: set[str] = set()
+    for src in files:
+        try:
+            data = read_bytes(src)
+        except SourceError as e:
+            # Unreadable now (permissions, vanished): keep what the store has of it.
+            report.skipped.append(Skipped(src.rel, str(e)))
+            keep.add(src.rel)
+            continue
+        sha = content_hash(data)
+        rec = manifest.get(src.rel)
+        keep.add(src.rel)
+        if rec and rec.sha == sha and live_counts.get(src.rel, 0) == rec.chunks:
+            report.unchanged += 1
+        else:
+            pending.append((src, sha, data))
+
+    # Removals commit first (manifest), then their chunks go.
+    for path in sorted(set(manifest) - keep):
+        store.forget_file(path)
+        report.removed.append(path)
+    report.repaired = len(orphans)
+    gone = set(report.removed)
+    orphans += [c.id for c in stored if c.path in gone]
+    if orphans:
+        store.delete_chunks(orphans)
+
+    old_by_path: dict[str, list] = {}
+    for c in stored:
+        old_by_path.setdefault(c.path, []).append(c)
+    total = len(pending)
+    if progress:
+        progress(0, total)
+    for b in range(0, total, FILE_BATCH):
+        _index_batch(pending[b : b + FILE_BATCH], store, embedder, split, manifest, old_by_path, report)
+        if progress:
+            progress(min(b + FILE_BATCH, total), total)
+
+    lexical = LexicalIndex.load(lexical_dir)
+    if report.touched or lexical is None or lexical.generation != store.generation():
+        gen = store.bump_generation() if report.touched else store.generation()
+        rebuild_from_store(store, gen).save(lexical_dir)
+    return report
+
+
+def _index_batch(batch, store: Store, embedder: Embedder, split: Splitter, manifest, old_by_path, report) -> None:
+    planned: list[tuple[SourceFile, str, list[Chunk]]] = []
+    for src, sha, data in batch:
+        try:
+            chunks = chunk(extract(src, data), split)
+        except SourceError as e:
+            report.skipped.append(Skipped(src.rel, str(e)))
+            if src.rel in manifest:  # its content is now unusable: drop the old version
+                store.forget_file(src.rel)
+                store.delete_chunks([c.id for c in old_by_path.get(src.rel, [])])
+                report.removed.append(src.rel)
+            continue
+        planned.append((src, sha, chunks))
+
+    # Vectors of unchanged chunk texts are reused, not recomputed.
+    reuse: dict[str, list[float]] = {}
+    old_ids = [c.id for src, _, _ in planned for c in old_by_path.get(src.rel, [])]
+    if old_ids:
+        got = store.get_chunks(old_ids, include=("embeddings", "metadatas"))
+        for emb, meta in zip(got["embeddings"], got["metadatas"]):
+            reuse[meta["text_hash"]] = emb
+    todo = sorted({c.text_hash: c.text for _, _, cs in planned for c in cs if c.text_hash not in reuse}.items())
+    if todo:
+        vecs = embedder.embed([t for _, t in todo])
+        for (h, _), v in zip(todo, vecs):
+            reuse[h] = v
+        report.embedded += len(todo)
+
+    for src, sha, chunks in planned:
+        ids = [chunk_id(src.rel, sha, n) for n in range(len(chunks))]
+        if chunks:
+            store.add_chunks(
+                ids,
+                np.asarray([reuse[c.text_hash] for c in chunks], dtype=np.float32),
+                [c.text for c in chunks],
+                [chunk_metadata(src.rel, sha, n, c.start, c.end, c.page, c.text_hash) for n, c in enumerate(chunks)],
+            )
+        store.commit_file(src.rel, sha, len(chunks))
+        stale = [c.id for c in old_by_path.get(src.rel, []) if c.id not in set(ids)]
+        if stale:
+            store.delete_chunks(stale)
+        (report.changed if src.rel in manifest else report.added).append(src.rel)
+    report.reused += sum(len(cs) for _, _, cs in planned) - len(todo)

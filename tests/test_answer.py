@@ -1,0 +1,79 @@
+"""Answering from the bundled seeds with the real model and a real Chroma store."""
+
+import pytest
+
+from bot.answer import candidates, split_sentences, validate_question
+from conftest import SEEDS
+from index.errors import BadQuestion
+from index.sources import SourceFile, extract
+
+
+def _source_text(rel: str) -> str:
+    path = SEEDS / rel
+    return extract(SourceFile(rel, path), path.read_bytes()).text
+
+
+def test_answers_the_companies_question_with_exact_quotes(seeded):
+    ans = seeded.ask("Which two companies joined the UN Global Compact?")
+    assert not ans.abstained
+    assert "Hikvision" in ans.answer and "Dahua" in ans.answer
+    assert ans.citations and [c.n for c in ans.citations] == list(range(1, len(ans.citations) + 1))
+    for c in ans.citations:
+        assert f"[{c.n}]" in ans.answer
+        assert c.quote in ans.answer  # the answer is made of the quotes
+        assert _source_text(c.source)[c.start : c.end] == c.quote
+        assert 0 < c.score <= 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the capital of France?", "How do I bake sourdough bread?", "Who won the 1998 football World Cup?"],
+)
+def test_abstains_off_topic(seeded, question):
+    ans = seeded.ask(question)
+    assert ans.abstained
+    assert ans.citations == []
+    assert "do not answer" in ans.answer
+
+
+def test_follow_up_is_understood_in_context(seeded):
+    first = seeded.ask("Which two companies joined the UN Global Compact?")
+    follow = seeded.ask("Which of them is state-owned?", history=[first.question])
+    assert not follow.abstained
+    assert "state-owned Hikvision" in follow.answer
+
+
+def test_timings_are_reported(seeded):
+    ans = seeded.ask("What did the companies commit to?")
+    assert set(ans.timings_ms) == {"retrieve", "answer", "total"}
+    assert ans.timings_ms["total"] >= ans.timings_ms["retrieve"] > 0
+
+
+@pytest.mark.parametrize(
+    "question, message",
+    [("", "empty"), ("   ", "empty"), ("x" * 2001, "limit is 2,000"), ("what\x00is\x07this", "control"), ("?!?", "no words")],
+)
+def test_bad_questions_are_refused(question, message):
+    with pytest.raises(BadQuestion, match=message):
+        validate_question(question)
+
+
+def test_sentence_offsets_are_exact():
+    text = "Dr. Smith went to Washington. He met the U.S. president! Was it fun? Yes.\n\nNew para here"
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Dr. Smith went to Washington.",
+        "He met the U.S. president!",
+        "Was it fun?",
+        "Yes.",
+        "New para here",
+    ]
+
+
+def test_candidates_are_deduplicated_across_overlapping_chunks():
+    from index.search import Hit
+
+    a = Hit("a", "f.txt", None, 0, 30, "One fish here. Two fish there.", 1, 1, 1)
+    b = Hit("b", "f.txt", None, 15, 30, "Two fish there.", 1, 1, 1)
+    got = [(c.start, c.end, c.text) for c in candidates([a, b])]
+    assert got == [(0, 14, "One fish here."), (15, 30, "Two fish there.")]
