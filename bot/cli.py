@@ -79,10 +79,10 @@ def _service(settings: Settings):
     return Cited(settings)
 
 
-def _report(report) -> None:
+def _report(report, console: Console = out) -> None:
     for s in report.skipped:
         err.print(f"skipped {s.rel}: {s.reason}", markup=False)
-    out.print(report.summary(), markup=False)
+    console.print(report.summary(), markup=False)
 
 
 def _index(cited, folder: Path | None, rebuild: bool = False, wait: float = 0):
@@ -134,7 +134,7 @@ def index_cmd(
 def _ensure_indexed(cited) -> None:
     if cited.is_empty():
         err.print(f"The store is empty: indexing {cited.settings.sources} first.", markup=False)
-        _report(_index(cited, None))
+        _report(_index(cited, None), console=err)  # stdout stays the answer alone
 
 
 def _render(ans) -> None:

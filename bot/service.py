@@ -55,9 +55,11 @@ class Cited:
         with self._init:
             if self._store is None:
                 s = self.settings
-                client = open_client(Path(s.data_dir), s.chroma_host, s.chroma_port)
                 expected = {"model": MODEL_NAME, "chunk_size": s.chunk_size, "chunk_overlap": s.chunk_overlap}
-                self._store = Store(client, s.collection, expected, self.location)
+                self._store = Store(
+                    lambda: open_client(Path(s.data_dir), s.chroma_host, s.chroma_port),
+                    s.collection, expected, self.location, embedded=not s.chroma_host,
+                )
             return self._store
 
     @property
@@ -82,6 +84,7 @@ class Cited:
 
         folder = Path(folder or self.settings.sources)
         with lock(Path(self.settings.data_dir), wait):
+            self.store.refresh()  # another process may have written since we opened it
             if rebuild:
                 self.store.reset()
             split = sentence_splitter(self.settings.chunk_size, self.settings.chunk_overlap)

@@ -65,6 +65,7 @@ class Searcher:
         self._lexical: LexicalIndex | None = None
         self._lock = threading.Lock()
         self._checked = 0.0
+        self._refreshed = 0.0
 
     def lexical(self) -> LexicalIndex:
         """The BM25 index for the store's current generation (reloaded or rebuilt
@@ -79,6 +80,8 @@ class Searcher:
             gen = self.store.generation()
             if self._lexical is not None and self._lexical.generation == gen:
                 return self._lexical
+            if self._lexical is not None:
+                self.store.refresh()  # re-indexed elsewhere: see the new vectors too
             lex = LexicalIndex.load(self.lexical_dir)
             if lex is None or lex.generation != gen:
                 lex = rebuild_from_store(self.store, gen)
@@ -90,9 +93,22 @@ class Searcher:
             return lex
 
     def search(self, query: str, k: int = 10, vector: np.ndarray | None = None) -> list[Hit]:
+        qv = self.embedder.embed([query])[0] if vector is None else vector
+        try:
+            return self._search(query, k, qv)
+        except Exception as e:
+            # Another process is writing to an embedded store: our view of it went
+            # stale mid-query. Refresh once; a second failure is a real one.
+            if "InternalError" not in type(e).__name__ and "Error finding id" not in str(e):
+                raise
+            with self._lock:
+                self.store.refresh()
+                self._lexical = None
+            return self._search(query, k, qv)
+
+    def _search(self, query: str, k: int, qv: np.ndarray, retry: bool = True) -> list[Hit]:
         if not self.store.exists():
             return []
-        qv = self.embedder.embed([query])[0] if vector is None else vector
         lex = dict(self.lexical().search(query, CANDIDATES))
         dres = self.store.query(qv, CANDIDATES)
         dense = {i: 1.0 - d for i, d in zip(dres["ids"][0], dres["distances"][0])}
@@ -102,13 +118,32 @@ class Searcher:
             for i, e in zip(got["ids"], got["embeddings"]):
                 dense[i] = float(np.dot(qv, np.asarray(e, dtype=np.float32)))
         ranked = fuse(dense, lex, self.dense_weight)
-        return self._materialise(ranked, dense, lex, k)
+        hits, superseded = self._materialise(ranked, dense, lex, k)
+        if superseded and retry and (self._may_refresh() or not hits):
+            # Files were re-indexed since our view of the vectors was taken (another
+            # process is syncing): look again, once, with a fresh view.
+            self.store.refresh()
+            return self._search(query, k, qv, retry=False)
+        return hits
 
-    def _materialise(self, ranked, dense, lex, k) -> list[Hit]:
+    def _may_refresh(self) -> bool:
+        # Reopening an embedded store reloads its vectors: at most once a second
+        # (a server store's refresh is free, but the same limit does no harm).
+        with self._lock:
+            now = time.monotonic()
+            if now - self._refreshed < 1.0:
+                return False
+            self._refreshed = now
+            return True
+
+    def _materialise(self, ranked, dense, lex, k) -> tuple[list[Hit], int]:
+        """The top ``k`` live hits, and how many candidates a newer version of their
+        file superseded."""
         # Only live chunks count: the manifest must hold their file at their hash,
         # so a file being re-indexed is seen whole, old or new, never half.
         lmax = max(lex.values(), default=0.0) or 1.0
         hits: list[Hit] = []
+        superseded = 0
         pos = 0
         while len(hits) < k and pos < len(ranked):
             window = ranked[pos : pos + 2 * k]
@@ -122,6 +157,7 @@ class Searcher:
                 doc, m = by_id[cid]
                 rec = manifest.get(m["path"])
                 if rec is None or rec.sha != m["sha"]:
+                    superseded += rec is not None
                     continue
                 hits.append(
                     Hit(cid, m["path"], m.get("page"), int(m["start"]), int(m["end"]), doc,
@@ -129,4 +165,4 @@ class Searcher:
                 )
                 if len(hits) == k:
                     break
-        return hits
+        return hits, superseded

@@ -65,11 +65,35 @@ def open_client(data_dir: Path, host: str | None = None, port: int = 8000):
         raise StoreUnavailable(f"cannot open the {where}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
 
 
+def reopen_embedded(client, connect):
+    """A client that sees what other processes wrote to an embedded store.
+
+    Chroma's embedded mode keeps each store's segments in memory, once per process;
+    writes by another process stay invisible to it (queries return the old vectors,
+    gets of new ids fail with "Error finding id") until that in-memory system is
+    rebuilt. Chroma has no public call to rebuild one store's system, so we drop it
+    from the client's registry and connect again.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    ident = getattr(client, "_identifier", None)
+    system = SharedSystemClient._identifier_to_system.pop(ident, None) if ident else None
+    if system is not None:
+        try:
+            system.stop()
+        except Exception:  # noqa: BLE001 - a half-stopped old system must not block the new one
+            log.debug("stopping the old Chroma system failed", exc_info=True)
+    return connect()
+
+
 class Store:
-    def __init__(self, client, name: str, expected: dict, location: str):
-        """``expected`` is the model and chunking this process uses; a store built
-        with others is refused (StoreMismatch) rather than silently mixed."""
-        self.client = client
+    def __init__(self, connect, name: str, expected: dict, location: str, embedded: bool = True):
+        """``connect()`` makes a Chroma client. ``expected`` is the model and chunking
+        this process uses; a store built with others is refused (StoreMismatch)
+        rather than silently mixed."""
+        self._connect = connect
+        self.embedded = embedded
+        self.client = connect()
         self.name = name
         self.expected = {k: str(v) for k, v in expected.items()}
         self.location = location
@@ -127,6 +151,12 @@ class Store:
     def files(self):
         self.ensure()
         return self._files
+
+    def refresh(self) -> None:
+        """Forget cached state so the next call sees other processes' writes."""
+        if self.embedded:
+            self.client = reopen_embedded(self.client, self._connect)
+        self._chunks = self._files = None
 
     def reset(self) -> None:
         for name in (self.name, f"{self.name}-files"):

@@ -121,6 +121,11 @@ def sync(
         else:
             pending.append((src, sha, data))
 
+    if pending or orphans or set(manifest) - keep:
+        # Mark the store as changing before touching it: a reader (or the next run,
+        # after a crash) then rebuilds its lexical index from what is live.
+        store.bump_generation()
+
     # Removals commit first (manifest), then their chunks go.
     for path in sorted(set(manifest) - keep):
         store.forget_file(path)

@@ -60,3 +60,54 @@ def corpus(tmp_path):
         "<script>alert('x')</script><p>Penguins live in the Southern Hemisphere.</p></body></html>"
     )
     return d
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real `chroma run` on a free local port, for the whole session."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    exe = Path(sys.executable).parent / "chroma"
+    path = tmp_path_factory.mktemp("chroma-server")
+    port = _free_port()
+    log = open(path / "server.log", "w")
+    proc = subprocess.Popen(
+        [str(exe), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise RuntimeError(f"chroma run did not start: {(path / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.2)
+    yield ("127.0.0.1", port)
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(params=["embedded", "server"])
+def backend(request, tmp_path):
+    """Settings overrides for each kind of store: embedded folder or Chroma server.
+    Server tests get their own collection, so they never see each other's data."""
+    import uuid
+
+    if request.param == "embedded":
+        return {}
+    host, port = request.getfixturevalue("chroma_server")
+    return {"chroma_host": host, "chroma_port": port, "collection": f"t-{uuid.uuid4().hex[:12]}"}

@@ -1,0 +1,124 @@
+"""The `cited` command as a user runs it: real processes, exit codes, output shape."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.main import get_command
+
+from bot.cli import app
+from conftest import SEEDS
+
+
+def cited(*args, input=None, env=None, timeout=240):
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("PYTEST_CURRENT_TEST", None)  # the CLI hides tracebacks only outside pytest
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, input=input, env=full_env, timeout=timeout
+    )
+
+
+@pytest.fixture
+def indexed(tmp_path):
+    r = cited("index", str(SEEDS))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "1 added, 0 changed, 0 removed, 0 unchanged"
+    return tmp_path
+
+
+def test_ask_on_empty_store_indexes_seeds_first_and_answers_json():
+    r = cited("ask", "Which two companies joined the UN Global Compact?", "--json")
+    assert r.returncode == 0, r.stderr
+    assert "indexing" in r.stderr and "seeds" in r.stderr
+    data = json.loads(r.stdout)  # exactly one JSON object on stdout
+    assert set(data) == {"question", "answer", "abstained", "citations", "timings_ms"}
+    assert data["abstained"] is False
+    assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
+    for c in data["citations"]:
+        assert set(c) == {"n", "source", "page", "start", "end", "quote", "score"}
+        text = (SEEDS / c["source"]).read_text(encoding="utf-8")
+        assert text[c["start"] : c["end"]] == c["quote"]
+    assert "Hikvision" in data["answer"] and "Dahua" in data["answer"]
+
+
+def test_abstention_exits_zero(indexed):
+    r = cited("ask", "What is the capital of France?", "--json")
+    assert r.returncode == 0
+    data = json.loads(r.stdout)
+    assert data["abstained"] is True and data["citations"] == []
+
+
+def test_text_output_shows_markers_and_sources(indexed):
+    r = cited("ask", "Which two companies joined the UN Global Compact?", "-k", "3")
+    assert r.returncode == 0, r.stderr
+    assert "[1]" in r.stdout and "hikvision-dahua-un-global-compact.txt" in r.stdout
+
+
+@pytest.mark.parametrize(
+    "question, message",
+    [("", "empty"), ("q" * 2001, "2,000"), ("bad\x01question", "control characters")],
+)
+def test_bad_questions_exit_2_with_one_line(question, message):
+    r = cited("ask", question)
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and message in r.stderr and "Traceback" not in r.stderr
+
+
+def test_bad_usage_exits_2():
+    r = cited("ask")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    r = cited("ask", "x?", "-k", "0")
+    assert r.returncode == 2
+
+
+def test_missing_folder_is_one_line_exit_1(tmp_path):
+    r = cited("index", str(tmp_path / "does-not-exist"))
+    assert r.returncode == 1
+    assert r.stderr.strip().startswith("error: sources folder") and "Traceback" not in r.stderr
+    (tmp_path / "afile.txt").write_text("x")
+    r = cited("index", str(tmp_path / "afile.txt"))
+    assert r.returncode == 1 and "is a file" in r.stderr
+
+
+def test_model_or_chunking_mismatch_is_refused(indexed):
+    r = cited("ask", "Which companies?", env={"CITED_CHUNK_SIZE": "128"})
+    assert r.returncode == 1
+    assert "chunk_size=256" in r.stderr and "--rebuild" in r.stderr and "Traceback" not in r.stderr
+    r = cited("index", "--rebuild", str(SEEDS), env={"CITED_CHUNK_SIZE": "128"})
+    assert r.returncode == 0, r.stderr
+    r = cited("ask", "Which companies joined?", "--json", env={"CITED_CHUNK_SIZE": "128"})
+    assert r.returncode == 0 and not json.loads(r.stdout)["abstained"]
+
+
+def test_sources_and_status(indexed):
+    r = cited("sources", "--json")
+    rows = json.loads(r.stdout)
+    assert [x["path"] for x in rows] == ["hikvision-dahua-un-global-compact.txt"]
+    assert rows[0]["chunks"] >= 1 and rows[0]["indexed_at"]
+    st = json.loads(cited("status", "--json").stdout)
+    assert st["files"] == 1 and st["chunks"] == rows[0]["chunks"] and st["model"] == "all-MiniLM-L6-v2"
+    assert st["store"].endswith(os.path.join(".cited", "chroma"))
+    assert "hikvision" in cited("sources").stdout
+
+
+def test_reindex_without_changes_touches_nothing(indexed):
+    r = cited("index", str(SEEDS))
+    assert r.stdout.strip() == "0 added, 0 changed, 0 removed, 1 unchanged"
+
+
+def test_chat_understands_follow_ups(indexed):
+    r = cited("chat", input="Which two companies joined the UN Global Compact?\nWhich of them is state-owned?\n")
+    assert r.returncode == 0, r.stderr
+    assert "state-owned Hikvision" in r.stdout
+    assert r.stdout.count("[1]") >= 2
+
+
+def test_every_command_has_help():
+    group = get_command(app)
+    for name, cmd in group.commands.items():
+        assert cmd.help and len(cmd.help) > 10, name
+        for p in cmd.params:
+            if p.name not in ("ctx",) and getattr(p, "help", None) is not None:
+                assert p.help.strip(), (name, p.name)
