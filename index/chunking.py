@@ -25,10 +25,22 @@ class Chunk:
 
 
 def sentence_splitter(chunk_size: int, chunk_overlap: int) -> Splitter:
-    """LlamaIndex's SentenceSplitter, imported only when indexing (it costs ~1.3 s)."""
+    """LlamaIndex's SentenceSplitter, counting the embedding model's own tokens.
+
+    Sizes in model tokens mean a chunk never exceeds what the model reads (it
+    truncates at 256), and the Rust tokenizer counts ~5x faster than the default
+    tiktoken. Imported only when indexing: llama-index costs ~1.3 s to import.
+    """
     from llama_index.core.node_parser import SentenceSplitter
 
-    return SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap).split_text
+    from index.embedding import model_tokenizer
+
+    tok = model_tokenizer()
+    return SentenceSplitter(
+        chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap,
+        tokenizer=lambda text: tok.encode(text, add_special_tokens=False).ids,
+    ).split_text
 
 
 def chunk(extracted: Extracted, split: Splitter) -> list[Chunk]:

@@ -109,6 +109,16 @@ def _export(torch, module, ids, names, tmp) -> None:
     )
 
 
+def model_tokenizer():
+    """The model's own WordPiece tokenizer (Rust, fast), unpadded and untruncated."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
 def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     m = mask[..., None].astype(np.float32)
     summed = (hidden * m).sum(axis=1)
@@ -119,18 +129,17 @@ def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
 class OnnxEmbedder:
     name = f"{MODEL_NAME}/onnx"
 
-    def __init__(self, onnx_path: Path, batch_size: int = 16, threads: int | None = None):
+    def __init__(self, onnx_path: Path, batch_size: int = 8, threads: int | None = None):
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         opts = ort.SessionOptions()
-        if threads:
-            opts.intra_op_num_threads = threads
+        # onnxruntime's default thread count left one of this machine's two cores
+        # idle; naming them all halved embedding time (bench/RESULTS.md).
+        opts.intra_op_num_threads = threads or os.cpu_count() or 1
         opts.log_severity_level = 3
         self._session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
-        self._tok = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
+        self._tok = model_tokenizer()
         self._tok.enable_truncation(MAX_TOKENS)
-        self._tok.no_padding()
         self.batch_size = batch_size
 
     def embed(self, texts: list[str]) -> np.ndarray:

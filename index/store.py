@@ -196,9 +196,16 @@ class Store:
             for i, m in zip(got["ids"], got["metadatas"])
         }
 
-    def commit_file(self, path: str, sha: str, n_chunks: int) -> None:
+    def commit_files(self, records: list[tuple[str, str, int]]) -> None:
+        """Make (path, sha, chunk count) the live version of each file, in one write."""
+        if not records:
+            return
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self.files.upsert(ids=[path], embeddings=[[1.0]], metadatas=[{"sha": sha, "chunks": n_chunks, "indexed_at": now}])
+        self.files.upsert(
+            ids=[p for p, _, _ in records],
+            embeddings=[[1.0]] * len(records),  # Chroma wants a vector; the manifest needs none
+            metadatas=[{"sha": sha, "chunks": n, "indexed_at": now} for _, sha, n in records],
+        )
 
     def forget_file(self, path: str) -> None:
         self.files.delete(ids=[path])

@@ -182,18 +182,21 @@ def _index_batch(batch, store: Store, embedder: Embedder, split: Splitter, manif
             reuse[h] = v
         report.embedded += len(todo)
 
+    # One write each for the batch's chunks, its manifest records (the commit), and
+    # the superseded chunks: per-file writes made Chroma half of indexing time.
+    ids, docs, metas, commits, stale = [], [], [], [], []
     for src, sha, chunks in planned:
-        ids = [chunk_id(src.rel, sha, n) for n in range(len(chunks))]
-        if chunks:
-            store.add_chunks(
-                ids,
-                np.asarray([reuse[c.text_hash] for c in chunks], dtype=np.float32),
-                [c.text for c in chunks],
-                [chunk_metadata(src.rel, sha, n, c.start, c.end, c.page, c.text_hash) for n, c in enumerate(chunks)],
-            )
-        store.commit_file(src.rel, sha, len(chunks))
-        stale = [c.id for c in old_by_path.get(src.rel, []) if c.id not in set(ids)]
-        if stale:
-            store.delete_chunks(stale)
+        file_ids = [chunk_id(src.rel, sha, n) for n in range(len(chunks))]
+        ids += file_ids
+        docs += [c.text for c in chunks]
+        metas += [chunk_metadata(src.rel, sha, n, c.start, c.end, c.page, c.text_hash) for n, c in enumerate(chunks)]
+        commits.append((src.rel, sha, len(chunks)))
+        keep = set(file_ids)
+        stale += [c.id for c in old_by_path.get(src.rel, []) if c.id not in keep]
         (report.changed if src.rel in manifest else report.added).append(src.rel)
-    report.reused += sum(len(cs) for _, _, cs in planned) - len(todo)
+    if ids:
+        vectors = np.asarray([reuse[m["text_hash"]] for m in metas], dtype=np.float32)
+        store.add_chunks(ids, vectors, docs, metas)
+    store.commit_files(commits)
+    store.delete_chunks(stale)
+    report.reused += len(ids) - len(todo)

@@ -1,0 +1,31 @@
+"""Shared set-up for the benchmarks: the SciFact store, built once and reused."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+EVAL = Path(os.environ.get("CITED_EVAL_DIR", Path(__file__).resolve().parents[2] / "shared" / "eval"))
+SCIFACT = EVAL / "scifact"
+SQUAD = EVAL / "squad-dev-a" / "dev-v1.1-part-a.json"
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def scifact_cited(name: str = "scifact", **overrides):
+    """A Cited over SciFact's corpus (one file per abstract), indexed if needed.
+    Returns (cited, data, seconds spent indexing)."""
+    from bot.config import Settings
+    from bot.evaluation import load_beir, write_beir_sources
+    from bot.service import Cited
+
+    data = load_beir(SCIFACT, "test")
+    src = OUT / "scifact-sources"
+    if not src.exists():
+        write_beir_sources(data, src)
+    cited = Cited(Settings(data_dir=OUT / name, sources=src, **overrides))
+    t = time.perf_counter()
+    report = cited.index(src)
+    return cited, data, time.perf_counter() - t, report
