@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
+from collections import OrderedDict
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
@@ -103,6 +105,7 @@ def _content_words(text: str) -> set[str]:
 @dataclass(frozen=True)
 class Candidate:
     hit: Hit
+    k: int  # which sentence of its chunk
     start: int  # offsets into the source's extracted text
     end: int
     text: str
@@ -113,13 +116,47 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
     seen = set()
     out = []
     for h in hits:
-        for s, e in split_sentences(h.text):
+        for k, (s, e) in enumerate(split_sentences(h.text)):
             key = (h.source, h.start + s)
             if key in seen:
                 continue
             seen.add(key)
-            out.append(Candidate(h, h.start + s, h.start + e, h.text[s:e]))
+            out.append(Candidate(h, k, h.start + s, h.start + e, h.text[s:e]))
     return out
+
+
+class SentenceVectors:
+    """Vectors of each passage's sentences, kept by chunk id in a bounded LRU.
+
+    Popular passages are read again and again, and a chunk id names one immutable
+    text, so the vectors never go stale. Thread-safe: the bot answers in threads.
+    """
+
+    def __init__(self, embedder, max_chunks: int = 20000):
+        self.embedder = embedder
+        self.max_chunks = max_chunks
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, cands: list[Candidate]) -> np.ndarray:
+        hits = {c.hit.id: c.hit for c in cands}
+        with self._lock:
+            missing = [h for cid, h in hits.items() if cid not in self._cache]
+        if missing:
+            texts = [[h.text[s:e] for s, e in split_sentences(h.text)] for h in missing]
+            vecs = self.embedder.embed([t for ts in texts for t in ts])
+            at = 0
+            with self._lock:
+                for h, ts in zip(missing, texts):
+                    self._cache[h.id] = vecs[at : at + len(ts)]
+                    at += len(ts)
+        with self._lock:
+            rows = [self._cache[c.hit.id][c.k] for c in cands]
+            for cid in hits:
+                self._cache.move_to_end(cid)
+            while len(self._cache) > self.max_chunks:
+                self._cache.popitem(last=False)
+        return np.asarray(rows, dtype=np.float32).reshape(len(cands), -1)
 
 
 def score_sentences(question: str, q_vec: np.ndarray, cands: list[Candidate], vecs: np.ndarray) -> np.ndarray:
@@ -154,6 +191,7 @@ def answer(
     top_k: int = 5,
     abstain_below: float = 0.3,
     max_chars: int = 2000,
+    sentence_vectors: SentenceVectors | None = None,
 ) -> Answer:
     """Answer ``question`` from the store behind ``searcher``.
 
@@ -172,7 +210,7 @@ def answer(
     result = Answer(question=q, answer=ABSTAIN_TEXT, abstained=True)
     if hits and max(h.dense for h in hits) >= abstain_below:
         cands = candidates(hits[:READ_PASSAGES])
-        vecs = searcher.embedder.embed([c.text for c in cands])
+        vecs = (sentence_vectors or SentenceVectors(searcher.embedder)).of(cands)
         scores = score_sentences(query, q_vec, cands, vecs)
         chosen = select(cands, scores)
         parts, cites = [], []

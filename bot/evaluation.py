@@ -82,3 +82,89 @@ def eval_beir(cited, data: BeirData, limit: int | None = None, tick: Tick | None
     }
 
 
+
+
+@dataclass
+class SquadQuestion:
+    id: str
+    question: str
+    answers: list[str]
+    source: str  # path of the gold paragraph's file, relative to the sources folder
+    article: str
+
+
+def load_squad(path: Path) -> tuple[dict[str, str], list[SquadQuestion]]:
+    """SQuAD v1.1 JSON -> ({source path: paragraph text}, questions)."""
+    from index.errors import CitedError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
+    except FileNotFoundError:
+        raise CitedError(f"no such file: {path}") from None
+    except (ValueError, KeyError, TypeError) as e:
+        raise CitedError(f"not SQuAD v1.1 JSON: {path} ({e})") from None
+    paragraphs: dict[str, str] = {}
+    questions: list[SquadQuestion] = []
+    for a, article in enumerate(data):
+        folder = f"{a:02d}-{_slug(article.get('title', 'article'))}"
+        for p, para in enumerate(article["paragraphs"]):
+            rel = f"{folder}/{p:03d}.txt"
+            paragraphs[rel] = para["context"]
+            for qa in para["qas"]:
+                questions.append(SquadQuestion(qa["id"], qa["question"], [x["text"] for x in qa["answers"]], rel, folder))
+    return paragraphs, questions
+
+
+def _slug(title: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9]+", "_", title).strip("_")[:40] or "article"
+
+
+def write_sources(paragraphs: dict[str, str], folder: Path) -> None:
+    for rel, text in paragraphs.items():
+        p = folder / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+
+
+def first_sentence(answer_text: str) -> str:
+    """The answer up to its first citation marker: its first quoted sentence."""
+    cut = answer_text.find(" [1]")
+    return answer_text if cut < 0 else answer_text[:cut]
+
+
+def eval_squad(cited, questions: list[SquadQuestion], tick: Tick | None = None) -> dict:
+    """Ask every question through cited.ask (the `cited ask` path) over the indexed
+    paragraphs and score passages, answers and citations."""
+    from bot.metrics import contains_answer
+
+    n = len(questions)
+    hit1 = hit5 = ans_hit = cite_hit = abstained = 0
+    lat, lengths = [], []
+    for i, q in enumerate(questions, 1):
+        t = time.perf_counter()
+        ans = cited.ask(q.question)
+        lat.append((time.perf_counter() - t) * 1000)
+        ranked = [h.source for h in cited.searcher.search(q.question, k=5)]
+        hit1 += ranked[:1] == [q.source]
+        hit5 += q.source in ranked
+        if ans.abstained:
+            abstained += 1
+        else:
+            lengths.append(len(ans.answer))
+            ans_hit += contains_answer(first_sentence(ans.answer), q.answers)
+            cite_hit += ans.citations[0].source == q.source
+        if tick:
+            tick(i, n)
+    d = max(n, 1)
+    return {
+        "questions": n,
+        "passage_hit@1": round(hit1 / d, 4),
+        "passage_hit@5": round(hit5 / d, 4),
+        "answer_hit": round(ans_hit / d, 4),
+        "citation_hit": round(cite_hit / d, 4),
+        "abstained": round(abstained / d, 4),
+        "answer_chars_median": int(percentile(lengths, 50)) if lengths else 0,
+        "latency_ms": {"p50": round(percentile(lat, 50), 1), "p95": round(percentile(lat, 95), 1)},
+    }

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answer import Answer, answer
+from bot.answer import Answer, SentenceVectors, answer
 from bot.config import Settings
 from index.embedding import MODEL_NAME, Embedder, load_embedder
 from index.search import Searcher
@@ -36,6 +36,7 @@ class Cited:
         self._embedder = embedder
         self._store: Store | None = None
         self._searcher: Searcher | None = None
+        self._sentences: SentenceVectors | None = None
         self._init = threading.Lock()
 
     # -- parts -----------------------------------------------------------------------
@@ -102,7 +103,16 @@ class Cited:
             top_k=top_k or s.top_k,
             abstain_below=s.abstain_below,
             max_chars=s.max_question_chars,
+            sentence_vectors=self.sentence_vectors,
         )
+
+    @property
+    def sentence_vectors(self) -> SentenceVectors:
+        embedder = self.embedder
+        with self._init:
+            if self._sentences is None:
+                self._sentences = SentenceVectors(embedder)
+            return self._sentences
 
     def sources(self) -> list[FileRecord]:
         return sorted(self.store.manifest().values(), key=lambda r: r.path)

@@ -17,7 +17,7 @@ from index.store import Store
 CANDIDATES = 100
 # Weight of the dense score in the fusion, chosen on SciFact *train* queries
 # (bench/tune_fusion.py; the table is in bench/RESULTS.md).
-DENSE_WEIGHT = 0.5
+DENSE_WEIGHT = 0.6
 
 
 @dataclass(frozen=True)
