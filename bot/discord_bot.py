@@ -101,6 +101,7 @@ class CitedBot(commands.Bot):
     async def close(self) -> None:
         if self._watch_task:
             self._watch_task.cancel()
+            await asyncio.gather(self._watch_task, return_exceptions=True)
         await super().close()
         self.executor.shutdown(wait=False, cancel_futures=True)
 

@@ -238,3 +238,30 @@ async def test_help_is_answered_at_once_during_a_reindex(bot):
 def test_start_without_token_is_a_clear_error(settings):
     with pytest.raises(CitedError, match="DISCORD_TOKEN is not set"):
         run(settings)
+
+
+async def test_bot_watch_serves_new_sources_without_restart(settings, embedder, tmp_path, corpus):
+    from bot.service import Cited
+
+    s = settings.model_copy(update={"sources": corpus, "discord_watch": True, "discord_rate_limit": 1000})
+    cited = Cited(s, embedder=embedder)
+    cited.index()
+    b = CitedBot(cited, s, sync_commands=False)
+    await b._async_setup_hook()
+    await b.setup_hook()
+    try:
+        before = await b.answer(1, "At what temperature does liquid nitrogen boil?")
+        assert before[0].content == ABSTAIN_MESSAGE
+        await asyncio.sleep(1.0)  # the watcher is up
+        (corpus / "nitrogen.md").write_text("Liquid nitrogen boils at minus 196 degrees Celsius.")
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            await asyncio.sleep(1.0)
+            after = await b.answer(1, "At what temperature does liquid nitrogen boil?")
+            assert not isinstance(after, Refusal), after.text
+            if after[0].content != ABSTAIN_MESSAGE:
+                break
+        assert "minus 196 degrees" in after[0].content
+        assert after[-1].embed["fields"][0]["name"].startswith("[1] nitrogen.md")
+    finally:
+        await b.close()
