@@ -225,6 +225,132 @@ def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
         out.print(f"{k:>14}: {v}", markup=False)
 
 
+eval_app = typer.Typer(help="Measure retrieval and answer quality on BEIR, SQuAD or your own checks.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+def _eval_store(ctx: typer.Context, store: Optional[Path]):
+    """A Cited over its own store: ``store`` if given, else a temporary folder removed
+    afterwards (the returned cleanup does that)."""
+    import shutil
+    import tempfile
+
+    from bot.service import Cited
+
+    folder = Path(store) if store else Path(tempfile.mkdtemp(prefix="cited-eval-"))
+    settings = _settings(ctx).model_copy(update={"data_dir": folder / "data", "chroma_host": None,
+                                                 "collection": "cited-eval", "sources": folder / "sources"})
+    cleanup = (lambda: shutil.rmtree(folder, ignore_errors=True)) if not store else (lambda: None)
+    return Cited(settings), cleanup
+
+
+def _ticker(label: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=err, transient=True, disable=not err.is_terminal)
+    task = bar.add_task(label, total=None)
+
+    def tick(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, tick
+
+
+def _print_metrics(title: str, result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table("metric", "value", title=title)
+    for k, v in result.items():
+        if isinstance(v, dict):
+            v = ", ".join(f"{a} {b}" for a, b in v.items())
+        elif isinstance(v, list):
+            continue
+        table.add_row(k, str(v))
+    out.print(table)
+
+
+_limit = typer.Option(None, "--limit", min=1, help="Only the first N queries or questions.")
+_store = typer.Option(None, "--store", help="Keep the evaluation store in this folder (default: a temporary one).")
+_json = typer.Option(False, "--json", help="Print one JSON object.")
+
+
+@eval_app.command("beir")
+@edge
+def eval_beir_cmd(
+    ctx: typer.Context,
+    folder: Path = typer.Argument(..., help="BEIR folder: corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv"),
+    split: str = typer.Option("test", "--split", help="Which qrels file to score against."),
+    limit: Optional[int] = _limit, store: Optional[Path] = _store, as_json: bool = _json,
+):
+    """Index a BEIR corpus and report nDCG@10, Recall@100, MRR@10 and latency."""
+    from bot.evaluation import eval_beir, load_beir, write_beir_sources
+
+    data = load_beir(folder, split)
+    cited, cleanup = _eval_store(ctx, store)
+    try:
+        write_beir_sources(data, cited.settings.sources)
+        _index(cited, cited.settings.sources)
+        bar, tick = _ticker("queries")
+        with bar:
+            result = eval_beir(cited, data, limit, tick)
+    finally:
+        cleanup()
+    _print_metrics(f"BEIR {folder} ({split})", result, as_json)
+
+
+@eval_app.command("squad")
+@edge
+def eval_squad_cmd(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="SQuAD v1.1 JSON file"),
+    limit: Optional[int] = _limit, store: Optional[Path] = _store, as_json: bool = _json,
+):
+    """Index every SQuAD paragraph, ask every question as `cited ask` would, score the answers."""
+    from bot.evaluation import eval_squad, load_squad, write_sources
+
+    paragraphs, questions = load_squad(file)
+    cited, cleanup = _eval_store(ctx, store)
+    try:
+        write_sources(paragraphs, cited.settings.sources)
+        _index(cited, cited.settings.sources)
+        bar, tick = _ticker("questions")
+        with bar:
+            result = eval_squad(cited, questions[:limit] if limit else questions, tick)
+    finally:
+        cleanup()
+    _print_metrics(f"SQuAD {file}", result, as_json)
+
+
+@eval_app.command("questions")
+@edge
+def eval_questions_cmd(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help='JSON lines: {"q": ..., "expect": [words]} or {"q": ..., "abstain": true}'),
+    limit: Optional[int] = _limit, as_json: bool = _json,
+):
+    """Run your own checks against the current store; list the ones that fail."""
+    from bot.evaluation import eval_checks, load_checks
+
+    checks = load_checks(file)
+    cited = _service(_settings(ctx))
+    _ensure_indexed(cited)
+    bar, tick = _ticker("checks")
+    with bar:
+        result = eval_checks(cited, checks[:limit] if limit else checks, tick)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        out.print(f"{result['passed']:.0%} of {result['checks']} checks passed", markup=False)
+        for f in result["failures"]:
+            out.print(f"FAIL {f['q']}: {f['why']}", markup=False)
+    if result["failures"]:
+        raise typer.Exit(1)
+
+
 @app.command()
 @edge
 def discord(ctx: typer.Context):

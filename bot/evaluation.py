@@ -168,3 +168,51 @@ def eval_squad(cited, questions: list[SquadQuestion], tick: Tick | None = None) 
         "answer_chars_median": int(percentile(lengths, 50)) if lengths else 0,
         "latency_ms": {"p50": round(percentile(lat, 50), 1), "p95": round(percentile(lat, 95), 1)},
     }
+
+
+@dataclass
+class Check:
+    q: str
+    expect: list[str]
+    abstain: bool
+
+
+def load_checks(path: Path) -> list[Check]:
+    """A user's own checks: JSON lines of {"q", "expect": [words]} or {"q", "abstain": true}."""
+    from index.errors import CitedError
+
+    checks = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise CitedError(f"cannot read {path}: {e.strerror or e}") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            checks.append(Check(str(d["q"]), [str(w) for w in d.get("expect", [])], bool(d.get("abstain", False))))
+        except (ValueError, KeyError, TypeError) as e:
+            raise CitedError(f"{path}:{n}: expected {{\"q\": ..., \"expect\": [...]}} or {{\"q\": ..., \"abstain\": true}} ({e})") from None
+    return checks
+
+
+def eval_checks(cited, checks: list[Check], tick: Tick | None = None) -> dict:
+    """Ask each check's question; it passes when every expected word is in the answer
+    (case-insensitive), or when it abstains as it should."""
+    failures = []
+    for i, c in enumerate(checks, 1):
+        ans = cited.ask(c.q)
+        if c.abstain:
+            ok = ans.abstained
+            why = "" if ok else "answered, expected an abstention"
+        else:
+            missing = [w for w in c.expect if w.lower() not in ans.answer.lower()]
+            ok = not ans.abstained and not missing
+            why = "abstained" if ans.abstained else f"missing {missing}" if missing else ""
+        if not ok:
+            failures.append({"q": c.q, "why": why, "answer": ans.answer})
+        if tick:
+            tick(i, len(checks))
+    n = max(len(checks), 1)
+    return {"checks": len(checks), "passed": round((len(checks) - len(failures)) / n, 4), "failures": failures}
