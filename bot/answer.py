@@ -189,7 +189,7 @@ def answer(
     *,
     history: list[str] | None = None,
     top_k: int = 5,
-    abstain_below: float = 0.3,
+    abstain_below: float = 0.31,
     max_chars: int = 2000,
     sentence_vectors: SentenceVectors | None = None,
 ) -> Answer:

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     top_k: int = Field(5, description="passages to retrieve for an answer")
     # Minimum relevance (0..1) of the best passage before cited answers at all;
     # calibrated on SQuAD on-topic vs off-topic questions (bench/calibrate.py).
-    abstain_below: float = 0.30
+    abstain_below: float = 0.31
     max_question_chars: int = 2000
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
     discord_reindex_role: str | None = Field(None, description="role allowed to /reindex")

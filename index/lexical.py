@@ -15,6 +15,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 
 def _stemmer():
     import Stemmer
@@ -52,8 +54,13 @@ class LexicalIndex:
         tokens = tokenize([query], self._stemmer)
         if not tokens[0]:
             return []
-        docs, scores = self._bm25.retrieve(tokens, k=min(k, len(self.ids)), show_progress=False, n_threads=1)
-        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        # get_scores + argpartition: bm25s' retrieve() adds ~4 ms of per-call set-up,
+        # which was a fifth of a warm query; the scores are the same.
+        scores = self._bm25.get_scores(tokens[0])
+        k = min(k, len(self.ids))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.ids[int(d)], float(scores[d])) for d in top if scores[d] > 0]
 
     # -- persistence: a folder per build, a pointer file swapped atomically -------
     def save(self, folder: Path) -> None:

@@ -247,10 +247,8 @@ class Store:
         return self.chunks.get(ids=ids, include=list(include))
 
     def query(self, vector: np.ndarray, n: int) -> dict:
-        count = self.chunks.count()
-        if count == 0:
-            return {"ids": [[]], "distances": [[]]}
-        return self.chunks.query(query_embeddings=[vector], n_results=min(n, count), include=["distances"])
+        # Chroma returns fewer than n when the collection is smaller (also when empty).
+        return self.chunks.query(query_embeddings=[vector], n_results=n, include=["distances"])
 
     def count(self) -> int:
         return self.chunks.count() if self.exists() else 0

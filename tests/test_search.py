@@ -14,7 +14,7 @@ def test_fuse_combines_normalised_scores():
 
 
 def test_fuse_handles_no_lexical_match_and_single_candidate():
-    assert fuse({"a": 0.3}, {}) == [("a", 0.5)]
+    assert fuse({"a": 0.3}, {}, 0.5) == [("a", 0.5)]  # a lone candidate is the best dense one
     assert fuse({}, {}) == []
 
 
