@@ -77,3 +77,4 @@ def test_candidates_are_deduplicated_across_overlapping_chunks():
     b = Hit("b", "f.txt", None, 15, 30, "Two fish there.", 1, 1, 1)
     got = [(c.start, c.end, c.text) for c in candidates([a, b])]
     assert got == [(0, 14, "One fish here."), (15, 30, "Two fish there.")]
+
