@@ -20,13 +20,13 @@ from bot.evaluation import load_beir, write_beir_sources  # noqa: E402
 from bot.metrics import retrieval_scores  # noqa: E402
 
 
-def time_cited(src: Path, data: Path, backend: str) -> tuple[float, object]:
+def time_cited(src: Path, data: Path, precision: str) -> tuple[float, object]:
     from bot.config import Settings
     from bot.service import Cited
 
     shutil.rmtree(data, ignore_errors=True)
-    cited = Cited(Settings(data_dir=data, sources=src, embed_backend=backend))
-    cited.embedder.embed(["warm up"])  # model load is not indexing
+    cited = Cited(Settings(data_dir=data, sources=src, index_precision=precision))
+    cited.index_embedder.embed(["warm up"])  # model load is not indexing
     t = time.perf_counter()
     cited.index(src)
     return time.perf_counter() - t, cited
@@ -96,14 +96,19 @@ def main():
     write_beir_sources(data, src)
 
     results = {}
-    t_cited, cited = time_cited(src, OUT / "indexing-cited", "onnx")
-    results["cited"] = {"seconds": round(t_cited, 1), "dense": retrieval_scores(dense_runs_cited(cited, data.queries), data.qrels),
-                        "hybrid": retrieval_scores(hybrid_runs_cited(cited, data.queries), data.qrels)}
-    print(f"cited: {t_cited:.1f} s", file=sys.stderr)
+    for precision in ("fp32", "int8"):
+        secs, cited = time_cited(src, OUT / f"indexing-cited-{precision}", precision)
+        results[f"cited {precision}"] = {
+            "seconds": round(secs, 1),
+            "dense": retrieval_scores(dense_runs_cited(cited, data.queries), data.qrels),
+            "hybrid": retrieval_scores(hybrid_runs_cited(cited, data.queries), data.qrels),
+        }
+        print(f"cited {precision}: {secs:.1f} s", file=sys.stderr)
     t_li, li = time_llamaindex(src, OUT / "indexing-llamaindex")
     results["llamaindex"] = {"seconds": round(t_li, 1), "dense": retrieval_scores(runs_llamaindex(li, data.queries), data.qrels)}
     print(f"llamaindex: {t_li:.1f} s", file=sys.stderr)
-    results["speedup"] = round(t_li / t_cited, 2)
+    for precision in ("fp32", "int8"):
+        results[f"speedup {precision}"] = round(t_li / results[f"cited {precision}"]["seconds"], 2)
     results["documents"] = len(data.corpus)
     (OUT / f"indexing-{args.limit or 'all'}.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))

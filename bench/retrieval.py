@@ -23,24 +23,9 @@ WEIGHTS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
 
 def candidates(cited, queries: dict[str, str]):
     """Per query: dense cosines and BM25 scores of the union of both top-100s."""
-    import numpy as np
-
-    s = cited.searcher
-    lex_index = s.lexical()
-    out = {}
     qids = sorted(queries)
     vecs = cited.embedder.embed([queries[q] for q in qids])
-    for q, qv in zip(qids, vecs):
-        lex = dict(lex_index.search(queries[q], CANDIDATES))
-        res = s.store.query(qv, CANDIDATES)
-        dense = {i: 1 - d for i, d in zip(res["ids"][0], res["distances"][0])}
-        missing = [i for i in lex if i not in dense]
-        if missing:
-            got = s.store.get_chunks(missing, include=("embeddings",))
-            for i, e in zip(got["ids"], got["embeddings"]):
-                dense[i] = float(np.dot(qv, e))
-        out[q] = (dense, lex)
-    return out
+    return {q: cited.searcher.candidates(queries[q], qv) for q, qv in zip(qids, vecs)}
 
 
 def to_docs(ranked_ids, doc_of) -> list[str]:

@@ -278,6 +278,21 @@ _store = typer.Option(None, "--store", help="Keep the evaluation store in this f
 _json = typer.Option(False, "--json", help="Print one JSON object.")
 
 
+def _run_eval(ctx, store, write_sources, run, label: str, title: str, as_json: bool) -> None:
+    """Index a data set into its own store, run the evaluation with a progress bar,
+    clean up, print the metrics."""
+    cited, cleanup = _eval_store(ctx, store)
+    try:
+        write_sources(cited.settings.sources)
+        _index(cited, cited.settings.sources)
+        bar, tick = _ticker(label)
+        with bar:
+            result = run(cited, tick)
+    finally:
+        cleanup()
+    _print_metrics(title, result, as_json)
+
+
 @eval_app.command("beir")
 @edge
 def eval_beir_cmd(
@@ -290,16 +305,8 @@ def eval_beir_cmd(
     from bot.evaluation import eval_beir, load_beir, write_beir_sources
 
     data = load_beir(folder, split)
-    cited, cleanup = _eval_store(ctx, store)
-    try:
-        write_beir_sources(data, cited.settings.sources)
-        _index(cited, cited.settings.sources)
-        bar, tick = _ticker("queries")
-        with bar:
-            result = eval_beir(cited, data, limit, tick)
-    finally:
-        cleanup()
-    _print_metrics(f"BEIR {folder} ({split})", result, as_json)
+    _run_eval(ctx, store, lambda dst: write_beir_sources(data, dst), lambda c, tick: eval_beir(c, data, limit, tick),
+              "queries", f"BEIR {folder} ({split})", as_json)
 
 
 @eval_app.command("squad")
@@ -313,16 +320,9 @@ def eval_squad_cmd(
     from bot.evaluation import eval_squad, load_squad, write_sources
 
     paragraphs, questions = load_squad(file)
-    cited, cleanup = _eval_store(ctx, store)
-    try:
-        write_sources(paragraphs, cited.settings.sources)
-        _index(cited, cited.settings.sources)
-        bar, tick = _ticker("questions")
-        with bar:
-            result = eval_squad(cited, questions[:limit] if limit else questions, tick)
-    finally:
-        cleanup()
-    _print_metrics(f"SQuAD {file}", result, as_json)
+    asked = questions[:limit] if limit else questions
+    _run_eval(ctx, store, lambda dst: write_sources(paragraphs, dst), lambda c, tick: eval_squad(c, asked, tick),
+              "questions", f"SQuAD {file}", as_json)
 
 
 @eval_app.command("questions")

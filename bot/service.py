@@ -27,6 +27,7 @@ class Status:
     model: str
     chunk_size: int
     chunk_overlap: int
+    index_precision: str
     generation: str
 
 
@@ -37,6 +38,7 @@ class Cited:
         self._store: Store | None = None
         self._searcher: Searcher | None = None
         self._sentences: SentenceVectors | None = None
+        self._index_embedder: Embedder | None = None
         self._init = threading.Lock()
 
     # -- parts -----------------------------------------------------------------------
@@ -56,7 +58,8 @@ class Cited:
         with self._init:
             if self._store is None:
                 s = self.settings
-                expected = {"model": MODEL_NAME, "chunk_size": s.chunk_size, "chunk_overlap": s.chunk_overlap}
+                expected = {"model": MODEL_NAME, "chunk_size": s.chunk_size, "chunk_overlap": s.chunk_overlap,
+                            "index_precision": s.index_precision}
                 self._store = Store(
                     lambda: open_client(Path(s.data_dir), s.chroma_host, s.chroma_port),
                     s.collection, expected, self.location, embedded=not s.chroma_host,
@@ -69,6 +72,20 @@ class Cited:
             if self._embedder is None:
                 self._embedder = load_embedder(Path(self.settings.cache_dir), self.settings.embed_backend)
             return self._embedder
+
+    @property
+    def index_embedder(self) -> Embedder:
+        """What embeds documents: the query embedder, or its int8 copy."""
+        if self.settings.index_precision == "fp32":
+            return self.embedder
+        if self.settings.index_precision != "int8":
+            from index.errors import CitedError
+
+            raise CitedError(f"unknown index precision {self.settings.index_precision!r} (use fp32 or int8)")
+        with self._init:
+            if self._index_embedder is None:
+                self._index_embedder = load_embedder(Path(self.settings.cache_dir), "onnx-int8")
+            return self._index_embedder
 
     @property
     def searcher(self) -> Searcher:
@@ -89,7 +106,7 @@ class Cited:
             if rebuild:
                 self.store.reset()
             split = sentence_splitter(self.settings.chunk_size, self.settings.chunk_overlap)
-            return sync(folder, self.store, self.embedder, split, self.lexical_dir, progress)
+            return sync(folder, self.store, self.index_embedder, split, self.lexical_dir, progress)
 
     def is_empty(self) -> bool:
         return self.store.count() == 0
@@ -128,5 +145,6 @@ class Cited:
             model=MODEL_NAME,
             chunk_size=s.chunk_size,
             chunk_overlap=s.chunk_overlap,
+            index_precision=s.index_precision,
             generation=self.store.generation(),
         )

@@ -186,10 +186,32 @@ class TorchEmbedder:
         return np.asarray(vecs, dtype=np.float32)
 
 
+def quantize_int8(cache_dir: Path) -> Path:
+    """An int8 copy of the ONNX model, made once: per-channel weights, MatMuls only.
+
+    Quantizing every op (the default) cost too much accuracy (mean cosine to fp32
+    0.935 on SciFact abstracts); per-channel MatMul-only keeps 0.995 and still halves
+    embedding time. Used only to embed documents (Settings.index_precision); queries
+    stay fp32, so what a user types is embedded exactly.
+    """
+    src = export_onnx(Path(cache_dir))
+    target = src.with_name(src.stem + "-int8.onnx")
+    if target.exists():
+        return target
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = target.with_suffix(f".tmp{os.getpid()}.onnx")
+    quantize_dynamic(str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"])
+    os.replace(tmp, target)
+    return target
+
+
 def load_embedder(cache_dir: Path, backend: str = "onnx") -> Embedder:
-    """The embedder for ``backend``; the ONNX file is exported on first use."""
+    """The embedder for ``backend`` (onnx, onnx-int8 or torch); ONNX files are made on first use."""
     if backend == "torch":
         return TorchEmbedder()
-    if backend != "onnx":
-        raise CitedError(f"unknown embedding backend {backend!r} (use onnx or torch)")
-    return OnnxEmbedder(export_onnx(Path(cache_dir)))
+    if backend == "onnx":
+        return OnnxEmbedder(export_onnx(Path(cache_dir)))
+    if backend == "onnx-int8":
+        return OnnxEmbedder(quantize_int8(Path(cache_dir)))
+    raise CitedError(f"unknown embedding backend {backend!r} (use onnx, onnx-int8 or torch)")

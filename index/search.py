@@ -109,14 +109,7 @@ class Searcher:
     def _search(self, query: str, k: int, qv: np.ndarray, retry: bool = True) -> list[Hit]:
         if not self.store.exists():
             return []
-        lex = dict(self.lexical().search(query, CANDIDATES))
-        dres = self.store.query(qv, CANDIDATES)
-        dense = {i: 1.0 - d for i, d in zip(dres["ids"][0], dres["distances"][0])}
-        missing = [i for i in lex if i not in dense]
-        if missing:
-            got = self.store.get_chunks(missing, include=("embeddings",))
-            for i, e in zip(got["ids"], got["embeddings"]):
-                dense[i] = float(np.dot(qv, np.asarray(e, dtype=np.float32)))
+        dense, lex = self.candidates(query, qv)
         ranked = fuse(dense, lex, self.dense_weight)
         hits, superseded = self._materialise(ranked, dense, lex, k)
         if superseded and retry and (self._may_refresh() or not hits):
@@ -125,6 +118,19 @@ class Searcher:
             self.store.refresh()
             return self._search(query, k, qv, retry=False)
         return hits
+
+    def candidates(self, query: str, qv: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
+        """The union of both retrievers' top candidates: a cosine for each (looked up
+        for BM25-only ones), and BM25 scores for those BM25 found."""
+        lex = dict(self.lexical().search(query, CANDIDATES))
+        dres = self.store.query(qv, CANDIDATES)
+        dense = {i: 1.0 - d for i, d in zip(dres["ids"][0], dres["distances"][0])}
+        missing = [i for i in lex if i not in dense]
+        if missing:
+            got = self.store.get_chunks(missing, include=("embeddings",))
+            for i, e in zip(got["ids"], got["embeddings"]):
+                dense[i] = float(np.dot(qv, np.asarray(e, dtype=np.float32)))
+        return dense, lex
 
     def _may_refresh(self) -> bool:
         # Reopening an embedded store reloads its vectors: at most once a second

@@ -176,7 +176,7 @@ def test_long_answers_are_split_and_trimmed_cleanly():
     assert all(m.embed is None for m in msgs[:-1])
     assert len(embed.fields) <= FIELDS_MAX and embed_len(embed) <= EMBED_TOTAL_MAX
     assert all(len(f.value) <= FIELD_VALUE_MAX and f.value.endswith("…") for f in embed.fields)
-    assert embed.fields[0].name == "[1] dir/file-1.txt, page 1"
+    assert embed.fields[0].name == "[1] dir/file-1.txt, page 1, chars 0-900"
 
 
 def test_split_prefers_sentence_ends():

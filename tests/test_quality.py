@@ -16,20 +16,24 @@ DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parent.parent
 
 
-def cited_eval(*args):
+def cited_eval(*args, extra_env=None):
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    env.update(extra_env or {})
     r = subprocess.run([sys.executable, "-m", "bot.cli", "eval", *args, "--json"],
                        capture_output=True, text=True, env=env, cwd=REPO, timeout=600)
     assert r.returncode in (0, 1), r.stderr
     return json.loads(r.stdout), r
 
 
-def test_scifact_sample_floor():
+def test_scifact_sample_floor_and_int8_keeps_rankings():
     m, _ = cited_eval("beir", str(DATA / "scifact-mini"))
     assert m["queries"] == 50
     # measured 0.933 / 1.000 / 0.924 when set
     assert m["ndcg@10"] >= 0.90 and m["recall@100"] >= 0.97 and m["mrr@10"] >= 0.89, m
     assert set(m["latency_ms"]) == {"p50", "p95"}
+    # int8 document vectors: the faster index must rank (almost) the same.
+    q, _ = cited_eval("beir", str(DATA / "scifact-mini"), extra_env={"CITED_INDEX_PRECISION": "int8"})
+    assert abs(q["ndcg@10"] - m["ndcg@10"]) <= 0.01 and abs(q["recall@100"] - m["recall@100"]) <= 0.01, (q, m)
 
 
 def test_squad_sample_floor():
