@@ -111,14 +111,14 @@ class Candidate:
     text: str
 
 
-def candidates(hits: list[Hit]) -> list[Candidate]:
-    """Sentences of the hits, deduplicated (chunks overlap)."""
+def candidates(hits: list[Hit], dedupe: bool = True) -> list[Candidate]:
+    """Sentences of the hits, deduplicated (chunks overlap) unless told not to."""
     seen = set()
     out = []
     for h in hits:
         for k, (s, e) in enumerate(split_sentences(h.text)):
             key = (h.source, h.start + s)
-            if key in seen:
+            if dedupe and key in seen:
                 continue
             seen.add(key)
             out.append(Candidate(h, k, h.start + s, h.start + e, h.text[s:e]))
@@ -177,6 +177,41 @@ def score_sentences(question: str, q_vec: np.ndarray, cands: list[Candidate], ve
     return W_SIMILARITY * sim + W_OVERLAP * overlap + W_PASSAGE * passage
 
 
+# Passages re-ranked by their own best evidence before the answer is read from them.
+# Weights of (fused score, passage cosine, best sentence cosine, best sentence word
+# overlap): a grid on half of a SQuAD dev-a sample; held out, the gold paragraph came
+# first for 0.838 of questions instead of 0.808 (bench/RESULTS.md).
+RERANK_PASSAGES = 5
+RERANK_WEIGHTS = np.array([1.0, 1.0, 1.0, 1.0])
+
+
+def rerank(question: str, q_vec: np.ndarray, hits: list[Hit], sentence_vectors: "SentenceVectors") -> list[Hit]:
+    """The first RERANK_PASSAGES hits re-ordered by how well their best sentence
+    matches the question; the rest keep their order after them."""
+    head, tail = hits[:RERANK_PASSAGES], hits[RERANK_PASSAGES:]
+    if len(head) < 2:
+        return hits
+    cands = candidates(head, dedupe=False)
+    vecs = sentence_vectors.of(cands)
+    sims = vecs @ q_vec
+    qwords = _content_words(question)
+    best_sim = {h.id: -1.0 for h in head}
+    best_overlap = {h.id: 0.0 for h in head}
+    for c, sim in zip(cands, sims):
+        best_sim[c.hit.id] = max(best_sim[c.hit.id], float(sim))
+        best_overlap[c.hit.id] = max(best_overlap[c.hit.id], len(qwords & _content_words(c.text)) / max(len(qwords), 1))
+    feats = np.array([[h.score, h.dense, best_sim[h.id], best_overlap[h.id]] for h in head])
+    order = np.argsort(-(feats @ RERANK_WEIGHTS), kind="stable")
+    return [head[i] for i in order] + tail
+
+
+def ranked_passages(query: str, searcher: Searcher, sentence_vectors: "SentenceVectors", k: int = 5) -> list[Hit]:
+    """The passages in the order the answer reads them: searched, then re-ranked."""
+    q_vec = searcher.embedder.embed([query])[0]
+    hits = searcher.search(query, k=max(k, RERANK_PASSAGES), vector=q_vec)
+    return rerank(query, q_vec, hits, sentence_vectors)[:k]
+
+
 def select(cands: list[Candidate], scores: np.ndarray) -> list[int]:
     """Indices of the sentences that make the answer, best first."""
     if len(cands) == 0:
@@ -211,12 +246,14 @@ def answer(
     q = validate_question(question, max_chars)
     query = contextual_query(q, history or [])
     q_vec = searcher.embedder.embed([query])[0]
-    hits = searcher.search(query, k=max(top_k, READ_PASSAGES), vector=q_vec)
+    sentence_vectors = sentence_vectors or SentenceVectors(searcher.embedder)
+    hits = searcher.search(query, k=max(top_k, READ_PASSAGES, RERANK_PASSAGES), vector=q_vec)
     t1 = time.perf_counter()
     result = Answer(question=q, answer=ABSTAIN_TEXT, abstained=True)
     if hits and max(h.dense for h in hits) >= abstain_below:
+        hits = rerank(query, q_vec, hits, sentence_vectors)
         cands = candidates(hits[:READ_PASSAGES])
-        vecs = (sentence_vectors or SentenceVectors(searcher.embedder)).of(cands)
+        vecs = sentence_vectors.of(cands)
         scores = score_sentences(query, q_vec, cands, vecs)
         chosen = select(cands, scores)
         parts, cites = [], []

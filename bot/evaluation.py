@@ -137,6 +137,7 @@ def first_sentence(answer_text: str) -> str:
 def eval_squad(cited, questions: list[SquadQuestion], tick: Tick | None = None) -> dict:
     """Ask every question through cited.ask (the `cited ask` path) over the indexed
     paragraphs and score passages, answers and citations."""
+    from bot.answer import ranked_passages
     from bot.metrics import contains_answer
 
     n = len(questions)
@@ -146,7 +147,7 @@ def eval_squad(cited, questions: list[SquadQuestion], tick: Tick | None = None) 
         t = time.perf_counter()
         ans = cited.ask(q.question)
         lat.append((time.perf_counter() - t) * 1000)
-        ranked = [h.source for h in cited.searcher.search(q.question, k=5)]
+        ranked = [h.source for h in ranked_passages(q.question, cited.searcher, cited.sentence_vectors, k=5)]
         hit1 += ranked[:1] == [q.source]
         hit5 += q.source in ranked
         if ans.abstained:

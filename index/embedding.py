@@ -200,8 +200,16 @@ def quantize_int8(cache_dir: Path) -> Path:
         return target
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    import logging
+
     tmp = target.with_suffix(f".tmp{os.getpid()}.onnx")
-    quantize_dynamic(str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"])
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # it advises shape pre-processing, which MatMul-only does not need
+    try:
+        quantize_dynamic(str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"])
+    finally:
+        root.setLevel(level)
     os.replace(tmp, target)
     return target
 
