@@ -134,7 +134,13 @@ class CitedBot(commands.Bot):
                 sys.executable, "-m", "bot.cli", "index", "--wait", "60", str(self.settings.sources),
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
             )
-            out, err = await proc.communicate()
+            try:
+                out, err = await proc.communicate()
+            except asyncio.CancelledError:
+                # The bot is closing: do not leave an orphan `cited index` behind.
+                proc.kill()
+                await proc.wait()
+                raise
         if proc.returncode != 0:
             last = (err.decode(errors="replace").strip().splitlines() or ["unknown error"])[-1]
             raise CitedError(f"re-index failed: {last}")

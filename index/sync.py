@@ -1,9 +1,10 @@
 """Bring the store in line with a sources folder, touching only what changed.
 
 Files are compared by content hash. A changed file is re-chunked, and chunks whose
-text did not change keep their stored vectors; only new text is embedded. Each file
-is committed on its own (see store.py), so a crash loses at most the file in flight,
-and the next run repairs: orphan chunks are deleted, incomplete files redone.
+text did not change keep their stored vectors; only new text is embedded. Files are
+committed in batches, each by one manifest write (see store.py), so a crash loses at
+most the batch in flight, and the next run repairs: orphan chunks are deleted,
+incomplete files redone.
 """
 
 from __future__ import annotations

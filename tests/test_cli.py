@@ -122,3 +122,17 @@ def test_every_command_has_help():
         for p in cmd.params:
             if p.name not in ("ctx",) and getattr(p, "help", None) is not None:
                 assert p.help.strip(), (name, p.name)
+
+
+def test_discord_without_token_is_one_line_exit_1(indexed):
+    r = cited("discord", env={"DISCORD_TOKEN": ""})
+    assert r.returncode == 1 and r.stderr.strip() == (
+        "error: DISCORD_TOKEN is not set: put it in the environment or in .env (see .env.example and the README)")
+
+
+def test_discord_with_a_bad_token_is_one_line_exit_1(indexed):
+    # Here Discord is unreachable; elsewhere Discord rejects the token. Either way: one line, exit 1.
+    r = cited("discord", env={"DISCORD_TOKEN": "not.a.real-token"}, timeout=120)
+    assert r.returncode == 1, r.stderr
+    errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "Discord" in errors[0] and "Traceback" not in r.stderr

@@ -265,3 +265,9 @@ async def test_bot_watch_serves_new_sources_without_restart(settings, embedder, 
         assert after[-1].embed["fields"][0]["name"].startswith("[1] nitrogen.md")
     finally:
         await b.close()
+
+
+async def test_every_slash_command_has_a_description(bot):
+    names = {c.name: c.description for c in bot.tree.get_commands()}
+    assert set(names) == {"ask", "sources", "help", "reindex"}
+    assert all(d and len(d) > 10 for d in names.values()), names
