@@ -96,38 +96,37 @@ def as_unprivileged():
 def test_bad_files_are_skipped_and_the_rest_indexes(tmp_path, settings, monkeypatch):
     import tempfile
 
+    import index.sync as sync_mod
     from bot.service import Cited
 
-    # A world-traversable folder, so the unprivileged user reaches the files.
+    # A world-traversable folder, so an unprivileged reader reaches the files.
     top = Path(tempfile.mkdtemp(prefix="cited-perm-"))
-    top.chmod(0o777)
+    top.chmod(0o755)
     src = top / "src"
-    src.mkdir()
+    src.mkdir(mode=0o755)
     (src / "good.txt").write_text("Otters hold hands while they sleep.")
     (src / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
     (src / "binary.txt").write_bytes(bytes(range(256)))
     (src / "empty.md").write_text("")
     locked = src / "locked.txt"
     locked.write_text("nobody may read this")
+    for p in src.iterdir():
+        p.chmod(0o644)
     locked.chmod(0o000)
-    for p in [top, src, *src.iterdir()]:
-        if p != locked:
-            p.chmod(0o777 if p.is_dir() else 0o644)
-    data = top / "data"
-    data.mkdir(mode=0o777)
-    data.chmod(0o777)
-    # Warm every lazy import as root first: the interpreter's own files are not
-    # readable by 'nobody' on CI machines where Python lives under /root.
-    warm = top / "warm"
-    warm.mkdir()
-    (warm / "a.txt").write_text("warm up")
-    Cited(settings.model_copy(update={"data_dir": tmp_path / "warm-data"}), embedder=HashEmbedder()).index(warm)
-    shutil.rmtree(warm)
-    cited = Cited(settings.model_copy(update={"data_dir": data}), embedder=HashEmbedder())
-    monkeypatch.chdir(top)  # settings loaders look for .env in the working directory
-    with as_unprivileged():
-        report = cited.index(src)
-        indexed = [r.path for r in cited.sources()]
+
+    # Root reads any file whatever its mode, so each source is read as 'nobody':
+    # the real read, refused by the real kernel. Everything else runs as usual.
+    real_read = sync_mod.read_bytes
+
+    def read_unprivileged(source):
+        with as_unprivileged():
+            return real_read(source)
+
+    monkeypatch.setattr(sync_mod, "read_bytes", read_unprivileged)
+    cited = Cited(settings.model_copy(update={"data_dir": tmp_path / "data"}), embedder=HashEmbedder())
+    report = cited.index(src)
+    indexed = [r.path for r in cited.sources()]
+    shutil.rmtree(top, ignore_errors=True)
     reasons = {s.rel: s.reason for s in report.skipped}
     assert indexed == ["good.txt"]
     assert reasons["locked.txt"] == "permission denied"
