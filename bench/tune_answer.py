@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -20,36 +19,8 @@ import numpy as np  # noqa: E402
 
 from bench.common import OUT  # noqa: E402
 from bench.squad import squad_cited  # noqa: E402
-from bot.answer import READ_PASSAGES, _content_words, candidates  # noqa: E402
+from bot.answer import READ_PASSAGES, _content_words, answer_type, candidates, has_type  # noqa: E402
 from bot.metrics import contains_answer  # noqa: E402
-
-
-# A candidate feature that was tried and not kept (it gained nothing held out): does
-# the sentence hold the kind of thing asked for?
-_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(January|February|March|April|May|June|July|August|"
-                   r"September|October|November|December)\b")
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|percent)\b", re.I)
-_NAME = re.compile(r"\b[A-Z][a-zA-Z\-]+")
-
-
-def _answer_type(question: str):
-    q = question.lower()
-    if re.search(r"\b(when|what year|which year|what century)\b", q):
-        return "time"
-    if re.search(r"\b(how many|how much|what percentage|how old|how long)\b", q):
-        return "number"
-    return "name" if re.search(r"\b(who|whom|whose|which|where)\b", q) else None
-
-
-def _has_type(kind, sentence: str, question: str) -> bool:
-    if kind == "time":
-        return bool(_YEAR.search(sentence))
-    if kind == "number":
-        return bool(_NUMBER.search(sentence))
-    if kind == "name":
-        asked = set(re.findall(r"[a-z0-9]+", question.lower()))
-        return any(m.group(0).lower() not in asked for m in _NAME.finditer(sentence, 1))
-    return False
 
 
 def features(cited, q):
@@ -60,9 +31,9 @@ def features(cited, q):
         return None
     vecs = cited.sentence_vectors.of(cands)
     qwords = _content_words(q.question)
-    kind = _answer_type(q.question)
+    kind = answer_type(q.question)
     f = np.array([[float(v @ qv), len(qwords & _content_words(c.text)) / max(len(qwords), 1), c.hit.score,
-                   float(_has_type(kind, c.text, q.question)), c.hit.dense] for c, v in zip(cands, vecs)])
+                   float(has_type(kind, c.text, q.question)), c.hit.dense] for c, v in zip(cands, vecs)])
     gold = np.array([contains_answer(c.text, q.answers) for c in cands])
     return f, gold
 

@@ -78,3 +78,29 @@ def test_candidates_are_deduplicated_across_overlapping_chunks():
     got = [(c.start, c.end, c.text) for c in candidates([a, b])]
     assert got == [(0, 14, "One fish here."), (15, 30, "Two fish there.")]
 
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [("When did the war end?", "time"), ("In what year was it built?", "time"), ("How many moons?", "number"),
+     ("Who founded it?", "name"), ("Which companies joined?", "name"), ("Why is the sky blue?", None)],
+)
+def test_answer_type(question, kind):
+    from bot.answer import answer_type
+
+    assert answer_type(question) == kind
+
+
+def test_has_type_needs_something_new():
+    from bot.answer import has_type
+
+    q = "Which companies joined the UN Global Compact?"
+    assert has_type("name", "Hikvision and Dahua joined the UN Global Compact.", q)
+    assert not has_type("name", "We support the UN Global Compact.", q)
+    assert has_type("time", "It ended in 1945.", "When did it end?")
+    assert has_type("number", "There are twelve of them.", "How many are there?")
+
+
+def test_readme_question_names_the_companies(seeded):
+    ans = seeded.ask("Which companies joined the UN Global Compact?")
+    assert "Hikvision" in ans.answer and "Dahua" in ans.answer
