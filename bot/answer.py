@@ -65,7 +65,10 @@ def validate_question(question: str, max_chars: int = 2000) -> str:
 # or a blank line. Hand-written because the answer path must stay import-light and
 # needs exact character offsets, which NLTK's tokenizer does not give directly.
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
-_ABBREV = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|vs|etc|e\.g|i\.e|U\.S|U\.K|No|Inc|Ltd|Co|Jr|Sr|al|Fig)\.$")
+_ABBREV = re.compile(
+    r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|Mt|Gen|Gov|Sen|Rep|Lt|Col|vs|etc|e\.g|i\.e|cf|approx|U\.S|U\.K|U\.N|"
+    r"No|Inc|Ltd|Co|Corp|Jr|Sr|al|Fig|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.$"
+)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

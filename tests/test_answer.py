@@ -104,3 +104,9 @@ def test_has_type_needs_something_new():
 def test_readme_question_names_the_companies(seeded):
     ans = seeded.ask("Which companies joined the UN Global Compact?")
     assert "Hikvision" in ans.answer and "Dahua" in ans.answer
+
+
+def test_abbreviations_do_not_end_sentences():
+    text = "They wrote to the U.N. Secretary-General in Sept. 2023. He replied."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "They wrote to the U.N. Secretary-General in Sept. 2023.", "He replied."]
