@@ -222,7 +222,7 @@ def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
         print(json.dumps(asdict(st)))
         return
     for k, v in asdict(st).items():
-        out.print(f"{k:>14}: {v}", markup=False)
+        out.print(f"{k:>15}: {v}", markup=False)
 
 
 eval_app = typer.Typer(help="Measure retrieval and answer quality on BEIR, SQuAD or your own checks.", no_args_is_help=True)
