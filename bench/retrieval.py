@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, SCIFACT, scifact_cited  # noqa: E402
-from bot.evaluation import load_beir  # noqa: E402
+from bot.evaluation import doc_ranking, load_beir  # noqa: E402
 from bot.metrics import percentile, retrieval_scores  # noqa: E402
 from index.search import CANDIDATES, fuse  # noqa: E402
 
@@ -90,10 +90,7 @@ def main() -> dict:
         t = time.perf_counter()
         hits = s.search(test.queries[q], k=150)
         lat.append((time.perf_counter() - t) * 1000)
-        seen: dict[str, None] = {}
-        for h in hits:
-            seen.setdefault(Path(h.source).stem, None)
-        runs[q] = list(seen)[:100]
+        runs[q] = doc_ranking(hits)[:100]
     table["cited search() as shipped"] = retrieval_scores(runs, test.qrels)
     result = {
         "split": "test",

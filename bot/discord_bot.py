@@ -201,6 +201,10 @@ class CitedBot(commands.Bot):
             return
         # A mention in a channel: reply, then open a thread on the question for follow-ups.
         await send_all(message.reply, result)
+        await self.open_follow_ups(message, question)
+
+    async def open_follow_ups(self, message: discord.Message, question: str) -> None:
+        """Open a thread on ``message`` where follow-ups to ``question`` are read in context."""
         thread = await open_thread_on(message, question)
         if thread is not None:
             self.remember(thread.id, question)
@@ -256,10 +260,8 @@ class AskCog(commands.Cog):
             await ctx.send(result.text, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         last = await send_all(ctx.send, result)
-        thread = await open_thread_on(last, question) if last is not None else None
-        if thread is not None:
-            self.bot.remember(thread.id, question)
-            await thread.send("Ask follow-up questions here.", allowed_mentions=NO_MENTIONS)
+        if last is not None:
+            await self.bot.open_follow_ups(last, question)
 
     @commands.hybrid_command(name="sources", description="List the documents I answer from.")
     async def sources(self, ctx: commands.Context) -> None:

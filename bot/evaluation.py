@@ -82,8 +82,6 @@ def eval_beir(cited, data: BeirData, limit: int | None = None, tick: Tick | None
     }
 
 
-
-
 @dataclass
 class SquadQuestion:
     id: str

@@ -16,7 +16,7 @@ from index.store import Store
 # Candidates taken from each retriever before fusion; 100 covers Recall@100.
 CANDIDATES = 100
 # Weight of the dense score in the fusion, chosen on SciFact *train* queries
-# (bench/tune_fusion.py; the table is in bench/RESULTS.md).
+# (bench/retrieval.py; the table is in bench/RESULTS.md).
 DENSE_WEIGHT = 0.6
 
 
