@@ -42,9 +42,19 @@ class Answer:
     abstained: bool
     citations: list[Citation] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # The passages the answer was read from, in reading order (searched, then
+    # re-ranked); empty when it abstained. For evaluation; not part of the JSON.
+    passages: list[Hit] = field(default_factory=list, repr=False, compare=False)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The `cited ask --json` object."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [asdict(c) for c in self.citations],
+            "timings_ms": self.timings_ms,
+        }
 
 
 def validate_question(question: str, max_chars: int = 2000) -> str:
@@ -301,7 +311,7 @@ def answer(
             c = cands[i]
             parts.append(f"{c.text} [{n}]")
             cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text, round(float(scores[i]), 4)))
-        result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites)
+        result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites, passages=hits)
     t2 = time.perf_counter()
     result.timings_ms = {
         "retrieve": round((t1 - t0) * 1000, 1),
