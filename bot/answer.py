@@ -33,6 +33,20 @@ class Citation:
     end: int
     quote: str
     score: float
+    # First and last line of the quote in text and Markdown sources (from old stores,
+    # and for HTML and PDF, None). Not in the JSON, whose shape is fixed.
+    lines: tuple[int, int] | None = None
+
+    def where(self) -> str:
+        """Where the quote is, for a reader: source, page or lines, and offsets."""
+        parts = [self.source]
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.lines is not None:
+            a, b = self.lines
+            parts.append(f"line {a}" if a == b else f"lines {a}-{b}")
+        parts.append(f"chars {self.start}-{self.end}")
+        return ", ".join(parts)
 
 
 @dataclass
@@ -52,7 +66,7 @@ class Answer:
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
-            "citations": [asdict(c) for c in self.citations],
+            "citations": [{k: v for k, v in asdict(c).items() if k != "lines"} for c in self.citations],
             "timings_ms": self.timings_ms,
         }
 
@@ -122,6 +136,14 @@ class Candidate:
     start: int  # offsets into the source's extracted text
     end: int
     text: str
+
+    @property
+    def lines(self) -> tuple[int, int] | None:
+        h = self.hit
+        if h.line is None:
+            return None
+        first = h.line + h.text.count("\n", 0, self.start - h.start)
+        return first, first + self.text.count("\n")
 
 
 def candidates(hits: list[Hit], dedupe: bool = True) -> list[Candidate]:
@@ -310,7 +332,7 @@ def answer(
         for n, i in enumerate(chosen, start=1):
             c = cands[i]
             parts.append(f"{c.text} [{n}]")
-            cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text, round(float(scores[i]), 4)))
+            cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text, round(float(scores[i]), 4), c.lines))
         result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites, passages=hits)
     t2 = time.perf_counter()
     result.timings_ms = {

@@ -142,8 +142,7 @@ def _render(ans) -> None:
     if ans.citations:
         out.print()
     for c in ans.citations:
-        where = f"{c.source}" + (f", page {c.page}" if c.page is not None else "") + f", chars {c.start}-{c.end}"
-        out.print(f"[{c.n}] {where} (score {c.score:.2f})", markup=False)
+        out.print(f"[{c.n}] {c.where()} (score {c.score:.2f})", markup=False)
         out.print(f"    \u201c{c.quote}\u201d", markup=False)
 
 

@@ -65,8 +65,7 @@ def sources_embed(answer: Answer) -> dict | None:
     fields = []
     total = len(EMBED_TITLE)
     for c in answer.citations[:FIELDS_MAX]:
-        where = c.source + (f", page {c.page}" if c.page is not None else "") + f", chars {c.start}-{c.end}"
-        name = shorten(f"[{c.n}] {where}", FIELD_NAME_MAX)
+        name = shorten(f"[{c.n}] {c.where()}", FIELD_NAME_MAX)
         value = shorten(f"“{c.quote}”", min(QUOTE_MAX, FIELD_VALUE_MAX))
         if total + len(name) + len(value) > EMBED_TOTAL_MAX:
             break

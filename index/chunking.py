@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from index.sources import Extracted
@@ -18,6 +18,7 @@ class Chunk:
     start: int
     end: int
     page: int | None
+    line: int | None = None  # 1-based line of ``start``, for formats with lines
 
     @property
     def text_hash(self) -> str:
@@ -49,10 +50,22 @@ def chunk(extracted: Extracted, split: Splitter) -> list[Chunk]:
     PDFs are split page by page so each chunk has one page number.
     """
     if extracted.pages is None:
-        return _locate(extracted.text, 0, len(extracted.text), split, None)
-    out: list[Chunk] = []
+        out = _locate(extracted.text, 0, len(extracted.text), split, None)
+        return _with_lines(extracted.text, out) if extracted.lines else out
+    out = []
     for page in extracted.pages:
         out.extend(_locate(extracted.text, page.start, page.end, split, page.number))
+    return out
+
+
+def _with_lines(text: str, chunks: list[Chunk]) -> list[Chunk]:
+    # Chunk starts only move forward, so counting newlines from the previous start
+    # keeps this linear in the text's length however many chunks there are.
+    out, line, at = [], 1, 0
+    for c in chunks:
+        line += text.count("\n", at, c.start)
+        at = c.start
+        out.append(replace(c, line=line))
     return out
 
 

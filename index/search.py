@@ -31,6 +31,7 @@ class Hit:
     score: float  # fused, 0..1
     dense: float  # cosine similarity to the question, -1..1
     lexical: float  # BM25 score normalised by the query's best, 0..1
+    line: int | None = None  # 1-based line of ``start`` in text and Markdown sources
 
 
 def fuse(dense: dict[str, float], lexical: dict[str, float], dense_weight: float = DENSE_WEIGHT) -> list[tuple[str, float]]:
@@ -167,7 +168,7 @@ class Searcher:
                     continue
                 hits.append(
                     Hit(cid, m["path"], m.get("page"), int(m["start"]), int(m["end"]), doc,
-                        round(float(score), 4), float(dense[cid]), lex.get(cid, 0.0) / lmax)
+                        round(float(score), 4), float(dense[cid]), lex.get(cid, 0.0) / lmax, m.get("line"))
                 )
                 if len(hits) == k:
                     break

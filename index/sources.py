@@ -42,6 +42,10 @@ class Page:
 class Extracted:
     text: str
     pages: list[Page] | None  # None for formats without pages
+    # True when the text's lines are the file's own (plain text, Markdown), so a line
+    # number points a reader at the right place; HTML's visible text and PDF pages
+    # have no lines a reader could go to.
+    lines: bool = False
 
 
 def find_sources(folder: Path) -> tuple[list[SourceFile], list[Skipped]]:
@@ -111,7 +115,7 @@ def extract(src: SourceFile, data: bytes) -> Extracted:
     elif suffix in (".html", ".htm"):
         ex = Extracted(_html(_decode(data)), None)
     else:
-        ex = Extracted(_decode(data), None)
+        ex = Extracted(_decode(data), None, lines=True)
     if not ex.text.strip():
         raise SourceError("no text (empty file)")
     return ex

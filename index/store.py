@@ -258,8 +258,13 @@ def _stored(cid: str, m: dict) -> StoredChunk:
     return StoredChunk(cid, m["path"], m["sha"], int(m["start"]), int(m["end"]), m.get("page"), m["text_hash"])
 
 
-def chunk_metadata(path: str, sha: str, n: int, start: int, end: int, page: int | None, text_hash: str) -> dict:
+def chunk_metadata(
+    path: str, sha: str, n: int, start: int, end: int, page: int | None, text_hash: str, line: int | None = None
+) -> dict:
     meta = {"path": path, "sha": sha, "n": n, "start": start, "end": end, "text_hash": text_hash}
+    # Chroma metadata cannot hold None: absent means "no page" / "no lines".
     if page is not None:
         meta["page"] = page
+    if line is not None:
+        meta["line"] = line
     return meta

@@ -21,8 +21,11 @@ def test_answers_the_companies_question_with_exact_quotes(seeded):
     for c in ans.citations:
         assert f"[{c.n}]" in ans.answer
         assert c.quote in ans.answer  # the answer is made of the quotes
-        assert _source_text(c.source)[c.start : c.end] == c.quote
+        text = _source_text(c.source)
+        assert text[c.start : c.end] == c.quote
         assert 0 < c.score <= 1
+        # Its lines, counted in the file itself.
+        assert c.lines == (text.count("\n", 0, c.start) + 1, text.count("\n", 0, c.end) + 1)
 
 
 @pytest.mark.parametrize(

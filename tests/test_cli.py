@@ -1,6 +1,7 @@
 """The `cited` command as a user runs it: real processes, exit codes, output shape."""
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -54,6 +55,8 @@ def test_text_output_shows_markers_and_sources(indexed):
     r = cited("ask", "Which two companies joined the UN Global Compact?", "-k", "3")
     assert r.returncode == 0, r.stderr
     assert "[1]" in r.stdout and "hikvision-dahua-un-global-compact.txt" in r.stdout
+    # A reader is pointed at the line as well as the offsets.
+    assert re.search(r"hikvision-dahua-un-global-compact\.txt, lines? \d+(-\d+)?, chars \d+-\d+ \(score", r.stdout)
 
 
 @pytest.mark.parametrize(

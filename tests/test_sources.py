@@ -39,6 +39,24 @@ def test_pdf_pages_are_kept(tmp_path):
     assert all(ex.text[c.start : c.end] == c.text for c in chunks)
 
 
+def test_text_chunks_know_their_lines_and_other_formats_do_not(tmp_path, corpus):
+    md = tmp_path / "notes.md"
+    paras = [f"Paragraph {i} starts here.\nIt goes on for a second line." for i in range(1, 40)]
+    md.write_text("# Title\n\n" + "\n\n".join(paras) + "\n")
+    ex = _extract(md)
+    chunks = chunk(ex, lambda t: t.split("\n\n"))
+    assert len(chunks) == 40
+    for c in chunks:
+        assert c.line == ex.text.count("\n", 0, c.start) + 1
+        assert ex.text.splitlines()[c.line - 1].startswith(c.text.splitlines()[0])
+    assert chunks[1].line == 3 and chunks[-1].line == 3 + 3 * 38
+    html = chunk(_extract(corpus / "page.html"), lambda t: t.split("\n\n"))
+    assert html and all(c.line is None for c in html)
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(make_pdf(["Cats purr when content.", "Dogs bark at strangers."]))
+    assert all(c.line is None for c in chunk(_extract(pdf), lambda t: [t]))
+
+
 def test_hidden_and_outside_links_are_left_out(tmp_path, corpus):
     (corpus / ".secret.txt").write_text("hidden")
     (corpus / ".git").mkdir()
