@@ -305,12 +305,14 @@ def answer(
     abstain_below: float = 0.31,
     max_chars: int = 2000,
     sentence_vectors: SentenceVectors | None = None,
+    paths: frozenset[str] | None = None,
 ) -> Answer:
     """Answer ``question`` from the store behind ``searcher``.
 
     ``history`` holds earlier questions of the same conversation; a follow-up is
     searched together with the previous question. Abstains (no citations) when the
-    best passage's similarity to the question is below ``abstain_below``.
+    best passage's similarity to the question is below ``abstain_below``. With
+    ``paths``, only those files are searched.
     """
     from bot.conversation import contextual_query
 
@@ -319,7 +321,7 @@ def answer(
     query = contextual_query(q, history or [])
     q_vec = searcher.embedder.embed([query])[0]
     sentence_vectors = sentence_vectors or SentenceVectors(searcher.embedder)
-    hits = searcher.search(query, k=max(top_k, READ_PASSAGES, RERANK_PASSAGES), vector=q_vec)
+    hits = searcher.search(query, k=max(top_k, READ_PASSAGES, RERANK_PASSAGES), vector=q_vec, paths=paths)
     t1 = time.perf_counter()
     result = Answer(question=q, answer=ABSTAIN_TEXT, abstained=True)
     if hits and max(h.dense for h in hits) >= abstain_below:

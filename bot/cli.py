@@ -8,7 +8,7 @@ import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 from rich.console import Console
@@ -146,6 +146,9 @@ def _render(ans) -> None:
         out.print(f"    \u201c{c.quote}\u201d", markup=False)
 
 
+WITHIN_HELP = "Search only these sources: a glob such as '*.pdf' or 'reports/2024-*', or a folder; repeatable."
+
+
 @app.command()
 @edge
 def ask(
@@ -153,6 +156,7 @@ def ask(
     question: str = typer.Argument(..., help="The question to answer."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     k: Optional[int] = typer.Option(None, "-k", min=1, max=50, help="Passages to retrieve (env CITED_TOP_K, default 5)"),
+    within: Optional[List[str]] = typer.Option(None, "--in", help=WITHIN_HELP),
 ):
     """Answer one question from the indexed sources."""
     from bot.answer import validate_question
@@ -161,7 +165,7 @@ def ask(
     validate_question(question, settings.max_question_chars)
     cited = _service(settings)
     _ensure_indexed(cited)
-    ans = cited.ask(question, top_k=k)
+    ans = cited.ask(question, top_k=k, within=within)
     if as_json:
         print(json.dumps(ans.to_dict(), ensure_ascii=False))
     else:
@@ -170,12 +174,14 @@ def ask(
 
 @app.command()
 @edge
-def chat(ctx: typer.Context):
+def chat(ctx: typer.Context, within: Optional[List[str]] = typer.Option(None, "--in", help=WITHIN_HELP)):
     """Ask questions one after another; follow-ups are understood in context."""
     from bot.conversation import Conversation
 
     cited = _service(_settings(ctx))
     _ensure_indexed(cited)
+    if within:
+        cited.select_sources(within)  # a filter matching nothing is refused before the first question
     conv = Conversation()
     err.print("Ask a question (empty line or Ctrl-D to quit).", markup=False)
     while True:
@@ -186,7 +192,7 @@ def chat(ctx: typer.Context):
         if not line.strip() or line.strip() in ("exit", "quit"):
             break
         try:
-            ans = cited.ask(line, history=conv.questions)
+            ans = cited.ask(line, history=conv.questions, within=within)
         except CitedError as e:
             err.print(f"error: {e}", markup=False)
             continue

@@ -111,7 +111,10 @@ class Cited:
     def is_empty(self) -> bool:
         return self.store.count() == 0
 
-    def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
+    def ask(
+        self, question: str, history: list[str] | None = None, top_k: int | None = None, within: list[str] | None = None
+    ) -> Answer:
+        """Answer ``question``; ``within`` (globs or folders) limits the sources searched."""
         s = self.settings
         return answer(
             question,
@@ -121,7 +124,19 @@ class Cited:
             abstain_below=s.abstain_below,
             max_chars=s.max_question_chars,
             sentence_vectors=self.sentence_vectors,
+            paths=self.select_sources(within) if within else None,
         )
+
+    def select_sources(self, patterns: list[str]) -> frozenset[str]:
+        """The indexed files that ``patterns`` name; NoSuchSource when none does."""
+        from index.errors import NoSuchSource
+        from index.sources import select
+
+        paths = select(self.store.manifest(), patterns)
+        if not paths:
+            shown = ", ".join(repr(p) for p in patterns)
+            raise NoSuchSource(f"no indexed source matches {shown} (see `cited sources`)")
+        return frozenset(paths)
 
     @property
     def sentence_vectors(self) -> SentenceVectors:

@@ -13,6 +13,12 @@ class BadQuestion(CitedError):
     exit_code = 2
 
 
+class NoSuchSource(CitedError):
+    """A filter on sources (``--in``) matches no indexed file."""
+
+    exit_code = 2
+
+
 class SourceError(CitedError):
     """A source file could not be read or turned into text."""
 

@@ -13,6 +13,7 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +55,8 @@ class LexicalIndex:
             bm25.index(tokenize(texts, stemmer), show_progress=False)
         return cls(list(ids), generation, bm25, stemmer)
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+    def search(self, query: str, k: int, keys: set[str] | None = None) -> list[tuple[str, float]]:
+        """The ``k`` best chunks; with ``keys``, only chunks of those files (store.path_key)."""
         if self._bm25 is None or not self.ids:
             return []
         tokens = tokenize([query], self._stemmer)
@@ -63,10 +65,16 @@ class LexicalIndex:
         # get_scores + argpartition: bm25s' retrieve() adds ~4 ms of per-call set-up,
         # which was a fifth of a warm query; the scores are the same.
         scores = self._bm25.get_scores(tokens[0])
+        if keys is not None:
+            scores = np.where(np.isin(self._file_keys, list(keys)), scores, 0.0)
         k = min(k, len(self.ids))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.ids[int(d)], float(scores[d])) for d in top if scores[d] > 0]
+
+    @cached_property
+    def _file_keys(self) -> np.ndarray:
+        return np.array([i.split("-", 1)[0] for i in self.ids])
 
     # -- persistence: a folder per build, a pointer file swapped atomically -------
     def save(self, folder: Path) -> None:

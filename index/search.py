@@ -11,7 +11,7 @@ import numpy as np
 
 from index.embedding import Embedder
 from index.lexical import LexicalIndex, rebuild_from_store
-from index.store import Store
+from index.store import Store, path_key
 
 # Candidates taken from each retriever before fusion; 100 covers Recall@100.
 CANDIDATES = 100
@@ -93,10 +93,13 @@ class Searcher:
             self._lexical = lex
             return lex
 
-    def search(self, query: str, k: int = 10, vector: np.ndarray | None = None) -> list[Hit]:
+    def search(
+        self, query: str, k: int = 10, vector: np.ndarray | None = None, paths: frozenset[str] | None = None
+    ) -> list[Hit]:
+        """The ``k`` best live chunks for ``query``; of the files in ``paths`` only, when given."""
         qv = self.embedder.embed([query])[0] if vector is None else vector
         try:
-            return self._search(query, k, qv)
+            return self._search(query, k, qv, paths)
         except Exception as e:
             # Another process is writing to an embedded store: our view of it went
             # stale mid-query. Refresh once; a second failure is a real one.
@@ -105,26 +108,29 @@ class Searcher:
             with self._lock:
                 self.store.refresh()
                 self._lexical = None
-            return self._search(query, k, qv)
+            return self._search(query, k, qv, paths)
 
-    def _search(self, query: str, k: int, qv: np.ndarray, retry: bool = True) -> list[Hit]:
+    def _search(self, query: str, k: int, qv: np.ndarray, paths, retry: bool = True) -> list[Hit]:
         if not self.store.exists():
             return []
-        dense, lex = self.candidates(query, qv)
+        dense, lex = self.candidates(query, qv, paths)
         ranked = fuse(dense, lex, self.dense_weight)
         hits, superseded = self._materialise(ranked, dense, lex, k)
         if superseded and retry and (self._may_refresh() or not hits):
             # Files were re-indexed since our view of the vectors was taken (another
             # process is syncing): look again, once, with a fresh view.
             self.store.refresh()
-            return self._search(query, k, qv, retry=False)
+            return self._search(query, k, qv, paths, retry=False)
         return hits
 
-    def candidates(self, query: str, qv: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
+    def candidates(
+        self, query: str, qv: np.ndarray, paths: frozenset[str] | None = None
+    ) -> tuple[dict[str, float], dict[str, float]]:
         """The union of both retrievers' top candidates: a cosine for each (looked up
         for BM25-only ones), and BM25 scores for those BM25 found."""
-        lex = dict(self.lexical().search(query, CANDIDATES))
-        dres = self.store.query(qv, CANDIDATES)
+        keys = {path_key(p) for p in paths} if paths is not None else None
+        lex = dict(self.lexical().search(query, CANDIDATES, keys))
+        dres = self.store.query(qv, CANDIDATES, paths)
         dense = {i: 1.0 - d for i, d in zip(dres["ids"][0], dres["distances"][0])}
         missing = [i for i in lex if i not in dense]
         if missing:

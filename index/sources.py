@@ -48,6 +48,19 @@ class Extracted:
     lines: bool = False
 
 
+def select(paths, patterns: list[str]) -> set[str]:
+    """The ``paths`` (relative, with /) that any of ``patterns`` names: a glob
+    (``*.pdf``, ``reports/2024-*``) or a folder (``reports`` or ``reports/``)."""
+    from fnmatch import fnmatchcase
+
+    out = set()
+    for pat in patterns:
+        pat = pat.strip().replace("\\", "/")
+        folder = pat.rstrip("/") + "/"
+        out |= {p for p in paths if fnmatchcase(p, pat) or p.startswith(folder)}
+    return out
+
+
 def find_sources(folder: Path) -> tuple[list[SourceFile], list[Skipped]]:
     """Every supported file under ``folder``, sorted; hidden entries and links leading
     outside the folder are left out (the latter reported)."""

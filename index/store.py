@@ -44,10 +44,15 @@ class StoredChunk:
     text_hash: str
 
 
-def chunk_id(path: str, sha: str, n: int) -> str:
+def path_key(path: str) -> str:
+    """What every chunk id of ``path`` starts with (so a filter on paths needs no lookup)."""
     import hashlib
 
-    return f"{hashlib.sha1(path.encode('utf-8', 'replace')).hexdigest()[:16]}-{sha[:16]}-{n:05d}"
+    return hashlib.sha1(path.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def chunk_id(path: str, sha: str, n: int) -> str:
+    return f"{path_key(path)}-{sha[:16]}-{n:05d}"
 
 
 def open_client(data_dir: Path, host: str | None = None, port: int = 8000):
@@ -246,9 +251,11 @@ class Store:
     def get_chunks(self, ids: list[str], include=("documents", "metadatas")) -> dict:
         return self.chunks.get(ids=ids, include=list(include))
 
-    def query(self, vector: np.ndarray, n: int) -> dict:
+    def query(self, vector: np.ndarray, n: int, paths: frozenset[str] | None = None) -> dict:
+        """The ``n`` nearest chunks, of the files in ``paths`` only when given."""
         # Chroma returns fewer than n when the collection is smaller (also when empty).
-        return self.chunks.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        where = {"path": {"$in": sorted(paths)}} if paths is not None else None
+        return self.chunks.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
 
     def count(self) -> int:
         return self.chunks.count() if self.exists() else 0

@@ -44,6 +44,16 @@ def test_ask_on_empty_store_indexes_seeds_first_and_answers_json():
     assert "Hikvision" in data["answer"] and "Dahua" in data["answer"]
 
 
+def test_ask_within_some_sources(indexed):
+    r = cited("ask", "Which two companies joined the UN Global Compact?", "--in", "hikvision*", "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert not data["abstained"] and {c["source"] for c in data["citations"]} == {"hikvision-dahua-un-global-compact.txt"}
+    r = cited("ask", "Which two companies joined the UN Global Compact?", "--in", "reports/*")
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.strip() == "error: no indexed source matches 'reports/*' (see `cited sources`)"
+
+
 def test_abstention_exits_zero(indexed):
     r = cited("ask", "What is the capital of France?", "--json")
     assert r.returncode == 0

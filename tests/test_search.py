@@ -1,6 +1,10 @@
 """Fusion is a pure function; hybrid search finds what each retriever alone finds."""
 
+import pytest
+
+from index.errors import NoSuchSource
 from index.search import fuse
+from index.sources import select
 
 
 def test_fuse_combines_normalised_scores():
@@ -26,3 +30,33 @@ def test_hybrid_finds_exact_terms_and_paraphrases(seeded):
     for h in hits:
         assert h.source == "hikvision-dahua-un-global-compact.txt"
         assert 0 <= h.score <= 1
+
+
+def test_search_and_answers_within_some_sources(tmp_path, corpus, embedder, backend):
+    from bot.config import Settings
+    from bot.service import Cited
+
+    (corpus / "more").mkdir()
+    (corpus / "more" / "towers.md").write_text("# Towers\n\nThe Eiffel Tower is a wrought-iron lattice tower in Paris.\n")
+    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=corpus, **backend), embedder=embedder)
+    cited.index(corpus)
+    everywhere = cited.searcher.search("Eiffel Tower Paris", k=10)
+    assert {"notes.md", "more/towers.md"} <= {h.source for h in everywhere}
+    only = cited.searcher.search("Eiffel Tower Paris", k=10, paths=cited.select_sources(["more"]))
+    assert {h.source for h in only} == {"more/towers.md"}  # BM25 and dense both filtered
+
+    ans = cited.ask("Where is the Eiffel Tower?", within=["*.md"])
+    assert "Paris" in ans.answer and {c.source for c in ans.citations} <= {"notes.md", "more/towers.md"}
+    # Limited to a file that does not answer, it abstains rather than cite another.
+    ans = cited.ask("Where is the Eiffel Tower?", within=["page.html"])
+    assert ans.abstained or {c.source for c in ans.citations} == {"page.html"}
+    with pytest.raises(NoSuchSource):
+        cited.select_sources(["nowhere/*"])
+
+
+def test_select_sources_by_glob_or_folder():
+    paths = ["a.txt", "reports/q1.pdf", "reports/2024/q2.pdf", "notes/reports.md"]
+    assert select(paths, ["*.pdf"]) == {"reports/q1.pdf", "reports/2024/q2.pdf"}
+    assert select(paths, ["reports"]) == select(paths, ["reports/"]) == {"reports/q1.pdf", "reports/2024/q2.pdf"}
+    assert select(paths, ["a.txt", "notes/*"]) == {"a.txt", "notes/reports.md"}
+    assert select(paths, ["report", "b.txt"]) == set()
