@@ -19,7 +19,7 @@ import numpy as np  # noqa: E402
 
 from bench.common import OUT  # noqa: E402
 from bench.squad import squad_cited  # noqa: E402
-from bot.answer import READ_PASSAGES, _content_words, answer_type, candidates, has_type, ranked_passages  # noqa: E402
+from bot.answer import READ_PASSAGES, SENTENCE_WEIGHTS, candidates, ranked_passages, sentence_features  # noqa: E402
 from bot.metrics import contains_answer  # noqa: E402
 
 
@@ -31,11 +31,7 @@ def features(cited, q, read: int = READ_PASSAGES):
     cands = candidates(hits[:read])
     if not cands:
         return None
-    vecs = cited.sentence_vectors.of(cands)
-    qwords = _content_words(q.question)
-    kind = answer_type(q.question)
-    f = np.array([[float(v @ qv), len(qwords & _content_words(c.text)) / max(len(qwords), 1), c.hit.score,
-                   float(has_type(kind, c.text, q.question)), c.hit.dense] for c, v in zip(cands, vecs)])
+    f = sentence_features(q.question, qv, cands, cited.sentence_vectors.of(cands))
     gold = np.array([contains_answer(c.text, q.answers) for c in cands])
     return f, gold
 
@@ -55,22 +51,23 @@ def main():
     tune = [x for i, x in enumerate(feats) if x is not None and i % 2 == 0]
     held = [x for i, x in enumerate(feats) if x is not None and i % 2 == 1]
     grid = []
-    for ws, wo, wp, wt, wd in itertools.product([0.5, 0.7, 1.0], [0.2, 0.3, 0.5, 0.7], [0.0, 0.1, 0.2, 0.3],
-                                                [0.0, 0.1], [0.0, 0.2, 0.4, 0.6]):
-        w = np.array([ws, wo, wp, wt, wd])
-        grid.append((hit_rate(tune, w), (ws, wo, wp, wt, wd)))
+    # Ties on the tuning half go to the smaller context weight (the simpler score).
+    for w in itertools.product([0.5, 0.7, 1.0], [0.0, 0.1, 0.2, 0.3, 0.5], [0.0, 0.1, 0.2, 0.3], [0.0, 0.1],
+                               [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7]):
+        grid.append((hit_rate(tune, np.array(w)), -w[4], w))
     grid.sort(reverse=True)
-    best = np.array(grid[0][1])
-    current = np.array([0.7, 0.5, 0.3, 0.1, 0.0])
+    best = np.array(grid[0][2])
     result = {
         "questions": len(sample),
-        "best_weights(sim, overlap, fused, type, dense)": grid[0][1],
+        "best_weights(sim, overlap, passage, type, context)": grid[0][2],
         "tune_first_sentence_hit": round(grid[0][0], 4),
         "held_out_first_sentence_hit": round(hit_rate(held, best), 4),
         "held_out_without_type": round(hit_rate(held, best * np.array([1, 1, 1, 0, 1])), 4),
-        "held_out_shipped_weights": round(hit_rate(held, current), 4),
+        "held_out_without_context": round(hit_rate(held, best * np.array([1, 1, 1, 1, 0])), 4),
+        "held_out_shipped_weights": round(hit_rate(held, SENTENCE_WEIGHTS), 4),
+        "held_out_previous_weights(0.7,0.5,0.3,0.1,0)": round(hit_rate(held, np.array([0.7, 0.5, 0.3, 0.1, 0.0])), 4),
         "read_passages": args.read,
-        "top5": grid[:5],
+        "top5": [g[2] for g in grid[:5]],
     }
     (OUT / f"tune_answer-read{args.read}.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))

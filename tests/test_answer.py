@@ -113,3 +113,16 @@ def test_abbreviations_do_not_end_sentences():
     text = "They wrote to the U.N. Secretary-General in Sept. 2023. He replied."
     assert [text[s:e] for s, e in split_sentences(text)] == [
         "They wrote to the U.N. Secretary-General in Sept. 2023.", "He replied."]
+
+
+def test_a_sentence_is_read_with_the_one_before_it(tmp_path, corpus, embedder):
+    # "It was finished in 1889." names the tower only through the sentence before it;
+    # without that context the answer was "The Eiffel Tower is in Paris."
+    from bot.config import Settings
+    from bot.service import Cited
+
+    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=corpus), embedder=embedder)
+    cited.index(corpus)
+    ans = cited.ask("When was the Eiffel Tower finished?")
+    assert not ans.abstained
+    assert ans.citations[0].quote == "It was finished in 1889."

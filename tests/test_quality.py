@@ -39,9 +39,10 @@ def test_scifact_sample_floor_and_int8_keeps_rankings():
 def test_squad_sample_floor():
     m, _ = cited_eval("squad", str(DATA / "squad-mini.json"))
     assert m["questions"] == 100
-    # measured 0.86 / 0.95 / 0.73 / 0.82 / 0.01 when set
+    # measured 0.86 / 0.95 / 0.77 / 0.83 / 0.01 when set (answer_hit was 0.73 before
+    # sentences were read with the one before them)
     assert m["passage_hit@1"] >= 0.80 and m["passage_hit@5"] >= 0.92, m
-    assert m["answer_hit"] >= 0.68 and m["citation_hit"] >= 0.76 and m["abstained"] <= 0.05, m
+    assert m["answer_hit"] >= 0.72 and m["citation_hit"] >= 0.77 and m["abstained"] <= 0.05, m
 
 
 def test_user_checks(tmp_path):
