@@ -283,14 +283,12 @@ def rerank(question: str, q_vec: np.ndarray, hits: list[Hit], sentence_vectors: 
     if len(head) < 2:
         return hits
     cands = candidates(head, dedupe=False)
-    vecs = sentence_vectors.of(cands)
-    sims = vecs @ q_vec
-    qwords = _content_words(question)
+    f = sentence_features(question, q_vec, cands, sentence_vectors.of(cands))
     best_sim = {h.id: -1.0 for h in head}
     best_overlap = {h.id: 0.0 for h in head}
-    for c, sim in zip(cands, sims):
+    for c, (sim, overlap) in zip(cands, f[:, :2]):
         best_sim[c.hit.id] = max(best_sim[c.hit.id], float(sim))
-        best_overlap[c.hit.id] = max(best_overlap[c.hit.id], len(qwords & _content_words(c.text)) / max(len(qwords), 1))
+        best_overlap[c.hit.id] = max(best_overlap[c.hit.id], float(overlap))
     feats = np.array([[h.score, h.dense, best_sim[h.id], best_overlap[h.id]] for h in head])
     order = np.argsort(-(feats @ RERANK_WEIGHTS), kind="stable")
     return [head[i] for i in order] + tail

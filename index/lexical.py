@@ -74,7 +74,9 @@ class LexicalIndex:
 
     @cached_property
     def _file_keys(self) -> np.ndarray:
-        return np.array([i.split("-", 1)[0] for i in self.ids])
+        from index.store import path_key_of
+
+        return np.array([path_key_of(i) for i in self.ids])
 
     # -- persistence: a folder per build, a pointer file swapped atomically -------
     def save(self, folder: Path) -> None:

@@ -55,6 +55,11 @@ def chunk_id(path: str, sha: str, n: int) -> str:
     return f"{path_key(path)}-{sha[:16]}-{n:05d}"
 
 
+def path_key_of(cid: str) -> str:
+    """The path_key a chunk id starts with."""
+    return cid.split("-", 1)[0]
+
+
 def open_client(data_dir: Path, host: str | None = None, port: int = 8000):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
