@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from bench.common import OUT, SQUAD  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.evaluation import load_squad, write_sources  # noqa: E402
-from bot.service import Cited  # noqa: E402
+from index.settings import Settings  # noqa: E402
+from index.evaluation import load_squad, write_sources  # noqa: E402
+from index.cited import Cited  # noqa: E402
 
 
 def article_stores(paragraphs, embedder):

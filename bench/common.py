@@ -17,9 +17,9 @@ OUT = Path(__file__).resolve().parent / "out"
 def scifact_cited(name: str = "scifact", **overrides):
     """A Cited over SciFact's corpus (one file per abstract), indexed if needed.
     Returns (cited, data, seconds spent indexing)."""
-    from bot.config import Settings
-    from bot.evaluation import load_beir, write_beir_sources
-    from bot.service import Cited
+    from index.settings import Settings
+    from index.evaluation import load_beir, write_beir_sources
+    from index.cited import Cited
 
     data = load_beir(SCIFACT, "test")
     src = OUT / "scifact-sources"

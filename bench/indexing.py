@@ -16,13 +16,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, SCIFACT  # noqa: E402
-from bot.evaluation import load_beir, write_beir_sources  # noqa: E402
-from bot.metrics import retrieval_scores  # noqa: E402
+from index.evaluation import load_beir, write_beir_sources  # noqa: E402
+from index.metrics import retrieval_scores  # noqa: E402
 
 
 def time_cited(src: Path, data: Path, precision: str) -> tuple[float, object]:
-    from bot.config import Settings
-    from bot.service import Cited
+    from index.settings import Settings
+    from index.cited import Cited
 
     shutil.rmtree(data, ignore_errors=True)
     cited = Cited(Settings(data_dir=data, sources=src, index_precision=precision))
@@ -54,7 +54,7 @@ def time_llamaindex(src: Path, data: Path) -> tuple[float, object]:
 
 
 def dense_runs_cited(cited, queries):
-    from bot.evaluation import doc_ranking
+    from index.evaluation import doc_ranking
     from index.search import Hit
 
     runs = {}
@@ -68,7 +68,7 @@ def dense_runs_cited(cited, queries):
 
 
 def hybrid_runs_cited(cited, queries):
-    from bot.evaluation import doc_ranking
+    from index.evaluation import doc_ranking
 
     return {q: doc_ranking(cited.searcher.search(queries[q], k=150))[:100] for q in sorted(queries)}
 

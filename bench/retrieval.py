@@ -14,8 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, SCIFACT, scifact_cited  # noqa: E402
-from bot.evaluation import doc_ranking, load_beir  # noqa: E402
-from bot.metrics import percentile, retrieval_scores  # noqa: E402
+from index.evaluation import doc_ranking, load_beir  # noqa: E402
+from index.metrics import percentile, retrieval_scores  # noqa: E402
 from index.search import CANDIDATES, fuse  # noqa: E402
 
 WEIGHTS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]

@@ -23,9 +23,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, SCIFACT, scifact_cited  # noqa: E402
-from bot.answer import split_sentences  # noqa: E402
-from bot.evaluation import load_beir  # noqa: E402
-from bot.metrics import ndcg_at  # noqa: E402
+from index.answer import split_sentences  # noqa: E402
+from index.evaluation import load_beir  # noqa: E402
+from index.metrics import ndcg_at  # noqa: E402
 from index.lexical import LexicalIndex  # noqa: E402
 from index.search import CANDIDATES  # noqa: E402
 

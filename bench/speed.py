@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, scifact_cited  # noqa: E402
-from bot.metrics import percentile  # noqa: E402
+from index.metrics import percentile  # noqa: E402
 
 QUESTION = "Does vitamin D deficiency increase the risk of multiple sclerosis?"
 

@@ -14,9 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import OUT, SQUAD  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.evaluation import eval_squad, load_squad, write_sources  # noqa: E402
-from bot.service import Cited  # noqa: E402
+from index.settings import Settings  # noqa: E402
+from index.evaluation import eval_squad, load_squad, write_sources  # noqa: E402
+from index.cited import Cited  # noqa: E402
 
 
 def squad_cited():

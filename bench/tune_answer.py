@@ -1,4 +1,4 @@
-"""Choose the sentence-score weights of bot/answer.py on SQuAD dev-a.
+"""Choose the sentence-score weights of index/answer/ on SQuAD dev-a.
 
 Tuned on the questions whose index is even, reported on the odd ones, so the weights
 are not scored on the questions that picked them.
@@ -19,13 +19,15 @@ import numpy as np  # noqa: E402
 
 from bench.common import OUT  # noqa: E402
 from bench.squad import squad_cited  # noqa: E402
-from bot.answer import READ_PASSAGES, SENTENCE_WEIGHTS, candidates, ranked_passages, sentence_features  # noqa: E402
-from bot.metrics import contains_answer  # noqa: E402
+from index.answer.pipeline import READ_PASSAGES, ranked_passages  # noqa: E402
+from index.answer.scoring import SENTENCE_WEIGHTS, sentence_features  # noqa: E402
+from index.answer.units import candidates  # noqa: E402
+from index.metrics import contains_answer  # noqa: E402
 
 
 def features(cited, q, read: int = READ_PASSAGES):
     """Per candidate sentence of the first ``read`` passages the answer reads (searched,
-    then re-ranked, as in bot/answer.py): its features and whether it holds the answer."""
+    then re-ranked, as in index/answer/): its features and whether it holds the answer."""
     qv = cited.embedder.embed([q.question])[0]
     hits = ranked_passages(q.question, cited.searcher, cited.sentence_vectors, k=5)
     cands = candidates(hits[:read])

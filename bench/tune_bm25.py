@@ -8,8 +8,8 @@ sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parents[1]
 import bm25s
 from bench.retrieval import to_docs
 from bench.common import SCIFACT, scifact_cited
-from bot.evaluation import load_beir
-from bot.metrics import retrieval_scores
+from index.evaluation import load_beir
+from index.metrics import retrieval_scores
 from index.lexical import tokenize, _stemmer
 from index.search import fuse, CANDIDATES
 cited, test, _, _ = scifact_cited()

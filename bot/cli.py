@@ -13,7 +13,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
-from bot.config import Settings
+from bot.settings import BotSettings as Settings
 from index.errors import CitedError
 
 app = typer.Typer(
@@ -74,7 +74,7 @@ def main(
 
 
 def _service(settings: Settings):
-    from bot.service import Cited
+    from index.cited import Cited
 
     return Cited(settings)
 
@@ -159,7 +159,7 @@ def ask(
     within: Optional[List[str]] = typer.Option(None, "--in", help=WITHIN_HELP),
 ):
     """Answer one question from the indexed sources."""
-    from bot.answer import validate_question
+    from index.answer import validate_question
 
     settings = _settings(ctx)
     validate_question(question, settings.max_question_chars)
@@ -176,7 +176,7 @@ def ask(
 @edge
 def chat(ctx: typer.Context, within: Optional[List[str]] = typer.Option(None, "--in", help=WITHIN_HELP)):
     """Ask questions one after another; follow-ups are understood in context."""
-    from bot.conversation import Conversation
+    from index.conversation import Conversation
 
     cited = _service(_settings(ctx))
     _ensure_indexed(cited)
@@ -240,7 +240,7 @@ def _eval_store(ctx: typer.Context, store: Optional[Path]):
     import shutil
     import tempfile
 
-    from bot.service import Cited
+    from index.cited import Cited
 
     folder = Path(store) if store else Path(tempfile.mkdtemp(prefix="cited-eval-"))
     settings = _settings(ctx).model_copy(update={"data_dir": folder / "data", "chroma_host": None,
@@ -307,7 +307,7 @@ def eval_beir_cmd(
     limit: Optional[int] = _limit, store: Optional[Path] = _store, as_json: bool = _json,
 ):
     """Index a BEIR corpus and report nDCG@10, Recall@100, MRR@10 and latency."""
-    from bot.evaluation import eval_beir, load_beir, write_beir_sources
+    from index.evaluation import eval_beir, load_beir, write_beir_sources
 
     data = load_beir(folder, split)
     _run_eval(ctx, store, lambda dst: write_beir_sources(data, dst), lambda c, tick: eval_beir(c, data, limit, tick),
@@ -322,7 +322,7 @@ def eval_squad_cmd(
     limit: Optional[int] = _limit, store: Optional[Path] = _store, as_json: bool = _json,
 ):
     """Index every SQuAD paragraph, ask every question as `cited ask` would, score the answers."""
-    from bot.evaluation import eval_squad, load_squad, write_sources
+    from index.evaluation import eval_squad, load_squad, write_sources
 
     paragraphs, questions = load_squad(file)
     asked = questions[:limit] if limit else questions
@@ -338,7 +338,7 @@ def eval_questions_cmd(
     limit: Optional[int] = _limit, as_json: bool = _json,
 ):
     """Run your own checks against the current store; list the ones that fail."""
-    from bot.evaluation import eval_checks, load_checks
+    from index.evaluation import eval_checks, load_checks
 
     checks = load_checks(file)
     cited = _service(_settings(ctx))

@@ -1,6 +1,6 @@
 """The Discord interface: slash (and `!`) commands, mentions, and threads for follow-ups.
 
-It shares the answering core with the CLI (bot.service.Cited) and only formats what
+It shares the answering core with the CLI (index.cited.Cited) and only formats what
 that returns (bot.discord_render). Embedding and search run in worker threads so the
 event loop never waits on them; re-indexing runs as a separate `cited index`
 process, which the searcher notices by the store's generation, exactly as it notices
@@ -22,11 +22,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answer import validate_question
-from bot.config import Settings
-from bot.conversation import Conversation
+from index.answer import validate_question
+from bot.settings import BotSettings as Settings
+from index.conversation import Conversation
 from bot.discord_render import Outgoing, render_answer, render_sources
-from bot.service import Cited
+from index.cited import Cited
 from index.errors import BadQuestion, CitedError
 
 log = logging.getLogger("cited.discord")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.answer import Answer
+from index.answer import Answer
 
 CONTENT_MAX = 2000
 EMBED_TOTAL_MAX = 6000

@@ -25,7 +25,7 @@ def isolated(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def embedder():
     """The real MiniLM (ONNX path), loaded once per session."""
-    from bot.config import Settings
+    from index.settings import Settings
     from index.embedding import load_embedder
 
     return load_embedder(Settings().cache_dir, "onnx")
@@ -33,7 +33,7 @@ def embedder():
 
 @pytest.fixture
 def settings(tmp_path):
-    from bot.config import Settings
+    from index.settings import Settings
 
     return Settings(data_dir=tmp_path / ".cited", sources=SEEDS)
 
@@ -41,7 +41,7 @@ def settings(tmp_path):
 @pytest.fixture
 def seeded(settings, embedder):
     """A real Chroma store holding the bundled seeds, with the real model."""
-    from bot.service import Cited
+    from index.cited import Cited
 
     cited = Cited(settings, embedder=embedder)
     cited.index()

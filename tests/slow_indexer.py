@@ -11,8 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import index.sync as sync_mod  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.service import Cited  # noqa: E402
+from index.settings import Settings  # noqa: E402
+from index.cited import Cited  # noqa: E402
 from helpers import HashEmbedder  # noqa: E402
 
 

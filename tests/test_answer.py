@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.answer import candidates, split_sentences, validate_question
+from index.answer import split_sentences, validate_question
+from index.answer.units import candidates
 from conftest import SEEDS
 from index.errors import BadQuestion
 from index.sources import SourceFile, extract
@@ -89,13 +90,13 @@ def test_candidates_are_deduplicated_across_overlapping_chunks():
      ("Who founded it?", "name"), ("Which companies joined?", "name"), ("Why is the sky blue?", None)],
 )
 def test_answer_type(question, kind):
-    from bot.answer import answer_type
+    from index.answer.scoring import answer_type
 
     assert answer_type(question) == kind
 
 
 def test_has_type_needs_something_new():
-    from bot.answer import has_type
+    from index.answer.scoring import has_type
 
     q = "Which companies joined the UN Global Compact?"
     assert has_type("name", "Hikvision and Dahua joined the UN Global Compact.", q)
@@ -118,8 +119,8 @@ def test_abbreviations_do_not_end_sentences():
 def test_a_sentence_is_read_with_the_one_before_it(tmp_path, corpus, embedder):
     # "It was finished in 1889." names the tower only through the sentence before it;
     # without that context the answer was "The Eiffel Tower is in Paris."
-    from bot.config import Settings
-    from bot.service import Cited
+    from index.settings import Settings
+    from index.cited import Cited
 
     cited = Cited(Settings(data_dir=tmp_path / ".c", sources=corpus), embedder=embedder)
     cited.index(corpus)

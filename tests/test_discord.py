@@ -12,7 +12,7 @@ import discord.ext.test as dpytest
 import pytest
 import pytest_asyncio
 
-from bot.answer import Answer, Citation
+from index.answer import Answer, Citation
 from bot.discord_bot import HELP_TEXT, CitedBot, RateLimiter, Refusal, can_reindex, run, strip_mention
 from bot.discord_render import (
     ABSTAIN_MESSAGE, CONTENT_MAX, EMBED_TOTAL_MAX, FIELD_VALUE_MAX, FIELDS_MAX, render_answer, split_content,
@@ -20,6 +20,14 @@ from bot.discord_render import (
 from index.errors import CitedError
 
 COMPANIES = "Which two companies joined the UN Global Compact?"
+
+
+@pytest.fixture
+def settings(settings):
+    """The library's settings plus the bot's own (token, rate limit, …)."""
+    from bot.settings import BotSettings
+
+    return BotSettings(**settings.model_dump())
 
 
 @pytest_asyncio.fixture
@@ -241,7 +249,7 @@ def test_start_without_token_is_a_clear_error(settings):
 
 
 async def test_bot_watch_serves_new_sources_without_restart(settings, embedder, tmp_path, corpus):
-    from bot.service import Cited
+    from index.cited import Cited
 
     s = settings.model_copy(update={"sources": corpus, "discord_watch": True, "discord_rate_limit": 1000})
     cited = Cited(s, embedder=embedder)

@@ -20,7 +20,7 @@ def test_onnx_matches_sentence_transformers(embedder):
 
 
 def test_int8_document_vectors_stay_close(embedder):
-    from bot.config import Settings
+    from index.settings import Settings
     from index.embedding import load_embedder
 
     texts = json.loads((Path(__file__).parent / "data" / "scifact_1000_texts.json").read_text())[900:]

@@ -33,8 +33,8 @@ def test_hybrid_finds_exact_terms_and_paraphrases(seeded):
 
 
 def test_search_and_answers_within_some_sources(tmp_path, corpus, embedder, backend):
-    from bot.config import Settings
-    from bot.service import Cited
+    from index.settings import Settings
+    from index.cited import Cited
 
     (corpus / "more").mkdir()
     (corpus / "more" / "towers.md").write_text("# Towers\n\nThe Eiffel Tower is a wrought-iron lattice tower in Paris.\n")

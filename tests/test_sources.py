@@ -115,7 +115,7 @@ def test_bad_files_are_skipped_and_the_rest_indexes(tmp_path, settings, monkeypa
     import tempfile
 
     import index.sync as sync_mod
-    from bot.service import Cited
+    from index.cited import Cited
 
     # A world-traversable folder, so an unprivileged reader reaches the files.
     top = Path(tempfile.mkdtemp(prefix="cited-perm-"))

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from bot.config import Settings
-from bot.service import Cited
+from index.settings import Settings
+from index.cited import Cited
 from helpers import HashEmbedder
 from index.lexical import LexicalIndex
 

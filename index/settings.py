@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The bundled sources: `cited ask` answers from them with no other setup.
@@ -46,7 +46,3 @@ class Settings(BaseSettings):
     # calibrated on SQuAD on-topic vs off-topic questions (bench/calibrate.py).
     abstain_below: float = 0.31
     max_question_chars: int = 2000
-    discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
-    discord_reindex_role: str | None = Field(None, description="role allowed to /reindex")
-    discord_rate_limit: int = Field(5, description="questions per user per minute")
-    discord_watch: bool = Field(False, description="bot watches the sources folder and re-indexes")

@@ -10,8 +10,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answer import Answer, SentenceVectors, answer
-from bot.config import Settings
+from index.answer import Answer, SentenceVectors, answer
+from index.settings import Settings
 from index.embedding import MODEL_NAME, Embedder, load_embedder
 from index.search import Searcher
 from index.store import FileRecord, Store, open_client

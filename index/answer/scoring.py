@@ -1,119 +1,15 @@
-"""Extractive answers: verbatim source sentences, each with its citation."""
+"""How well a sentence or a passage answers a question: features, weights, re-ranking."""
 
 from __future__ import annotations
 
 import re
 import threading
-import time
-import unicodedata
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from index.errors import BadQuestion
-from index.search import Hit, Searcher
-
-ABSTAIN_TEXT = "The sources do not answer this question."
-# Passages whose sentences compete for the answer.
-READ_PASSAGES = 3
-# A second sentence joins the answer only when it scores nearly as well as the
-# first. A judgement, not a measurement: SQuAD's answer_hit reads only the first
-# sentence, so this trades answer length (median 219 characters) against context.
-SECOND_SENTENCE_RATIO = 0.9
-MAX_SENTENCES = 2
-
-
-@dataclass
-class Citation:
-    n: int
-    source: str
-    page: int | None
-    start: int
-    end: int
-    quote: str
-    score: float
-    # First and last line of the quote in text and Markdown sources (from old stores,
-    # and for HTML and PDF, None). Not in the JSON, whose shape is fixed.
-    lines: tuple[int, int] | None = None
-
-    def where(self) -> str:
-        """Where the quote is, for a reader: source, page or lines, and offsets."""
-        parts = [self.source]
-        if self.page is not None:
-            parts.append(f"page {self.page}")
-        if self.lines is not None:
-            a, b = self.lines
-            parts.append(f"line {a}" if a == b else f"lines {a}-{b}")
-        parts.append(f"chars {self.start}-{self.end}")
-        return ", ".join(parts)
-
-
-@dataclass
-class Answer:
-    question: str
-    answer: str
-    abstained: bool
-    citations: list[Citation] = field(default_factory=list)
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    # The passages the answer was read from, in reading order (searched, then
-    # re-ranked); empty when it abstained. For evaluation; not part of the JSON.
-    passages: list[Hit] = field(default_factory=list, repr=False, compare=False)
-
-    def to_dict(self) -> dict:
-        """The `cited ask --json` object."""
-        return {
-            "question": self.question,
-            "answer": self.answer,
-            "abstained": self.abstained,
-            "citations": [{k: v for k, v in asdict(c).items() if k != "lines"} for c in self.citations],
-            "timings_ms": self.timings_ms,
-        }
-
-
-def validate_question(question: str, max_chars: int = 2000) -> str:
-    """The question, stripped, or BadQuestion saying why it cannot be asked."""
-    q = (question or "").strip()
-    if not q:
-        raise BadQuestion("the question is empty")
-    if len(q) > max_chars:
-        raise BadQuestion(f"the question is {len(q):,} characters long; the limit is {max_chars:,}")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in "\n\t" for ch in q):
-        raise BadQuestion("the question contains control characters")
-    if not any(ch.isalnum() for ch in q):
-        raise BadQuestion("the question has no words in it")
-    return q
-
-
-# Sentence ends: ., ! or ? (optionally closed by quotes/brackets) followed by space,
-# or a blank line. Hand-written because the answer path must stay import-light and
-# needs exact character offsets, which NLTK's tokenizer does not give directly.
-_SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
-_ABBREV = re.compile(
-    r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|Mt|Gen|Gov|Sen|Rep|Lt|Col|vs|etc|e\.g|i\.e|cf|approx|U\.S|U\.K|U\.N|"
-    r"No|Inc|Ltd|Co|Corp|Jr|Sr|al|Fig|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.$"
-)
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``text``, whitespace trimmed."""
-    spans = []
-    start = 0
-    for m in _SENT_END.finditer(text):
-        if _ABBREV.search(text[start : m.start()]):
-            continue
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e - s >= 3:
-            out.append((s, e))
-    return out
+from index.answer.units import Candidate, candidates, split_sentences
+from index.search import Hit
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -127,38 +23,6 @@ _STOP = frozenset(
 def _content_words(text: str) -> set[str]:
     # Crude prefix stemming (first 5 letters) so "join" matches "joined".
     return {w[:5] for w in _WORD.findall(text.lower()) if w not in _STOP}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    hit: Hit
-    k: int  # which sentence of its chunk
-    start: int  # offsets into the source's extracted text
-    end: int
-    text: str
-
-    @property
-    def lines(self) -> tuple[int, int] | None:
-        h = self.hit
-        if h.line is None:
-            return None
-        first = h.line + h.text.count("\n", 0, self.start - h.start)
-        return first, first + self.text.count("\n")
-
-
-def candidates(hits: list[Hit], dedupe: bool = True) -> list[Candidate]:
-    """Sentences of the hits, deduplicated (chunks overlap) unless told not to."""
-    seen = set()
-    out = []
-    for h in hits:
-        for k, (s, e) in enumerate(split_sentences(h.text)):
-            key = (h.source, h.start + s)
-            if dedupe and key in seen:
-                continue
-            seen.add(key)
-            out.append(Candidate(h, k, h.start + s, h.start + e, h.text[s:e]))
-    return out
-
 
 class SentenceVectors:
     """Vectors of each passage's sentences, kept by chunk id in a bounded LRU.
@@ -300,63 +164,3 @@ def ranked_passages(query: str, searcher: Searcher, sentence_vectors: "SentenceV
     hits = searcher.search(query, k=max(k, RERANK_PASSAGES), vector=q_vec)
     return rerank(query, q_vec, hits, sentence_vectors)[:k]
 
-
-def select(cands: list[Candidate], scores: np.ndarray) -> list[int]:
-    """Indices of the sentences that make the answer, best first."""
-    if len(cands) == 0:
-        return []
-    order = list(np.argsort(-scores, kind="stable"))
-    chosen = [order[0]]
-    for i in order[1:MAX_SENTENCES]:
-        if scores[i] >= SECOND_SENTENCE_RATIO * scores[order[0]]:
-            chosen.append(i)
-    return chosen
-
-
-def answer(
-    question: str,
-    searcher: Searcher,
-    *,
-    history: list[str] | None = None,
-    top_k: int = 5,
-    abstain_below: float = 0.31,
-    max_chars: int = 2000,
-    sentence_vectors: SentenceVectors | None = None,
-    paths: frozenset[str] | None = None,
-) -> Answer:
-    """Answer ``question`` from the store behind ``searcher``.
-
-    ``history`` holds earlier questions of the same conversation; a follow-up is
-    searched together with the previous question. Abstains (no citations) when the
-    best passage's similarity to the question is below ``abstain_below``. With
-    ``paths``, only those files are searched.
-    """
-    from bot.conversation import contextual_query
-
-    t0 = time.perf_counter()
-    q = validate_question(question, max_chars)
-    query = contextual_query(q, history or [])
-    q_vec = searcher.embedder.embed([query])[0]
-    sentence_vectors = sentence_vectors or SentenceVectors(searcher.embedder)
-    hits = searcher.search(query, k=max(top_k, READ_PASSAGES, RERANK_PASSAGES), vector=q_vec, paths=paths)
-    t1 = time.perf_counter()
-    result = Answer(question=q, answer=ABSTAIN_TEXT, abstained=True)
-    if hits and max(h.dense for h in hits) >= abstain_below:
-        hits = rerank(query, q_vec, hits, sentence_vectors)
-        cands = candidates(hits[:READ_PASSAGES])
-        vecs = sentence_vectors.of(cands)
-        scores = score_sentences(query, q_vec, cands, vecs)
-        chosen = select(cands, scores)
-        parts, cites = [], []
-        for n, i in enumerate(chosen, start=1):
-            c = cands[i]
-            parts.append(f"{c.text} [{n}]")
-            cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text, round(float(scores[i]), 4), c.lines))
-        result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites, passages=hits)
-    t2 = time.perf_counter()
-    result.timings_ms = {
-        "retrieve": round((t1 - t0) * 1000, 1),
-        "answer": round((t2 - t1) * 1000, 1),
-        "total": round((t2 - t0) * 1000, 1),
-    }
-    return result

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from bot.metrics import percentile, retrieval_scores
+from index.metrics import percentile, retrieval_scores
 
 Tick = Callable[[int, int], None]
 
@@ -135,8 +135,8 @@ def first_sentence(answer_text: str) -> str:
 def eval_squad(cited, questions: list[SquadQuestion], tick: Tick | None = None) -> dict:
     """Ask every question through cited.ask (the `cited ask` path) over the indexed
     paragraphs and score passages, answers and citations."""
-    from bot.answer import ranked_passages
-    from bot.metrics import contains_answer
+    from index.answer import ranked_passages
+    from index.metrics import contains_answer
 
     n = len(questions)
     hit1 = hit5 = ans_hit = cite_hit = abstained = 0

@@ -1,0 +1,56 @@
+"""What an answer is: its text, its citations, how it is shown as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from index.search import Hit
+
+ABSTAIN_TEXT = "The sources do not answer this question."
+
+
+@dataclass
+class Citation:
+    n: int
+    source: str
+    page: int | None
+    start: int
+    end: int
+    quote: str
+    score: float
+    # First and last line of the quote in text and Markdown sources (from old stores,
+    # and for HTML and PDF, None). Not in the JSON, whose shape is fixed.
+    lines: tuple[int, int] | None = None
+
+    def where(self) -> str:
+        """Where the quote is, for a reader: source, page or lines, and offsets."""
+        parts = [self.source]
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.lines is not None:
+            a, b = self.lines
+            parts.append(f"line {a}" if a == b else f"lines {a}-{b}")
+        parts.append(f"chars {self.start}-{self.end}")
+        return ", ".join(parts)
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    # The passages the answer was read from, in reading order (searched, then
+    # re-ranked); empty when it abstained. For evaluation; not part of the JSON.
+    passages: list[Hit] = field(default_factory=list, repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        """The `cited ask --json` object."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [{k: v for k, v in asdict(c).items() if k != "lines"} for c in self.citations],
+            "timings_ms": self.timings_ms,
+        }

@@ -1,0 +1,107 @@
+"""Extractive answers: verbatim source sentences, each with its citation.
+
+The orchestration of one answer: validate, search, re-rank, score the sentences, choose.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+
+import numpy as np
+
+from index.answer.model import ABSTAIN_TEXT, Answer, Citation
+from index.answer.scoring import RERANK_PASSAGES, SentenceVectors, rerank, score_sentences
+from index.answer.units import Candidate, candidates
+from index.errors import BadQuestion
+from index.search import Hit, Searcher
+
+# Passages whose sentences compete for the answer.
+READ_PASSAGES = 3
+# A second sentence joins the answer only when it scores nearly as well as the
+# first. A judgement, not a measurement: SQuAD's answer_hit reads only the first
+# sentence, so this trades answer length (median 219 characters) against context.
+SECOND_SENTENCE_RATIO = 0.9
+MAX_SENTENCES = 2
+
+
+def validate_question(question: str, max_chars: int = 2000) -> str:
+    """The question, stripped, or BadQuestion saying why it cannot be asked."""
+    q = (question or "").strip()
+    if not q:
+        raise BadQuestion("the question is empty")
+    if len(q) > max_chars:
+        raise BadQuestion(f"the question is {len(q):,} characters long; the limit is {max_chars:,}")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in "\n\t" for ch in q):
+        raise BadQuestion("the question contains control characters")
+    if not any(ch.isalnum() for ch in q):
+        raise BadQuestion("the question has no words in it")
+    return q
+
+
+def ranked_passages(query: str, searcher: Searcher, sentence_vectors: "SentenceVectors", k: int = 5) -> list[Hit]:
+    """The passages in the order the answer reads them: searched, then re-ranked."""
+    q_vec = searcher.embedder.embed([query])[0]
+    hits = searcher.search(query, k=max(k, RERANK_PASSAGES), vector=q_vec)
+    return rerank(query, q_vec, hits, sentence_vectors)[:k]
+
+
+def select(cands: list[Candidate], scores: np.ndarray) -> list[int]:
+    """Indices of the sentences that make the answer, best first."""
+    if len(cands) == 0:
+        return []
+    order = list(np.argsort(-scores, kind="stable"))
+    chosen = [order[0]]
+    for i in order[1:MAX_SENTENCES]:
+        if scores[i] >= SECOND_SENTENCE_RATIO * scores[order[0]]:
+            chosen.append(i)
+    return chosen
+
+
+def answer(
+    question: str,
+    searcher: Searcher,
+    *,
+    history: list[str] | None = None,
+    top_k: int = 5,
+    abstain_below: float = 0.31,
+    max_chars: int = 2000,
+    sentence_vectors: SentenceVectors | None = None,
+    paths: frozenset[str] | None = None,
+) -> Answer:
+    """Answer ``question`` from the store behind ``searcher``.
+
+    ``history`` holds earlier questions of the same conversation; a follow-up is
+    searched together with the previous question. Abstains (no citations) when the
+    best passage's similarity to the question is below ``abstain_below``. With
+    ``paths``, only those files are searched.
+    """
+    from index.conversation import contextual_query
+
+    t0 = time.perf_counter()
+    q = validate_question(question, max_chars)
+    query = contextual_query(q, history or [])
+    q_vec = searcher.embedder.embed([query])[0]
+    sentence_vectors = sentence_vectors or SentenceVectors(searcher.embedder)
+    hits = searcher.search(query, k=max(top_k, READ_PASSAGES, RERANK_PASSAGES), vector=q_vec, paths=paths)
+    t1 = time.perf_counter()
+    result = Answer(question=q, answer=ABSTAIN_TEXT, abstained=True)
+    if hits and max(h.dense for h in hits) >= abstain_below:
+        hits = rerank(query, q_vec, hits, sentence_vectors)
+        cands = candidates(hits[:READ_PASSAGES])
+        vecs = sentence_vectors.of(cands)
+        scores = score_sentences(query, q_vec, cands, vecs)
+        chosen = select(cands, scores)
+        parts, cites = [], []
+        for n, i in enumerate(chosen, start=1):
+            c = cands[i]
+            parts.append(f"{c.text} [{n}]")
+            cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text, round(float(scores[i]), 4), c.lines))
+        result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites, passages=hits)
+    t2 = time.perf_counter()
+    result.timings_ms = {
+        "retrieve": round((t1 - t0) * 1000, 1),
+        "answer": round((t2 - t1) * 1000, 1),
+        "total": round((t2 - t0) * 1000, 1),
+    }
+    return result

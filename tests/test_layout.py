@@ -1,0 +1,34 @@
+"""The library never imports an interface: index/ and bench/ must not import bot."""
+
+import ast
+from pathlib import Path
+
+from conftest import REPO
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_library_and_bench_never_import_bot():
+    offenders = []
+    files = sorted((REPO / "index").rglob("*.py")) + sorted((REPO / "bench").rglob("*.py"))
+    assert len(files) > 10
+    for f in files:
+        bad = {m for m in imported_modules(f) if m == "bot" or m.startswith("bot.")}
+        if bad:
+            offenders.append(f"{f.relative_to(REPO)}: {sorted(bad)}")
+    assert not offenders, offenders
+
+
+def test_the_check_sees_an_import_of_bot(tmp_path):
+    f = tmp_path / "x.py"
+    f.write_text("def f():\n    from bot.cli import app\n")
+    assert "bot.cli" in imported_modules(f)
