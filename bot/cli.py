@@ -346,12 +346,10 @@ def eval_questions_cmd(
     bar, tick = _ticker("checks")
     with bar:
         result = eval_checks(cited, checks[:limit] if limit else checks, tick)
-    if as_json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        out.print(f"{result['passed']:.0%} of {result['checks']} checks passed", markup=False)
+    if not as_json:
         for f in result["failures"]:
             out.print(f"FAIL {f['q']}: {f['why']}", markup=False)
+    _print_metrics(f"checks in {file}", result, as_json)
     if result["failures"]:
         raise typer.Exit(1)
 

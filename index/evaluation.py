@@ -177,10 +177,13 @@ class Check:
     q: str
     expect: list[str]
     abstain: bool
+    file: str | None = None  # the source that answers it, when known
+    kind: str | None = None  # for abstentions: "near" (the docs' domain) or "off" (off-topic)
 
 
 def load_checks(path: Path) -> list[Check]:
-    """A user's own checks: JSON lines of {"q", "expect": [words]} or {"q", "abstain": true}."""
+    """A user's own checks: JSON lines of {"q", "expect": [words], "file"?} or
+    {"q", "abstain": true, "kind"?: "near"|"off"}."""
     from index.errors import CitedError
 
     checks = []
@@ -193,28 +196,62 @@ def load_checks(path: Path) -> list[Check]:
             continue
         try:
             d = json.loads(line)
-            checks.append(Check(str(d["q"]), [str(w) for w in d.get("expect", [])], bool(d.get("abstain", False))))
-        except (ValueError, KeyError, TypeError) as e:
+            checks.append(Check(str(d["q"]), [str(w) for w in d.get("expect", [])], bool(d.get("abstain", False)),
+                                d.get("file"), d.get("kind")))
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise CitedError(f"{path}:{n}: expected {{\"q\": ..., \"expect\": [...]}} or {{\"q\": ..., \"abstain\": true}} ({e})") from None
     return checks
 
 
+def judge(check: Check, ans) -> tuple[bool, str]:
+    """Does ``ans`` pass ``check``, and if not, why."""
+    if check.abstain:
+        return ans.abstained, "" if ans.abstained else "answered, expected an abstention"
+    if ans.abstained:
+        return False, "abstained"
+    missing = [w for w in check.expect if w.lower() not in ans.answer.lower()]
+    if missing:
+        return False, f"missing {missing}"
+    return True, ""
+
+
 def eval_checks(cited, checks: list[Check], tick: Tick | None = None) -> dict:
     """Ask each check's question; it passes when every expected word is in the answer
-    (case-insensitive), or when it abstains as it should."""
+    (case-insensitive), or when it abstains as it should. Also reports, over the
+    answerable checks, how often the expected file is cited and how often it wrongly
+    abstains, and over the others how often it declines, by kind."""
     failures = []
+    answerable = [c for c in checks if not c.abstain]
+    counts = {"answer_hit": 0, "file_hit": 0, "file_known": 0, "false_abstention": 0}
+    declined: dict[str, list[int]] = {}
     for i, c in enumerate(checks, 1):
         ans = cited.ask(c.q)
+        ok, why = judge(c, ans)
         if c.abstain:
-            ok = ans.abstained
-            why = "" if ok else "answered, expected an abstention"
+            for kind in {"all", c.kind or "unlabelled"}:
+                d = declined.setdefault(kind, [0, 0])
+                d[0] += ans.abstained
+                d[1] += 1
         else:
-            missing = [w for w in c.expect if w.lower() not in ans.answer.lower()]
-            ok = not ans.abstained and not missing
-            why = "abstained" if ans.abstained else f"missing {missing}" if missing else ""
+            counts["answer_hit"] += ok
+            counts["false_abstention"] += ans.abstained
+            if c.file:
+                counts["file_known"] += 1
+                counts["file_hit"] += any(x.source == c.file for x in ans.citations)
         if not ok:
-            failures.append({"q": c.q, "why": why, "answer": ans.answer})
+            failures.append({"q": c.q, "why": why, "answer": ans.answer,
+                             "cited": [x.where() for x in ans.citations], **({"file": c.file} if c.file else {})})
         if tick:
             tick(i, len(checks))
     n = max(len(checks), 1)
-    return {"checks": len(checks), "passed": round((len(checks) - len(failures)) / n, 4), "failures": failures}
+    na = max(len(answerable), 1)
+    result = {"checks": len(checks), "passed": round((len(checks) - len(failures)) / n, 4)}
+    if answerable:
+        result["answer_hit"] = round(counts["answer_hit"] / na, 4)
+        if counts["file_known"]:
+            result["file_hit"] = round(counts["file_hit"] / counts["file_known"], 4)
+        result["false_abstention"] = round(counts["false_abstention"] / na, 4)
+    for kind, (k, total) in sorted(declined.items()):
+        result[f"declined_{kind}"] = round(k / total, 4)
+    result["failures"] = failures
+    return result
