@@ -25,7 +25,7 @@ from index.evaluation import load_squad, write_sources  # noqa: E402
 from index.cited import Cited  # noqa: E402
 
 
-def article_stores(paragraphs, embedder):
+def article_stores(paragraphs, embedder, **overrides):
     by_article: dict[str, dict[str, str]] = {}
     for rel, text in paragraphs.items():
         by_article.setdefault(rel.split("/")[0], {})[rel] = text
@@ -34,7 +34,7 @@ def article_stores(paragraphs, embedder):
         src = OUT / "calib-sources" / art
         if not src.exists():
             write_sources({r.split("/", 1)[1]: t for r, t in paras.items()}, src)
-        c = Cited(Settings(data_dir=OUT / "calib" / art, sources=src), embedder=embedder)
+        c = Cited(Settings(data_dir=OUT / "calib" / art, sources=src, **overrides), embedder=embedder)
         c.index(src)
         stores[art] = c
     return stores

@@ -8,8 +8,28 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from index.sources import Extracted
+from index.structure import SECTION_SEP, Section
 
-Splitter = Callable[[str], list[str]]
+# Recorded in the store: a store cut by another version of this module is rebuilt, not mixed.
+CHUNKER = "sections-1"
+
+
+@dataclass(frozen=True)
+class Splitter:
+    """How to cut text: a prose splitter, a token counter, and the size to fit."""
+
+    split_text: Callable[[str], list[str]]
+    count_tokens: Callable[[str], int]
+    size: int
+    overlap: int = 0
+
+
+def as_splitter(split) -> Splitter:
+    """A Splitter from a plain ``text -> pieces`` function (tests use those), counting
+    words, with no size limit on blocks."""
+    if isinstance(split, Splitter):
+        return split
+    return Splitter(split, lambda t: len(t.split()), 10**9)
 
 
 @dataclass(frozen=True)
@@ -19,10 +39,35 @@ class Chunk:
     end: int
     page: int | None
     line: int | None = None  # 1-based line of ``start``, for formats with lines
+    section: str = ""  # heading path, "Options › Password prompt"
+    title: str | None = None  # the file's title
+
+    @property
+    def context(self) -> str:
+        return context_header(self.title, self.section)
+
+    @property
+    def embed_text(self) -> str:
+        return with_context(self.context, self.text)
 
     @property
     def text_hash(self) -> str:
-        return hashlib.sha1(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+        # Over what is embedded: the same words under another heading get a new vector.
+        return hashlib.sha1(self.embed_text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def context_header(title: str | None, section: str) -> str:
+    """"Title › Section › Subsection", the title left out when the first heading repeats it."""
+    parts = [p for p in section.split(SECTION_SEP) if p] if section else []
+    if title and (not parts or parts[0].casefold() != title.casefold()):
+        parts.insert(0, title)
+    return SECTION_SEP.join(parts)
+
+
+def with_context(context: str, text: str) -> str:
+    """What is embedded and what BM25 indexes: the contextual header, then the text
+    (the quote never includes the header)."""
+    return f"{context}\n\n{text}" if context else text
 
 
 def sentence_splitter(chunk_size: int, chunk_overlap: int) -> Splitter:
@@ -37,24 +82,100 @@ def sentence_splitter(chunk_size: int, chunk_overlap: int) -> Splitter:
     from index.embedding import model_tokenizer
 
     tok = model_tokenizer()
-    return SentenceSplitter(
-        chunk_size=chunk_size,
-        chunk_overlap=chunk_overlap,
-        tokenizer=lambda text: tok.encode(text, add_special_tokens=False).ids,
-    ).split_text
+
+    def count(text: str) -> int:
+        return len(tok.encode(text, add_special_tokens=False).ids)
+
+    def splitter_for(size: int):
+        return SentenceSplitter(chunk_size=size, chunk_overlap=min(chunk_overlap, size // 4),
+                                tokenizer=lambda text: tok.encode(text, add_special_tokens=False).ids).split_text
+
+    full = splitter_for(chunk_size)
+    return Splitter(full, count, chunk_size, chunk_overlap)
 
 
-def chunk(extracted: Extracted, split: Splitter) -> list[Chunk]:
+# Blocks of at most this many tokens are repeated at the start of the next chunk of
+# their section, so an introduction ("Set it like this:") stays with what follows.
+CARRY_TOKENS = 48
+
+
+def chunk(extracted: Extracted, split) -> list[Chunk]:
     """Chunks of ``extracted`` such that ``extracted.text[c.start:c.end] == c.text``.
 
-    PDFs are split page by page so each chunk has one page number.
+    Structured sources (Markdown, HTML, PDF with an outline) are cut section by section,
+    so a chunk never straddles two sections, and whole blocks are packed into chunks, so
+    a code block, list item or table row that fits is never cut. PDFs are split page by
+    page so each chunk has one page number. Plain text is cut by the prose splitter.
     """
-    if extracted.pages is None:
-        out = _locate(extracted.text, 0, len(extracted.text), split, None)
-        return _with_lines(extracted.text, out) if extracted.lines else out
-    out = []
-    for page in extracted.pages:
-        out.extend(_locate(extracted.text, page.start, page.end, split, page.number))
+    sp = as_splitter(split)
+    text = extracted.text
+    out: list[Chunk] = []
+    sections = extracted.sections or [Section(0, len(text), ())]
+    for sec in sections:
+        ctx = context_header(extracted.title, sec.label)
+        # What the header costs is taken off the chunk size: header and text together
+        # must fit what the model reads.
+        budget = max(sp.size - (sp.count_tokens(ctx) + 2 if ctx else 0), sp.size // 2)
+        if extracted.pages is not None:
+            for page in extracted.pages:
+                lo, hi = max(page.start, sec.start), min(page.end, sec.end)
+                if hi > lo:
+                    out += _located(text, lo, hi, sp, budget, page.number, sec.label, extracted.title)
+        elif extracted.blocks is not None:
+            blocks = [b for b in extracted.blocks if sec.start <= b.start < sec.end]
+            out += _packed(text, blocks, sp, budget, sec.label, extracted.title)
+        else:
+            out += _located(text, sec.start, sec.end, sp, budget, None, sec.label, extracted.title)
+    return _with_lines(text, out) if extracted.lines else out
+
+
+def _located(text, lo, hi, sp: Splitter, budget: int, page, section, title) -> list[Chunk]:
+    split = sp.split_text if budget >= sp.size else _smaller(sp, budget)
+    return [replace(c, section=section, title=title) for c in _locate(text, lo, hi, split, page)]
+
+
+def _smaller(sp: Splitter, budget: int):
+    # A prose splitter for a smaller size, for sections whose header takes room.
+    from llama_index.core.node_parser import SentenceSplitter
+
+    return SentenceSplitter(chunk_size=budget, chunk_overlap=min(sp.overlap, budget // 4),
+                            tokenizer=lambda t: [0] * sp.count_tokens(t)).split_text
+
+
+def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -> list[Chunk]:
+    """Whole blocks packed in order into chunks of at most ``budget`` tokens; a block
+    too big for one chunk is cut by the prose splitter. A section holding only its
+    heading makes no chunk (the heading is in its subsections' headers)."""
+    if not blocks or all(b.kind == "heading" for b in blocks):
+        return []
+    out: list[Chunk] = []
+    group: list = []
+
+    def flush():
+        nonlocal group
+        if group and not all(b.kind == "heading" for b in group):
+            s, e = group[0].start, group[-1].end
+            out.append(Chunk(text[s:e], s, e, None, section=section, title=title))
+        last = group[-1] if group else None
+        group = []
+        return last
+
+    for b in blocks:
+        n = sp.count_tokens(text[b.start : b.end])
+        if n > budget:
+            flush()
+            out += _located(text, b.start, b.end, sp, budget, None, section, title)
+            continue
+        # Counted over the span, not summed over blocks: what lies between blocks (a
+        # table's |---| line, a list's markers) costs tokens too.
+        if group and sp.count_tokens(text[group[0].start : b.end]) > budget:
+            last = flush()
+            if (last is not None and last.kind != "heading"
+                    and sp.count_tokens(text[last.start : last.end]) <= CARRY_TOKENS
+                    and sp.count_tokens(text[last.start : b.end]) <= budget):
+                group = [last]
+        group.append(b)
+    flush()
     return out
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from index.answer import Answer, SentenceVectors, answer
 from index.settings import Settings
+from index.chunking import CHUNKER
 from index.embedding import MODEL_NAME, Embedder, load_embedder
 from index.search import Searcher
 from index.store import FileRecord, Store, open_client
@@ -59,7 +60,7 @@ class Cited:
             if self._store is None:
                 s = self.settings
                 expected = {"model": MODEL_NAME, "chunk_size": s.chunk_size, "chunk_overlap": s.chunk_overlap,
-                            "index_precision": s.index_precision}
+                            "index_precision": s.index_precision, "chunker": CHUNKER}
                 self._store = Store(
                     lambda: open_client(Path(s.data_dir), s.chroma_host, s.chroma_port),
                     s.collection, expected, self.location, embedded=not s.chroma_host,
@@ -121,7 +122,7 @@ class Cited:
             self.searcher,
             history=history,
             top_k=top_k or s.top_k,
-            abstain_below=s.abstain_below,
+            min_confidence=s.min_confidence,
             max_chars=s.max_question_chars,
             sentence_vectors=self.sentence_vectors,
             paths=self.select_sources(within) if within else None,

@@ -72,6 +72,35 @@ class LexicalIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.ids[int(d)], float(scores[d])) for d in top if scores[d] > 0]
 
+    # -- corpus statistics, for the abstention decision -----------------------------
+    @property
+    def stemmer(self):
+        return self._stemmer
+
+    @cached_property
+    def stopwords(self) -> frozenset[str]:
+        """bm25s' longer English list: it also drops question words (who, how, does),
+        which say nothing about whether the sources cover a topic."""
+        from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+        return frozenset(STOPWORDS_EN_PLUS)
+
+    @property
+    def num_docs(self) -> int:
+        return len(self.ids)
+
+    def doc_freqs(self, stems: list[str]) -> dict[str, int]:
+        """How many chunks hold each stem (0 for stems the corpus never uses)."""
+        if self._bm25 is None:
+            return {s: 0 for s in stems}
+        vocab = self._bm25.vocab_dict
+        indptr = self._bm25.scores["indptr"]
+        return {s: int(indptr[vocab[s] + 1] - indptr[vocab[s]]) if s in vocab else 0 for s in stems}
+
+    def stems(self, text: str) -> set[str]:
+        """The stems BM25 sees in ``text``."""
+        return set(tokenize([text], self._stemmer)[0])
+
     @cached_property
     def _file_keys(self) -> np.ndarray:
         from index.store import path_key_of
@@ -110,7 +139,10 @@ class LexicalIndex:
 
 
 def rebuild_from_store(store, generation: str) -> LexicalIndex:
-    """A fresh index of the store's live chunks (those its manifest backs)."""
+    """A fresh index of the store's live chunks (those its manifest backs), each read
+    with its contextual header, as it was embedded."""
+    from index.chunking import context_header, with_context
+
     manifest = store.manifest()
     ids, texts = [], []
     for row in store.iter_chunks(include=("documents", "metadatas")):
@@ -118,5 +150,5 @@ def rebuild_from_store(store, generation: str) -> LexicalIndex:
         rec = manifest.get(meta["path"])
         if rec is not None and rec.sha == meta["sha"]:
             ids.append(row["ids"])
-            texts.append(row["documents"])
+            texts.append(with_context(context_header(meta.get("title"), meta.get("section", "")), row["documents"]))
     return LexicalIndex.build(ids, texts, generation)

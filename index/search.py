@@ -32,6 +32,8 @@ class Hit:
     dense: float  # cosine similarity to the question, -1..1
     lexical: float  # BM25 score normalised by the query's best, 0..1
     line: int | None = None  # 1-based line of ``start`` in text and Markdown sources
+    section: str = ""  # heading path of the chunk's section, "Options › Password prompt"
+    title: str | None = None  # its file's title
 
 
 def fuse(dense: dict[str, float], lexical: dict[str, float], dense_weight: float = DENSE_WEIGHT) -> list[tuple[str, float]]:
@@ -174,7 +176,8 @@ class Searcher:
                     continue
                 hits.append(
                     Hit(cid, m["path"], m.get("page"), int(m["start"]), int(m["end"]), doc,
-                        round(float(score), 4), float(dense[cid]), lex.get(cid, 0.0) / lmax, m.get("line"))
+                        round(float(score), 4), float(dense[cid]), lex.get(cid, 0.0) / lmax, m.get("line"),
+                        m.get("section", ""), m.get("title"))
                 )
                 if len(hits) == k:
                     break

@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     chunk_size: int = 256
     chunk_overlap: int = 32
     top_k: int = Field(5, description="passages to retrieve for an answer")
-    # Minimum relevance (0..1) of the best passage before cited answers at all;
-    # calibrated on SQuAD on-topic vs off-topic questions (bench/calibrate.py).
-    abstain_below: float = 0.31
+    # Probability (0..1) that the sources answer, below which cited declines; the
+    # probability comes from the evidence model in index/answer/abstain.py; 0.35 is the
+    # highest threshold keeping false abstention <= 0.05 on every set it was fitted on
+    # (bench/fit_abstain.py, bench/RESULTS.md).
+    min_confidence: float = Field(0.35, ge=0.0, le=1.0, description="decline below this chance of answering")
     max_question_chars: int = 2000

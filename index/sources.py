@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import SourceError
+from index.structure import Block, Section
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 PAGE_SEPARATOR = "\n\n"
@@ -46,6 +47,12 @@ class Extracted:
     # number points a reader at the right place; HTML's visible text and PDF pages
     # have no lines a reader could go to.
     lines: bool = False
+    title: str | None = None
+    # Heading paths over the text (Markdown, HTML, PDF with an outline), in order;
+    # None for plain text, which has no structure.
+    sections: list[Section] | None = None
+    # Paragraphs, list items, table rows and code blocks (Markdown and HTML).
+    blocks: list[Block] | None = None
 
 
 def select(paths, patterns: list[str]) -> set[str]:
@@ -126,7 +133,17 @@ def extract(src: SourceFile, data: bytes) -> Extracted:
     if suffix == ".pdf":
         ex = _pdf(data)
     elif suffix in (".html", ".htm"):
-        ex = Extracted(_html(_decode(data)), None)
+        from index.structure import html_to_markdown, markdown_structure
+
+        text, page_title = html_to_markdown(_decode(data))
+        title, sections, blocks = markdown_structure(text)
+        ex = Extracted(text, None, title=page_title or title, sections=sections, blocks=blocks)
+    elif suffix in (".md", ".markdown"):
+        from index.structure import markdown_structure
+
+        text = _decode(data)
+        title, sections, blocks = markdown_structure(text)
+        ex = Extracted(text, None, lines=True, title=title, sections=sections, blocks=blocks)
     else:
         ex = Extracted(_decode(data), None, lines=True)
     if not ex.text.strip():
@@ -142,16 +159,6 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError:
         raise SourceError("not valid UTF-8 text") from None
     return text.replace("\r\n", "\n")
-
-
-def _html(markup: str) -> str:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template", "head"]):
-        tag.decompose()
-    lines = (line.strip() for line in soup.get_text("\n").splitlines())
-    return "\n".join(line for line in lines if line)
 
 
 def _pdf(data: bytes) -> Extracted:
@@ -179,6 +186,7 @@ def _pdf(data: bytes) -> Extracted:
         raise SourceError(f"corrupt or invalid PDF ({type(e).__name__})") from None
     parts: list[str] = []
     pages: list[Page] = []
+    page_at: dict[int, int] = {}  # page index -> offset of its text in the whole
     pos = 0
     for number, t in enumerate(texts, start=1):
         if not t:
@@ -187,6 +195,23 @@ def _pdf(data: bytes) -> Extracted:
             parts.append(PAGE_SEPARATOR)
             pos += len(PAGE_SEPARATOR)
         parts.append(t)
+        page_at[number - 1] = pos
         pages.append(Page(number, pos, pos + len(t)))
         pos += len(t)
-    return Extracted("".join(parts), pages)
+    text = "".join(parts)
+    from index.structure import pdf_sections
+
+    title = None
+    try:
+        title = " ".join(str((reader.metadata or {}).get("/Title") or "").split()) or None
+    except Exception:  # noqa: BLE001 - unreadable metadata only loses the title
+        title = None
+    marks = [(page_at[p] + off, path) for p, off, path in pdf_sections(reader, texts) if p in page_at]
+    sections = None
+    if marks:
+        sections = [Section(0, marks[0][0], ())] if marks[0][0] > 0 else []
+        for n, (start, path) in enumerate(marks):
+            end = marks[n + 1][0] if n + 1 < len(marks) else len(text)
+            if end > start:
+                sections.append(Section(start, end, path))
+    return Extracted(text, pages, title=title, sections=sections)

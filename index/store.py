@@ -139,9 +139,10 @@ class Store:
         meta = self._chunks.metadata or {}
         for key, want in self.expected.items():
             have = meta.get(key)
-            if have is not None and str(have) != want:
+            if str(have) != want:
+                built = f"{key}={have}" if have is not None else f"an older version of cited (no {key})"
                 raise StoreMismatch(
-                    f"the store at {self.location} was built with {key}={have}, but {key}={want} is configured; "
+                    f"the store at {self.location} was built with {built}, but {key}={want} is configured; "
                     f"rebuild it with `cited index --rebuild` (or point --data-dir elsewhere)"
                 )
 
@@ -271,9 +272,14 @@ def _stored(cid: str, m: dict) -> StoredChunk:
 
 
 def chunk_metadata(
-    path: str, sha: str, n: int, start: int, end: int, page: int | None, text_hash: str, line: int | None = None
+    path: str, sha: str, n: int, start: int, end: int, page: int | None, text_hash: str, line: int | None = None,
+    section: str = "", title: str | None = None,
 ) -> dict:
     meta = {"path": path, "sha": sha, "n": n, "start": start, "end": end, "text_hash": text_hash}
+    if section:
+        meta["section"] = section
+    if title:
+        meta["title"] = title
     # Chroma metadata cannot hold None: absent means "no page" / "no lines".
     if page is not None:
         meta["page"] = page

@@ -176,9 +176,9 @@ def _index_batch(batch, store: Store, embedder: Embedder, split: Splitter, manif
         got = store.get_chunks(old_ids, include=("embeddings", "metadatas"))
         for emb, meta in zip(got["embeddings"], got["metadatas"]):
             reuse[meta["text_hash"]] = emb
-    todo = sorted({c.text_hash: c.text for _, _, cs in planned for c in cs if c.text_hash not in reuse}.items())
+    todo = sorted({c.text_hash: c.embed_text for _, _, cs in planned for c in cs if c.text_hash not in reuse}.items())
     if todo:
-        vecs = embedder.embed([t for _, t in todo])
+        vecs = embedder.embed([t for _, t in todo])  # the header-and-text, see Chunk.embed_text
         for (h, _), v in zip(todo, vecs):
             reuse[h] = v
         report.embedded += len(todo)
@@ -190,7 +190,7 @@ def _index_batch(batch, store: Store, embedder: Embedder, split: Splitter, manif
         file_ids = [chunk_id(src.rel, sha, n) for n in range(len(chunks))]
         ids += file_ids
         docs += [c.text for c in chunks]
-        metas += [chunk_metadata(src.rel, sha, n, c.start, c.end, c.page, c.text_hash, c.line) for n, c in enumerate(chunks)]
+        metas += [chunk_metadata(src.rel, sha, n, c.start, c.end, c.page, c.text_hash, c.line, c.section, c.title) for n, c in enumerate(chunks)]
         commits.append((src.rel, sha, len(chunks)))
         keep = set(file_ids)
         stale += [c.id for c in old_by_path.get(src.rel, []) if c.id not in keep]

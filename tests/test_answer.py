@@ -37,7 +37,7 @@ def test_abstains_off_topic(seeded, question):
     ans = seeded.ask(question)
     assert ans.abstained
     assert ans.citations == []
-    assert "do not answer" in ans.answer
+    assert "do not answer" in ans.answer or ans.answer.startswith("The sources don't mention ")
 
 
 def test_follow_up_is_understood_in_context(seeded):
@@ -126,4 +126,5 @@ def test_a_sentence_is_read_with_the_one_before_it(tmp_path, corpus, embedder):
     cited.index(corpus)
     ans = cited.ask("When was the Eiffel Tower finished?")
     assert not ans.abstained
-    assert ans.citations[0].quote == "It was finished in 1889."
+    # The sentence leans on the one before ("It"), so the answer unit brings it along.
+    assert ans.citations[0].quote == "The Eiffel Tower is in Paris. It was finished in 1889."

@@ -38,7 +38,7 @@ def test_ask_on_empty_store_indexes_seeds_first_and_answers_json():
     assert data["abstained"] is False
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
     for c in data["citations"]:
-        assert set(c) == {"n", "source", "page", "start", "end", "quote", "score"}
+        assert set(c) == {"n", "source", "page", "start", "end", "quote", "score", "section"}
         text = (SEEDS / c["source"]).read_text(encoding="utf-8")
         assert text[c["start"] : c["end"]] == c["quote"]
     assert "Hikvision" in data["answer"] and "Dahua" in data["answer"]

@@ -40,7 +40,7 @@ def test_pdf_pages_are_kept(tmp_path):
 
 
 def test_text_chunks_know_their_lines_and_other_formats_do_not(tmp_path, corpus):
-    md = tmp_path / "notes.md"
+    md = tmp_path / "notes.txt"
     paras = [f"Paragraph {i} starts here.\nIt goes on for a second line." for i in range(1, 40)]
     md.write_text("# Title\n\n" + "\n\n".join(paras) + "\n")
     ex = _extract(md)

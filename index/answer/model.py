@@ -21,10 +21,11 @@ class Citation:
     # First and last line of the quote in text and Markdown sources (from old stores,
     # and for HTML and PDF, None). Not in the JSON, whose shape is fixed.
     lines: tuple[int, int] | None = None
+    section: str = ""  # heading path of the quote's section, "Options › Password prompt"
 
     def where(self) -> str:
-        """Where the quote is, for a reader: source, page or lines, and offsets."""
-        parts = [self.source]
+        """Where the quote is, for a reader: source › section, page or lines, and offsets."""
+        parts = [f"{self.source} › {self.section}" if self.section else self.source]
         if self.page is not None:
             parts.append(f"page {self.page}")
         if self.lines is not None:
@@ -44,6 +45,9 @@ class Answer:
     # The passages the answer was read from, in reading order (searched, then
     # re-ranked); empty when it abstained. For evaluation; not part of the JSON.
     passages: list[Hit] = field(default_factory=list, repr=False, compare=False)
+    # What the decision to answer or decline was made from (abstain.Evidence); None
+    # when nothing was found. For evaluation; not part of the JSON.
+    evidence: object | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         """The `cited ask --json` object."""

@@ -10,9 +10,11 @@ import unicodedata
 
 import numpy as np
 
+from index.answer import abstain
 from index.answer.model import ABSTAIN_TEXT, Answer, Citation
 from index.answer.scoring import RERANK_PASSAGES, SentenceVectors, rerank, score_sentences
 from index.answer.units import Candidate, candidates
+from index.chunking import context_header, with_context
 from index.errors import BadQuestion
 from index.search import Hit, Searcher
 
@@ -62,19 +64,19 @@ def answer(
     question: str,
     searcher: Searcher,
     *,
+    top_k: int,
+    min_confidence: float,
+    max_chars: int,
     history: list[str] | None = None,
-    top_k: int = 5,
-    abstain_below: float = 0.31,
-    max_chars: int = 2000,
     sentence_vectors: SentenceVectors | None = None,
     paths: frozenset[str] | None = None,
 ) -> Answer:
     """Answer ``question`` from the store behind ``searcher``.
 
     ``history`` holds earlier questions of the same conversation; a follow-up is
-    searched together with the previous question. Abstains (no citations) when the
-    best passage's similarity to the question is below ``abstain_below``. With
-    ``paths``, only those files are searched.
+    searched together with the previous question. Declines (no citations) when the
+    evidence gives the sources less than ``min_confidence`` chance of answering
+    (abstain.py). With ``paths``, only those files are searched.
     """
     from index.conversation import contextual_query
 
@@ -86,18 +88,30 @@ def answer(
     hits = searcher.search(query, k=max(top_k, READ_PASSAGES, RERANK_PASSAGES), vector=q_vec, paths=paths)
     t1 = time.perf_counter()
     result = Answer(question=q, answer=ABSTAIN_TEXT, abstained=True)
-    if hits and max(h.dense for h in hits) >= abstain_below:
+    if hits:
         hits = rerank(query, q_vec, hits, sentence_vectors)
         cands = candidates(hits[:READ_PASSAGES])
         vecs = sentence_vectors.of(cands)
         scores = score_sentences(query, q_vec, cands, vecs)
-        chosen = select(cands, scores)
-        parts, cites = [], []
-        for n, i in enumerate(chosen, start=1):
-            c = cands[i]
-            parts.append(f"{c.text} [{n}]")
-            cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text, round(float(scores[i]), 4), c.lines))
-        result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites, passages=hits)
+        best = hits[0]
+        ev = abstain.gather(
+            query, searcher.lexical(), with_context(context_header(best.title, best.section), best.text),
+            passage_sim=max(h.dense for h in hits),
+            unit_sim=float(np.max(vecs @ q_vec)) if len(cands) else -1.0,
+        )
+        if abstain.p_answerable(ev) < min_confidence:
+            text = f"The sources don't mention {ev.missing}." if ev.missing else ABSTAIN_TEXT
+            result = Answer(question=q, answer=text, abstained=True, passages=hits, evidence=ev)
+        else:
+            chosen = select(cands, scores)
+            parts, cites = [], []
+            for n, i in enumerate(chosen, start=1):
+                c = cands[i]
+                parts.append(f"{c.text}{' …' if c.trimmed else ''} [{n}]")
+                cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text,
+                                      round(float(scores[i]), 4), c.lines, c.hit.section))
+            result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites, passages=hits,
+                            evidence=ev)
     t2 = time.perf_counter()
     result.timings_ms = {
         "retrieve": round((t1 - t0) * 1000, 1),

@@ -8,7 +8,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from index.answer.units import Candidate, candidates, split_sentences
+from index.answer.units import Candidate, candidates, units_of
 from index.search import Hit
 
 
@@ -42,7 +42,7 @@ class SentenceVectors:
         with self._lock:
             missing = [h for cid, h in hits.items() if cid not in self._cache]
         if missing:
-            texts = [[h.text[s:e] for s, e in split_sentences(h.text)] for h in missing]
+            texts = [[h.text[u.start : u.end] for u in units_of(h)] for h in missing]
             vecs = self.embedder.embed([t for ts in texts for t in ts])
             at = 0
             with self._lock:

@@ -1,4 +1,10 @@
-"""Sentence units: where sentences start and end, and the candidates an answer is chosen from."""
+"""Answer units: the spans of a passage an answer can be made of, shaped like the source.
+
+A unit is a sentence; a list item, a table row or a code block; a sentence ending with
+":" together with the list, rows or code it introduces; or a sentence that leans on the
+one before ("It…", "This option…") together with that one. Units stay short
+(MAX_UNIT_CHARS; longer ones are cut at a line or sentence end and shown with "…").
+"""
 
 from __future__ import annotations
 
@@ -39,13 +45,98 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# Long enough for an option with its description or a short list; short enough to
+# read in a chat message. The issue's figure, not a measurement.
+MAX_UNIT_CHARS = 600
+# A sentence opening with one of these names its subject only through the sentence before.
+_LEANS = re.compile(r"^(?:It|Its|It's|This|That|These|Those|They|Their|Such|Both|The latter|The former|"
+                    r"Here|There|Then|Otherwise|However|Instead|Also|In this case|In that case)\b")
+_MARKDOWN_LIKE = (".md", ".markdown", ".html", ".htm")
+_LISTLIKE = ("item", "row", "header", "code")
+
+
+@dataclass(frozen=True)
+class Unit:
+    start: int  # offsets into the passage's text
+    end: int
+    kind: str  # sentence | item | row | code | lead (":" + what follows) | pair (with the sentence before)
+    trimmed: bool = False
+
+
+def _trim(text: str, s: int, e: int, limit: int = MAX_UNIT_CHARS) -> tuple[int, bool]:
+    """End of the span [s, e) cut to ``limit`` characters at a line, sentence or word end."""
+    if e - s <= limit:
+        return e, False
+    cut = s + limit
+    for sep in ("\n", ". ", " "):
+        at = text.rfind(sep, s + limit // 3, cut)
+        if at > s:
+            cut = at + (1 if sep == ". " else 0)
+            break
+    while cut > s and text[cut - 1].isspace():
+        cut -= 1
+    return cut, True
+
+
+def _unit(text: str, s: int, e: int, kind: str) -> Unit:
+    end, trimmed = _trim(text, s, e)
+    return Unit(s, end, kind, trimmed)
+
+
+def _sentences(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    return [(s + a, s + b) for a, b in split_sentences(text[s:e])]
+
+
+def _prose_units(text: str, spans: list[tuple[int, int]]) -> list[Unit]:
+    out = []
+    for n, (s, e) in enumerate(spans):
+        if n > 0 and _LEANS.match(text[s:e]) and e - spans[n - 1][0] <= MAX_UNIT_CHARS:
+            out.append(Unit(spans[n - 1][0], e, "pair"))
+        else:
+            out.append(_unit(text, s, e, "sentence"))
+    return out
+
+
+def units_of(hit: Hit) -> list[Unit]:
+    """The answer units of one passage, in order."""
+    text = hit.text
+    if not hit.source.lower().endswith(_MARKDOWN_LIKE):
+        return _prose_units(text, split_sentences(text))
+    from index.structure import markdown_structure
+
+    _, _, blocks = markdown_structure(text)
+    out: list[Unit] = []
+    for n, b in enumerate(blocks):
+        if b.kind in ("heading", "header"):
+            continue
+        if b.kind in ("item", "row", "code"):
+            out.append(_unit(text, b.start, b.end, b.kind))
+            continue
+        spans = _sentences(text, b.start, b.end)
+        units = _prose_units(text, spans)
+        follow = blocks[n + 1 :]
+        if units and text[b.start : b.end].rstrip().endswith(":") and follow and follow[0].kind in _LISTLIKE:
+            # The introduction brings what it introduces: whole blocks while they fit.
+            s = spans[-1][0]
+            end = follow[0].end
+            for f in follow:
+                if f.kind not in _LISTLIKE or f.end - s > MAX_UNIT_CHARS:
+                    break
+                end = f.end
+            units[-1] = _unit(text, s, end, "lead")
+        out.extend(units)
+    return out
+
+
 @dataclass(frozen=True)
 class Candidate:
     hit: Hit
-    k: int  # which sentence of its chunk
+    k: int  # which unit of its chunk
     start: int  # offsets into the source's extracted text
     end: int
     text: str
+    kind: str = "sentence"
+    trimmed: bool = False
 
     @property
     def lines(self) -> tuple[int, int] | None:
@@ -57,15 +148,14 @@ class Candidate:
 
 
 def candidates(hits: list[Hit], dedupe: bool = True) -> list[Candidate]:
-    """Sentences of the hits, deduplicated (chunks overlap) unless told not to."""
+    """Units of the hits, deduplicated (chunks overlap) unless told not to."""
     seen = set()
     out = []
     for h in hits:
-        for k, (s, e) in enumerate(split_sentences(h.text)):
-            key = (h.source, h.start + s)
+        for k, u in enumerate(units_of(h)):
+            key = (h.source, h.start + u.start, h.start + u.end)
             if dedupe and key in seen:
                 continue
             seen.add(key)
-            out.append(Candidate(h, k, h.start + s, h.start + e, h.text[s:e]))
+            out.append(Candidate(h, k, h.start + u.start, h.start + u.end, h.text[u.start : u.end], u.kind, u.trimmed))
     return out
-

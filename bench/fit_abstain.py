@@ -1,0 +1,124 @@
+"""Fit the abstention model (index/answer/abstain.py) on evidence from several sets.
+
+Evidence is gathered through the real answer path with declining switched off
+(min_confidence 0), for: the dev sets over real docs (bench/data/devsets: answerable
+questions must be answered, near-domain and off-topic ones declined) and SQuAD dev-a,
+each question asked of its own article (must answer) and of the next article (must
+decline). A logistic regression is fitted with each set weighing the same, and scored
+on each set, also with that set held out of the fit.
+
+    python bench/fit_abstain.py [--every 4] [--refresh]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from bench.common import OUT, SQUAD  # noqa: E402
+from bench.docs import DEVSETS  # noqa: E402
+from index.answer import abstain  # noqa: E402
+from index.cited import Cited  # noqa: E402
+from index.evaluation import load_checks, load_squad  # noqa: E402
+from index.settings import Settings  # noqa: E402
+
+FEATURES = OUT / "abstain_features.json"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def features(cited, question: str) -> list[float] | None:
+    ans = cited.ask(question)
+    return None if ans.evidence is None else ans.evidence.vector().tolist()
+
+
+def gather(every: int) -> dict[str, list[tuple[list[float], int]]]:
+    sets: dict[str, list] = {}
+    first = None
+    # The dev sets over real docs, and the bundled seed article with its own questions.
+    folders = [(d.name, d / "docs", d / "questions.jsonl") for d in sorted(DEVSETS.iterdir())
+               if (d / "questions.jsonl").exists()]
+    folders.append(("seed", REPO / "seeds", REPO / "tests" / "data" / "seed_questions.jsonl"))
+    for name, docs, qfile in folders:
+        cited = Cited(Settings(data_dir=OUT / f"devset-{name}", sources=docs, min_confidence=0.0), embedder=first)
+        cited.index(docs)
+        first = cited.embedder
+        rows = []
+        for c in load_checks(qfile):
+            f = features(cited, c.q)
+            rows.append((f if f is not None else [0.0] * 5, 0 if c.abstain else 1))
+        sets[name] = rows
+    from bench.calibrate import article_stores
+
+    paragraphs, questions = load_squad(SQUAD)
+    stores = article_stores(paragraphs, first, min_confidence=0.0)
+    arts = sorted(stores)
+    rows = []
+    for q in questions[::every]:
+        other = arts[(arts.index(q.article) + 1) % len(arts)]
+        for art, label in ((q.article, 1), (other, 0)):
+            f = features(stores[art], q.question)
+            rows.append((f if f is not None else [0.0] * 5, label))
+    sets["squad"] = rows
+    return sets
+
+
+def fit(sets: dict, names: list[str]):
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.array([f for n in names for f, _ in sets[n]])
+    y = np.array([lab for n in names for _, lab in sets[n]])
+    # Each set weighs the same, and within a set both classes weigh the same.
+    w = []
+    for n in names:
+        labels = [lab for _, lab in sets[n]]
+        for lab in labels:
+            w.append(1.0 / (len(names) * 2 * max(labels.count(lab), 1)))
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(X, y, sample_weight=np.array(w) * len(y))
+    return model.coef_[0], float(model.intercept_[0])
+
+
+def score(rows, weights, bias, threshold) -> dict:
+    X = np.array([f for f, _ in rows])
+    y = np.array([lab for _, lab in rows])
+    p = 1 / (1 + np.exp(-(X @ weights + bias)))
+    answered = p >= threshold
+    pos = y == 1
+    return {"false_abstention": round(float((~answered[pos]).mean()), 4) if pos.any() else None,
+            "declined": round(float((~answered[~pos]).mean()), 4) if (~pos).any() else None}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--every", type=int, default=4, help="every Nth SQuAD question")
+    ap.add_argument("--refresh", action="store_true", help="gather the evidence again")
+    args = ap.parse_args()
+    if args.refresh or not FEATURES.exists():
+        OUT.mkdir(exist_ok=True)
+        FEATURES.write_text(json.dumps(gather(args.every)))
+    sets = json.loads(FEATURES.read_text())
+    threshold = Settings().min_confidence
+    # The seed article's questions are only scored, never fitted on: they are the
+    # held-out check of a corpus of one short file.
+    names = sorted(n for n in sets if n != "seed")
+    weights, bias = fit(sets, names)
+    result = {"weights": [round(float(x), 3) for x in weights], "bias": round(bias, 3),
+              "features": ["passage_sim", "unit_sim", "passage_coverage", "corpus_coverage", "absent_rare"],
+              "sizes": {n: len(sets[n]) for n in sorted(sets)}, "threshold": threshold, "fitted_on_all": {},
+              "held_out": {}, "shipped": {}}
+    for n in sorted(sets):
+        result["fitted_on_all"][n] = score(sets[n], weights, bias, threshold)
+        w, b = fit(sets, [m for m in names if m != n])
+        result["held_out"][n] = score(sets[n], w, b, threshold)
+        result["shipped"][n] = score(sets[n], abstain.WEIGHTS, abstain.BIAS, threshold)
+    (OUT / "fit_abstain.json").write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Whether the sources answer a question: a decision from several pieces of evidence.
+
+One cosine is not enough: a near-domain question ("does it support GraphQL?") sits as
+close to the docs as an answerable one. So the decision also reads the question's
+words against the corpus: how much of their weight (IDF, by the corpus's own BM25
+statistics) the best passage holds, how much the corpus holds at all, and whether a
+word is missing from the corpus that is also rare in general English (wordfreq's
+frequencies). Absence of an everyday word ("tweak") is weak evidence; absence of a
+rare one ("GraphQL") is strong. A logistic regression weighs the features; its
+weights were fitted by bench/fit_abstain.py (see WEIGHTS).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+# A word absent from the corpus counts as rare when its Zipf frequency in English is
+# below this (wordfreq: 3 = once per million words; "tweak" 3.3, "garbled" 2.6,
+# "GraphQL" 1.7, "gRPC" 1.2).
+RARE_ZIPF = 3.0
+_WORD = re.compile(r"(?u)\b\w[\w+#.-]*\w\b|\b\w\w\b")
+
+
+@dataclass
+class Evidence:
+    passage_sim: float  # best passage's cosine to the question
+    unit_sim: float  # best answer unit's cosine to the question
+    passage_coverage: float  # share of the question's IDF weight held by the best passage
+    corpus_coverage: float  # share of the question's IDF weight found anywhere in the sources
+    absent_rare: float  # 1 when a question word rare in English is absent from the sources
+    missing: str | None = None  # that word, as the question spells it
+
+    def vector(self) -> np.ndarray:
+        return np.array([self.passage_sim, self.unit_sim, self.passage_coverage, self.corpus_coverage,
+                         self.absent_rare], dtype=np.float64)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# Logistic regression over Evidence.vector(), P(the sources answer). Fitted by
+# `python bench/fit_abstain.py` on the httpx and Poetry dev sets (bench/data/devsets)
+# and 2,848 SQuAD dev-a on/off-topic pairs, each set weighing the same; figures, also
+# with each set held out, in bench/RESULTS.md. The threshold on P is the setting
+# min_confidence (0.35: the highest with false abstention <= 0.05 on all three sets).
+WEIGHTS = np.array([3.376, 4.866, 5.062, 1.836, -2.49])
+BIAS = -6.637
+
+
+def question_terms(question: str, stemmer, stopwords: frozenset[str]) -> list[tuple[str, str]]:
+    """(word as written, stem) of the question's content words, as BM25 tokenizes them."""
+    out, seen = [], set()
+    for m in re.finditer(r"(?u)\b\w\w+\b", question):
+        w = m.group(0)
+        low = w.lower()
+        if low in stopwords:
+            continue
+        stem = stemmer.stemWord(low)
+        if stem not in seen:
+            seen.add(stem)
+            out.append((w, stem))
+    return out
+
+
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # ~0.15 s on first use; only when a word is absent
+
+    return zipf_frequency(word, "en")
+
+
+def gather(question: str, lexical, best_passage_text: str | None, passage_sim: float, unit_sim: float) -> Evidence:
+    """The evidence for ``question`` given the search's best passage (header and text)."""
+    terms = question_terms(question, lexical.stemmer, lexical.stopwords)
+    if not terms:
+        return Evidence(passage_sim, unit_sim, 0.0, 0.0, 0.0)
+    n_docs = max(lexical.num_docs, 1)
+    dfs = lexical.doc_freqs([s for _, s in terms])
+    idf = {s: math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) for s, df in dfs.items()}
+    total = sum(idf.values()) or 1.0
+    in_corpus = sum(idf[s] for s, df in dfs.items() if df > 0) / total
+    held = lexical.stems(best_passage_text) if best_passage_text else set()
+    in_passage = sum(idf[s] for _, s in terms if s in held) / total
+    missing, rarest = None, None
+    for w, s in terms:
+        if dfs[s] == 0:
+            z = _zipf(w.lower())
+            if z < RARE_ZIPF and (rarest is None or z < rarest):
+                missing, rarest = w, z
+    return Evidence(passage_sim, unit_sim, in_passage, in_corpus, 1.0 if missing else 0.0, missing)
+
+
+def p_answerable(ev: Evidence, weights: np.ndarray = WEIGHTS, bias: float = BIAS) -> float:
+    return float(1.0 / (1.0 + math.exp(-(ev.vector() @ weights + bias))))
+

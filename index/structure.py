@@ -1,0 +1,240 @@
+"""The structure of a document: its title, its sections (heading paths) and its blocks
+(paragraphs, list items, table rows, code), with exact character offsets.
+
+Markdown is read with markdown-it-py, whose block tokens carry their line ranges; HTML is
+first turned into Markdown (markdownify over BeautifulSoup), so both take one path; PDF
+sections come from the file's outline. Everything here is a pure function of text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+SECTION_SEP = " › "
+
+
+@dataclass(frozen=True)
+class Section:
+    start: int
+    end: int
+    path: tuple[str, ...]  # headings from the outermost down, e.g. ("Options", "Password prompt")
+
+    @property
+    def label(self) -> str:
+        return SECTION_SEP.join(self.path)
+
+
+@dataclass(frozen=True)
+class Block:
+    start: int
+    end: int
+    kind: str  # heading | paragraph | item | header (a table's head row) | row | code | html
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
+_FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(.*?)[\"']?\s*$", re.M)
+_INLINE_MARKS = re.compile(r"[`*_]+|\\(?=[^\w\s])")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def front_matter(text: str) -> tuple[int, str | None]:
+    """Where the body starts after YAML/TOML front matter, and the front matter's title."""
+    m = _FRONT.match(text)
+    if not m:
+        return 0, None
+    t = _FRONT_TITLE.search(m.group(0))
+    return m.end(), (t.group(1).strip() or None) if t else None
+
+
+def plain(inline: str) -> str:
+    """A heading's text without Markdown marks: "`--no-root`" -> "--no-root"."""
+    return " ".join(_INLINE_MARKS.sub("", _LINK.sub(r"\1", inline)).split())
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    at = text.find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts
+
+
+def _span(text: str, starts: list[int], first: int, last: int) -> tuple[int, int]:
+    """Character span of lines [first, last), whitespace trimmed."""
+    s = starts[first] if first < len(starts) else len(text)
+    e = starts[last] if last < len(starts) else len(text)
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def markdown_structure(text: str) -> tuple[str | None, list[Section], list[Block]]:
+    """Title, sections and blocks of Markdown ``text`` (offsets into ``text`` itself).
+
+    Front matter is skipped (its ``title`` is used). Sections run from one heading to
+    the next, whatever their levels; text before the first heading has an empty path.
+    """
+    body, title = front_matter(text)
+    # Parse only the body, but keep line numbers of the whole text.
+    offset_lines = text.count("\n", 0, body)
+    tokens = _parser().parse(text[body:])
+    starts = _line_starts(text)
+    blocks: list[Block] = []
+    headings: list[tuple[int, int, str]] = []  # (char start, level, text)
+    # Inside a list item whose lines are already a block, its paragraphs and code are
+    # not blocks of their own; a nested list's items are.
+    covered = False
+    levels: list[bool] = []
+    in_head = False
+    for i, t in enumerate(tokens):
+        if t.type in ("bullet_list_open", "ordered_list_open"):
+            levels.append(covered)
+            covered = False
+            continue
+        if t.type in ("bullet_list_close", "ordered_list_close"):
+            covered = levels.pop() if levels else False
+            continue
+        if t.type == "list_item_close":
+            covered = False
+            continue
+        if t.type == "list_item_open":
+            if t.map:
+                # An item ends where its first nested list begins or where it ends.
+                end = t.map[1]
+                depth = 0
+                for u in tokens[i + 1 :]:
+                    if u.type == "list_item_open":
+                        depth += 1
+                    elif u.type == "list_item_close":
+                        if depth == 0:
+                            break
+                        depth -= 1
+                    if u.type in ("bullet_list_open", "ordered_list_open") and u.map:
+                        end = u.map[0]
+                        break
+                s, e = _span(text, starts, t.map[0] + offset_lines, end + offset_lines)
+                if e > s:
+                    blocks.append(Block(s, e, "item"))
+            covered = True
+            continue
+        if t.type == "thead_open":
+            in_head = True
+        elif t.type == "thead_close":
+            in_head = False
+        if not t.map:
+            continue
+        a, b = t.map[0] + offset_lines, t.map[1] + offset_lines
+        if t.type == "heading_open":
+            s, e = _span(text, starts, a, b)
+            level = int(t.tag[1])
+            headings.append((s, level, plain(tokens[i + 1].content)))
+            blocks.append(Block(s, e, "heading"))
+        elif t.type == "paragraph_open" and not covered:
+            s, e = _span(text, starts, a, b)
+            blocks.append(Block(s, e, "paragraph"))
+        elif t.type == "tr_open":
+            s, e = _span(text, starts, a, b)
+            blocks.append(Block(s, e, "header" if in_head else "row"))
+        elif t.type in ("fence", "code_block") and not covered:
+            s, e = _span(text, starts, a, b)
+            blocks.append(Block(s, e, "code"))
+        elif t.type == "html_block" and not covered:
+            s, e = _span(text, starts, a, b)
+            blocks.append(Block(s, e, "html"))
+    blocks = [b for b in blocks if b.end > b.start]
+    blocks.sort(key=lambda b: b.start)
+    if title is None:
+        title = next((h for _, level, h in headings if level == 1 and h), None)
+    return title, _sections(text, body, headings), blocks
+
+
+def _sections(text: str, body: int, headings: list[tuple[int, int, str]]) -> list[Section]:
+    out: list[Section] = []
+    stack: list[tuple[int, str]] = []
+    first = headings[0][0] if headings else len(text)
+    if text[body:first].strip():
+        out.append(Section(body, first, ()))
+    for n, (start, level, name) in enumerate(headings):
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, name))
+        end = headings[n + 1][0] if n + 1 < len(headings) else len(text)
+        out.append(Section(start, end, tuple(h for _, h in stack if h)))
+    return out
+
+
+# Elements whose content a reader never sees.
+_HIDDEN_TAGS = ["script", "style", "noscript", "template", "head", "svg", "iframe", "object", "button"]
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def html_to_markdown(markup: str) -> tuple[str, str | None]:
+    """The visible text of an HTML page as Markdown (headings, lists, tables, code kept),
+    and its <title>. Hidden elements (``hidden``, ``aria-hidden``, ``display:none``) are
+    left out."""
+    from bs4 import BeautifulSoup
+    from markdownify import MarkdownConverter
+
+    soup = BeautifulSoup(markup, "html.parser")
+    title_tag = soup.find("title")
+    title = " ".join(title_tag.get_text(" ").split()) if title_tag else None
+    for tag in soup(_HIDDEN_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        attrs = tag.attrs or {}
+        if ("hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true"
+                or _HIDDEN_STYLE.search(str(attrs.get("style", "")))):
+            tag.decompose()
+    # Links keep their text only and images go: URLs would fill quotes and embeddings
+    # with noise a reader does not see.
+    md = MarkdownConverter(heading_style="ATX", bullets="-", strip=["a", "img"], escape_misc=False,
+                           code_language="").convert_soup(soup)
+    lines = [line.rstrip() for line in md.splitlines()]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return text, title or None
+
+
+def pdf_sections(reader, page_texts: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(page index, offset in that page's text, heading path) of each outline entry,
+    in reading order; empty when the PDF has no outline. An entry's offset is where
+    its title appears on its page, else the page's start."""
+    entries: list[tuple[int, int, tuple[str, ...]]] = []
+
+    def walk(items, path: tuple[str, ...]):
+        last: tuple[str, ...] | None = None
+        for item in items:
+            if isinstance(item, list):
+                if last is not None:
+                    walk(item, last)
+                continue
+            title = " ".join(str(getattr(item, "title", "") or "").split())
+            try:
+                page = reader.get_destination_page_number(item)
+            except Exception:  # noqa: BLE001 - a broken outline entry only loses that heading
+                page = None
+            last = path + (title,)
+            if page is not None and page >= 0 and title:
+                text = page_texts[page] if page < len(page_texts) else ""
+                at = text.lower().find(title.lower())
+                entries.append((page, max(at, 0), last))
+
+    try:
+        walk(reader.outline, ())
+    except Exception:  # noqa: BLE001 - pypdf raises many types on odd outlines; pages still index
+        return []
+    entries.sort(key=lambda e: (e[0], e[1]))
+    return entries

@@ -1,0 +1,213 @@
+"""Sources keep their structure: heading paths, blocks kept whole, answer units shaped
+like the source, and abstentions that say which word the sources lack."""
+
+import io
+
+import pytest
+
+from conftest import SEEDS
+from helpers import make_pdf
+from index.chunking import Splitter, chunk, sentence_splitter
+from index.sources import SourceFile, extract
+from index.structure import markdown_structure
+
+DOC = """---
+title: Front matter title
+weight: 10
+---
+
+Setup guide
+===========
+
+Intro text before any option.
+
+## Options
+
+### Password prompt
+
+The prompt asks once. It never echoes what you type.
+
+### Proxy
+
+To route traffic through a proxy, set one of these options:
+
+- `proxy_url`: the address of the proxy.
+- `proxy_auth`: a user name and password for it.
+
+```python
+client = Client(proxy_url="http://localhost:8030")
+
+client.get("/")
+```
+
+Other settings
+--------------
+
+| setting | default |
+|---|---|
+| `timeout` | 5 seconds |
+| `retries` | 3 |
+"""
+
+
+def _extract(path):
+    return extract(SourceFile(path.name, path), path.read_bytes())
+
+
+@pytest.fixture(scope="module")
+def splitter():
+    return sentence_splitter(256, 32)
+
+
+def test_markdown_sections_atx_setext_and_front_matter(tmp_path, splitter):
+    f = tmp_path / "guide.md"
+    f.write_text(DOC)
+    ex = _extract(f)
+    assert ex.title == "Front matter title"
+    labels = [s.label for s in ex.sections]
+    assert labels == ["Setup guide", "Setup guide › Options", "Setup guide › Options › Password prompt",
+                      "Setup guide › Options › Proxy", "Setup guide › Other settings"]
+    chunks = chunk(ex, splitter)
+    for c in chunks:
+        assert ex.text[c.start : c.end] == c.text  # the quote never holds the header
+        assert "weight: 10" not in c.text  # front matter is not indexed
+        # No chunk straddles two sections: it lies inside its own.
+        sec = next(s for s in ex.sections if s.label == c.section)
+        assert sec.start <= c.start and c.end <= sec.end
+    prompt = next(c for c in chunks if "never echoes" in c.text)
+    assert prompt.section == "Setup guide › Options › Password prompt"
+    assert prompt.embed_text.startswith("Front matter title › Setup guide › Options › Password prompt\n\n")
+    assert prompt.line == ex.text.count("\n", 0, prompt.start) + 1
+
+
+def test_fenced_code_is_kept_whole_when_it_fits(tmp_path):
+    code = "```python\n" + "\n\n".join(f"step_{i} = run({i})" for i in range(12)) + "\n```"
+    f = tmp_path / "code.md"
+    f.write_text("# Code\n\n" + "Some words here. " * 30 + "\n\n" + code + "\n\nAfter the code, more words.\n")
+    # Small chunks: the prose must be cut, the code block (about 90 tokens) must not.
+    sp = sentence_splitter(120, 16)
+    chunks = chunk(_extract(f), sp)
+    holding = [c for c in chunks if "step_0" in c.text or "step_11" in c.text]
+    assert len(holding) == 1 and code in holding[0].text
+    assert len(chunks) >= 3
+
+
+def test_html_sections_lists_tables_and_hidden_text(tmp_path, splitter):
+    f = tmp_path / "page.html"
+    f.write_text(
+        "<html><head><title>Client docs</title><script>var x=1</script></head><body>"
+        "<h1>Client</h1><p>Intro.</p><h2>Timeouts</h2><p>Set them like this:</p>"
+        "<ul><li>connect: 5 seconds</li><li>read: 10 seconds</li></ul>"
+        "<table><tr><th>name</th><th>default</th></tr><tr><td>pool</td><td>none</td></tr></table>"
+        "<pre><code>client.get(url, timeout=3)</code></pre>"
+        "<div hidden>secret hidden text</div><p style='display: none'>invisible words</p>"
+        "<h3>Read timeout</h3><p>The read timeout covers each chunk.</p></body></html>"
+    )
+    ex = _extract(f)
+    assert ex.title == "Client docs"
+    assert "secret hidden" not in ex.text and "invisible words" not in ex.text and "var x" not in ex.text
+    kinds = {b.kind for b in ex.blocks}
+    assert {"item", "row", "code", "heading", "paragraph"} <= kinds
+    chunks = chunk(ex, splitter)
+    by_text = {c.section: c for c in chunks}
+    assert "Client › Timeouts › Read timeout" in by_text
+    assert "connect: 5 seconds" in by_text["Client › Timeouts"].text
+    assert all(ex.text[c.start : c.end] == c.text for c in chunks)
+
+
+def test_pdf_outline_gives_sections(tmp_path, splitter):
+    from pypdf import PdfReader, PdfWriter
+
+    raw = make_pdf(["Installing on Linux needs glibc.", "Windows users run the installer.", "Logs go to stderr."])
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(raw)))
+    install = writer.add_outline_item("Install", 0)
+    writer.add_outline_item("Windows", 1, parent=install)
+    writer.add_outline_item("Logging", 2)
+    buf = io.BytesIO()
+    writer.write(buf)
+    f = tmp_path / "manual.pdf"
+    f.write_bytes(buf.getvalue())
+    chunks = chunk(_extract(f), splitter)
+    sections = {c.page: c.section for c in chunks}
+    assert sections == {1: "Install", 2: "Install › Windows", 3: "Logging"}
+
+
+def test_pdf_without_outline_has_pages_only(tmp_path, splitter):
+    f = tmp_path / "plain.pdf"
+    f.write_bytes(make_pdf(["One page.", "Two pages."]))
+    chunks = chunk(_extract(f), splitter)
+    assert [c.page for c in chunks] == [1, 2] and all(c.section == "" for c in chunks)
+
+
+def test_blocks_of_nested_lists_stand_alone():
+    text = "- top item\n  - nested one\n  - nested two\n- second top\n"
+    _, _, blocks = markdown_structure(text)
+    items = [text[b.start : b.end] for b in blocks if b.kind == "item"]
+    assert items == ["- top item", "- nested one", "- nested two", "- second top"]
+
+
+def test_plain_splitter_functions_still_work(tmp_path):
+    f = tmp_path / "a.md"
+    f.write_text("# A\n\nOne.\n\n# B\n\nTwo.\n")
+    chunks = chunk(_extract(f), lambda t: [t])
+    assert [c.section for c in chunks] == ["A", "B"]
+    assert isinstance(Splitter(lambda t: [t], len, 10).size, int)
+
+
+# -- answers over structured sources (real model, real Chroma) ---------------------
+
+
+@pytest.fixture
+def docs_cited(tmp_path, embedder):
+    from index.cited import Cited
+    from index.settings import Settings
+
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "guide.md").write_text(DOC)
+    (d / "long.md").write_text("# Changelog\n\n## Release notes\n\n- " + " ".join(f"Fixed bug number {i} in the parser." for i in range(25)) + "\n")
+    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
+    cited.index(d)
+    return cited
+
+
+def test_colon_led_list_is_answered_as_a_unit(docs_cited):
+    ans = docs_cited.ask("How do I send my requests through a proxy?")
+    assert not ans.abstained
+    first = ans.citations[0]
+    assert first.quote.startswith("To route traffic through a proxy, set one of these options:")
+    assert "`proxy_url`" in first.quote and "`proxy_auth`" in first.quote
+    assert first.section == "Setup guide › Options › Proxy"
+    assert first.where().startswith("guide.md › Setup guide › Options › Proxy, line")
+    assert ans.to_dict()["citations"][0]["section"] == "Setup guide › Options › Proxy"
+
+
+def test_table_row_answers_alone(docs_cited):
+    ans = docs_cited.ask("What is the default timeout setting?")
+    assert not ans.abstained
+    assert any("5 seconds" in c.quote for c in ans.citations)
+
+
+def test_long_units_are_trimmed_and_still_exact(docs_cited):
+    ans = docs_cited.ask("What fixes are in the release notes of the changelog?")
+    assert not ans.abstained
+    c = ans.citations[0]
+    assert len(c.quote) <= 600
+    assert "…" in ans.answer
+    text = (docs_cited.settings.sources / c.source).read_text()
+    assert text[c.start : c.end] == c.quote
+
+
+def test_abstention_names_the_missing_word(seeded):
+    ans = seeded.ask("Does Hikvision support GraphQL subscriptions?")
+    assert ans.abstained and ans.citations == []
+    assert ans.answer == "The sources don't mention GraphQL."
+
+
+def test_seed_state_owned_question_is_answered_with_the_hikvision_passage(seeded):
+    ans = seeded.ask("Which of the two companies is state-owned?")
+    assert not ans.abstained
+    assert "state-owned Hikvision" in ans.citations[0].quote
+    assert ans.citations[0].source == "hikvision-dahua-un-global-compact.txt"
+    assert SEEDS.joinpath(ans.citations[0].source).read_text()[ans.citations[0].start : ans.citations[0].end] == ans.citations[0].quote
