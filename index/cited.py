@@ -79,10 +79,6 @@ class Cited:
         """What embeds documents: the query embedder, or its int8 copy."""
         if self.settings.index_precision == "fp32":
             return self.embedder
-        if self.settings.index_precision != "int8":
-            from index.errors import CitedError
-
-            raise CitedError(f"unknown index precision {self.settings.index_precision!r} (use fp32 or int8)")
         with self._init:
             if self._index_embedder is None:
                 self._index_embedder = load_embedder(Path(self.settings.cache_dir), "onnx-int8")

@@ -7,6 +7,7 @@ and passes it down; tests build their own.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,18 +34,28 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded store")
     chroma_port: int = Field(8000, description="Chroma server port")
     collection: str = Field("cited", description="Chroma collection name")
-    embed_backend: str = Field("onnx", description="onnx (fast) or torch (sentence-transformers)")
+    embed_backend: Literal["onnx", "torch"] = Field("onnx", description="onnx (fast) or torch (sentence-transformers)")
     # Precision of document vectors: fp32 (the same vectors as sentence-transformers) or
     # int8 (about twice as fast to index; retrieval within 0.005 nDCG@10 on SciFact,
     # bench/RESULTS.md). Questions are always embedded in fp32.
-    index_precision: str = Field("fp32", description="fp32 or int8 document vectors")
+    index_precision: Literal["fp32", "int8"] = Field("fp32", description="fp32 or int8 document vectors")
     # 256 tokens / 32 overlap: chosen on SciFact train and SQuAD (bench/chunking.py).
-    chunk_size: int = 256
-    chunk_overlap: int = 32
-    top_k: int = Field(5, description="passages to retrieve for an answer")
+    chunk_size: int = Field(256, ge=32, le=256, description="chunk size in model tokens (MiniLM reads 256)")
+    chunk_overlap: int = Field(32, ge=0, le=128)
+    top_k: int = Field(5, ge=1, le=50, description="passages to retrieve for an answer")
     # Probability (0..1) that the sources answer, below which cited declines; the
     # probability comes from the evidence model in index/answer/abstain.py; 0.35 is the
     # highest threshold keeping false abstention <= 0.05 on every set it was fitted on
     # (bench/fit_abstain.py, bench/RESULTS.md).
     min_confidence: float = Field(0.35, ge=0.0, le=1.0, description="decline below this chance of answering")
-    max_question_chars: int = 2000
+    max_question_chars: int = Field(2000, ge=1)
+
+
+def describe_error(error) -> str:
+    """One line naming each bad setting and what it accepts, from a pydantic ValidationError."""
+    parts = []
+    for e in error.errors():
+        name = "_".join(str(x) for x in e.get("loc", ())) or "?"
+        var = name if name.isupper() else f"CITED_{name.upper()}"  # aliases (DISCORD_TOKEN) are already names
+        parts.append(f"{var}={e.get('input')!r}: {e.get('msg')}")
+    return "; ".join(parts)

@@ -149,3 +149,19 @@ def test_discord_with_a_bad_token_is_one_line_exit_1(indexed):
     assert r.returncode == 1, r.stderr
     errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "Discord" in errors[0] and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("var,value,allowed", [
+    ("CITED_EMBED_BACKEND", "onxx", "'onnx' or 'torch'"),
+    ("CITED_INDEX_PRECISION", "fp16", "'fp32' or 'int8'"),
+])
+def test_bad_setting_is_one_line_exit_2_naming_allowed_values(tmp_path, var, value, allowed):
+    import os
+    import sys
+
+    env = {**os.environ, var: value}
+    r = subprocess.run([sys.executable, "-m", "bot.cli", "status"], capture_output=True, text=True, env=env,
+                       cwd=tmp_path, timeout=120)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and var in lines[0] and allowed in lines[0], r.stderr
