@@ -64,10 +64,14 @@ def main(
 ):
     """cited: answers from your documents, always with their sources."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from pydantic import ValidationError
+
+    from index.settings import describe_error
+
     try:
         settings = Settings()
-    except Exception as e:  # pydantic ValidationError: a bad value in .env or the environment
-        err.print(f"error: bad setting: {str(e).splitlines()[0]} ({e.__class__.__name__})", markup=False)
+    except ValidationError as e:  # a bad value in .env or the environment
+        err.print(f"error: bad setting: {describe_error(e)}", markup=False)
         raise typer.Exit(2) from None
     overrides = {"data_dir": data_dir, "chroma_host": chroma_host, "chroma_port": chroma_port}
     ctx.obj = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
