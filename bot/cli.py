@@ -83,9 +83,17 @@ def _service(settings: Settings):
     return Cited(settings)
 
 
+def _shown(text: str) -> str:
+    """``text`` with newlines and other control characters escaped as Python would
+    (``\\n``, ``\\x1b``): a file name cannot start a line of its own (a fake
+    citation) or move the terminal's cursor. Print it with markup=False, or in a
+    rich Text, so ``[bold]`` in a name is shown as it is."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
 def _report(report, console: Console = out) -> None:
     for s in report.skipped:
-        err.print(f"skipped {s.rel}: {s.reason}", markup=False)
+        err.print(f"skipped {_shown(s.rel)}: {_shown(s.reason)}", markup=False)
     console.print(report.summary(), markup=False)
 
 
@@ -118,11 +126,16 @@ def index_cmd(
     rebuild: bool = typer.Option(False, "--rebuild", help="Drop the store and index everything again."),
     watch: bool = typer.Option(False, "--watch", help="Keep watching the folder and re-index on changes."),
     wait: float = typer.Option(0, "--wait", help="Seconds to wait for another running index to finish."),
+    prune: bool = typer.Option(
+        False, "--prune", "--yes", help="Allow a run that removes more than half of the indexed files."
+    ),
 ):
     """Index a folder of sources (only what changed since the last run)."""
     settings = _settings(ctx)
     cited = _service(settings)
     folder = folder or settings.sources
+    if not (rebuild or prune):
+        _refuse_mass_removal(cited, folder, wait)
     _report(_index(cited, folder, rebuild, wait))
     if watch:
         from index.watch import watch_folder
@@ -130,14 +143,37 @@ def index_cmd(
         err.print(f"watching {folder} (Ctrl-C to stop)", markup=False)
         for _ in watch_folder(folder):
             try:
+                if not prune:
+                    _refuse_mass_removal(cited, folder, wait=30)
                 _report(_index(cited, folder, wait=30))
             except CitedError as e:
                 err.print(f"error: {e}", markup=False)
 
 
+def _refuse_mass_removal(cited, folder: Path, wait: float = 0) -> None:
+    """Refuse a run that would remove more than half of the indexed files: an empty
+    or mistyped folder would otherwise empty the store without a word. Looked at
+    under the write lock, so a running index is reported as such first."""
+    from index.sync import lock, removals
+
+    with lock(Path(cited.settings.data_dir), wait):
+        cited.store.refresh()
+        if not cited.store.exists():
+            return
+        indexed = len(cited.store.manifest())
+        gone = removals(Path(folder), cited.store)
+    if gone and len(gone) * 2 > indexed:
+        raise CitedError(
+            f"indexing {_shown(str(folder))} would remove {len(gone)} of the {indexed} indexed files "
+            f"(e.g. {_shown(gone[0])}); run again with --prune to remove them"
+        )
+
+
 def _ensure_indexed(cited) -> None:
-    if cited.is_empty():
-        err.print(f"The store is empty: indexing {cited.settings.sources} first.", markup=False)
+    # Only a store that does not exist at all gets the seeds: a damaged one raises
+    # StoreDamaged here (one line, exit 1) rather than being indexed over.
+    if not cited.store.exists():
+        err.print(f"The store is empty: indexing {_shown(str(cited.settings.sources))} first.", markup=False)
         _report(_index(cited, None), console=err)  # stdout stays the answer alone
 
 
@@ -146,7 +182,7 @@ def _render(ans) -> None:
     if ans.citations:
         out.print()
     for c in ans.citations:
-        out.print(f"[{c.n}] {c.where()} (score {c.score:.2f})", markup=False)
+        out.print(f"[{c.n}] {_shown(c.where())} (score {c.score:.2f})", markup=False)
         out.print(f"    \u201c{c.quote}\u201d", markup=False)
 
 
@@ -214,10 +250,12 @@ def sources(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", he
         print(json.dumps([asdict(r) for r in records], ensure_ascii=False))
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table("source", "chunks", "indexed at")
     for r in records:
-        table.add_row(r.path, str(r.chunks), r.indexed_at)
+        # Text, not str: a name like "x[/]y.txt" is not read as Rich markup.
+        table.add_row(Text(_shown(r.path)), str(r.chunks), Text(_shown(r.indexed_at)))
     out.print(table)
     out.print(f"{len(records)} files, {sum(r.chunks for r in records)} chunks", markup=False)
 

@@ -33,3 +33,8 @@ class StoreLocked(CitedError):
 
 class StoreUnavailable(CitedError):
     """The Chroma store (folder or server) cannot be opened."""
+
+
+class StoreDamaged(CitedError):
+    """The store exists but is missing parts (one of its two collections) or holds
+    unreadable records; nothing is changed, `cited index --rebuild` repairs it."""

@@ -1,8 +1,9 @@
 """BM25 over the live chunks (bm25s, Snowball-stemmed, English stop words).
 
 The lexical index is a cache derived from the Chroma collection: it is saved next to
-the store with the store's generation, and rebuilt from the collection whenever the
-generation differs. That keeps it consistent with Chroma across processes and after
+the store with the store's generation, its chunk count and a digest of its chunk ids,
+and rebuilt from the collection whenever the generation differs or (sync checks) the
+ids do not match the live chunks. That keeps it consistent with Chroma across processes and after
 crashes without a second source of truth.
 """
 
@@ -108,14 +109,26 @@ class LexicalIndex:
         return np.array([path_key_of(i) for i in self.ids])
 
     # -- persistence: a folder per build, a pointer file swapped atomically -------
+    @property
+    def digest(self) -> str:
+        """What the index covers: a digest of its sorted chunk ids, to compare with the
+        store's live chunks (ids_digest) whatever the generation says."""
+        return ids_digest(self.ids)
+
     def save(self, folder: Path) -> None:
+        """Keep the index on disk, with its generation, chunk count and ids digest.
+        An index of a sync under way (generation ``sync-…``) is not saved: if that
+        sync dies, the generation stays and a saved cache would be trusted forever."""
+        if self.generation.startswith("sync-"):
+            return
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         build = folder / f"build-{uuid.uuid4().hex[:8]}"
         build.mkdir()
         if self._bm25 is not None:
             self._bm25.save(str(build))
-        (build / "ids.json").write_text(json.dumps({"generation": self.generation, "ids": self.ids}))
+        meta = {"generation": self.generation, "count": len(self.ids), "digest": self.digest, "ids": self.ids}
+        (build / "ids.json").write_text(json.dumps(meta))
         tmp = folder / f"current.tmp{os.getpid()}"
         tmp.write_text(build.name)
         os.replace(tmp, folder / "current")
@@ -125,17 +138,35 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex | None":
-        """The saved index, or None when there is none or it cannot be read."""
+        """The saved index, or None (rebuild it) when there is none, it cannot be read,
+        or it does not hold together: ids against their count and digest, the BM25
+        matrix against the ids, a generation of a sync under way."""
         import bm25s
 
         try:
             build = Path(folder) / (Path(folder) / "current").read_text().strip()
             meta = json.loads((build / "ids.json").read_text())
-            bm25 = bm25s.BM25.load(str(build), mmap=False) if meta["ids"] else None
-        except (OSError, ValueError, KeyError):
-            return None
-        return cls(meta["ids"], meta["generation"], bm25, _stemmer())
+            ids, generation = meta["ids"], str(meta["generation"])
+            if generation.startswith("sync-") or meta["count"] != len(ids) or meta["digest"] != ids_digest(ids):
+                return None
+            bm25 = None
+            if ids:
+                bm25 = bm25s.BM25.load(str(build), mmap=False)
+                sc = bm25.scores
+                if sc.get("num_docs") != len(ids) or len(sc["data"]) != len(sc["indices"]) or int(sc["indptr"][-1]) != len(sc["data"]):
+                    return None
+        except Exception:  # noqa: BLE001 - a cache that cannot be read is rebuilt: zero-byte
+            return None  # or truncated .npy files raise ValueError, EOFError, pickle errors...
+        return cls(ids, generation, bm25, _stemmer())
 
+
+def ids_digest(ids) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for i in sorted(ids):
+        h.update(i.encode("utf-8", "surrogatepass") + b"\n")
+    return h.hexdigest()
 
 
 def rebuild_from_store(store, generation: str) -> LexicalIndex:

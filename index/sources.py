@@ -6,8 +6,10 @@ file, for HTML its visible text, for PDF its pages' text joined by blank lines.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,33 +71,87 @@ def select(paths, patterns: list[str]) -> set[str]:
 
 
 def find_sources(folder: Path) -> tuple[list[SourceFile], list[Skipped]]:
-    """Every supported file under ``folder``, sorted; hidden entries and links leading
-    outside the folder are left out (the latter reported)."""
+    """Every supported file under ``folder``, sorted; hidden entries are left out, and
+    so (reported) are links leading outside the folder, files that are not regular
+    files (named pipes, devices) and a second name that reads the same as a first.
+
+    The walk is iterative (no recursion limit) and enters each real folder once
+    (tracked by device and inode), whatever the links to it: real folders are walked
+    first, links to folders only after, and only when their target was not walked,
+    so a link loop or two links to ``.`` cost one look each."""
     folder = Path(folder)
     if not folder.exists():
         raise SourceError(f"sources folder {folder} does not exist")
     if not folder.is_dir():
         raise SourceError(f"sources folder {folder} is a file, not a folder")
     root = folder.resolve()
-    found: list[SourceFile] = []
+    found: dict[str, SourceFile] = {}
     skipped: list[Skipped] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for d in list(dirnames):
-            if not _inside(Path(dirpath, d), root):
-                dirnames.remove(d)
-                skipped.append(Skipped(_rel(Path(dirpath, d), folder), "link leads outside the sources folder"))
-        for name in sorted(filenames):
-            p = Path(dirpath, name)
-            if name.startswith(".") or p.suffix.lower() not in SUFFIXES:
+    seen = {_dir_key(folder)}
+    real = [folder]  # a stack: the walk is iterative
+    links: list[Path] = []  # links to folders inside, entered after every real folder
+    while real or links:
+        if real:
+            d = real.pop()
+        else:
+            d = links.pop(0)
+            key = _dir_key(d)
+            if key is None:
+                continue  # vanished meanwhile
+            if key in seen:
+                skipped.append(Skipped(_rel(d, folder), "link to a folder indexed already"))
+                continue
+            seen.add(key)
+        try:
+            with os.scandir(d) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            skipped.append(Skipped(_rel(d, folder) or ".", f"cannot list folder: {e.strerror or e}"))
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            p = Path(d, entry.name)
+            try:
+                is_link = entry.is_symlink()
+                st = os.stat(p)  # follows links: what the entry leads to
+            except OSError:
+                if p.suffix.lower() in SUFFIXES:
+                    skipped.append(Skipped(_rel(p, folder), "broken link or vanished file"))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if not _inside(p, root):
+                    skipped.append(Skipped(_rel(p, folder), "link leads outside the sources folder"))
+                elif is_link:
+                    links.append(p)
+                elif (st.st_dev, st.st_ino) not in seen:
+                    seen.add((st.st_dev, st.st_ino))
+                    subdirs.append(p)
+                continue
+            if p.suffix.lower() not in SUFFIXES:
                 continue
             rel = _rel(p, folder)
             if not _inside(p, root):
                 skipped.append(Skipped(rel, "link leads outside the sources folder"))
-                continue
-            found.append(SourceFile(rel, p))
-    found.sort(key=lambda s: s.rel)
-    return found, skipped
+            elif not stat.S_ISREG(st.st_mode):
+                skipped.append(Skipped(rel, "not a regular file (a named pipe, device or socket)"))
+            elif rel in found:
+                # Two byte names that decode to the same text (Latin-1 names differing
+                # in an accent) would share one store id: the first is indexed.
+                skipped.append(Skipped(rel, "its name reads the same as another file's, indexed instead"))
+            else:
+                found[rel] = SourceFile(rel, p)
+        real += reversed(subdirs)  # popped in name order
+    return sorted(found.values(), key=lambda s: s.rel), sorted(skipped, key=lambda s: s.rel)
+
+
+def _dir_key(p: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(p)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _rel(p: Path, folder: Path) -> str:
@@ -112,15 +168,72 @@ def _inside(p: Path, root: Path) -> bool:
         return False
 
 
+# Larger files are skipped: a 50 MB text is ~10,000 pages, more than any document
+# people ask questions of, and reading one costs a few GB of memory while chunking.
+MAX_BYTES = 50 * 1024 * 1024
+
+
 def read_bytes(src: SourceFile) -> bytes:
+    """The file's bytes, read open-then-verify: the file is opened first (the final
+    component without following links, and non-blocking so a named pipe cannot hang
+    the run), then the *opened* file is checked to be a regular file inside the
+    sources folder, then read through that same descriptor. A link swapped between
+    the walk and the read therefore cannot get a file outside the folder read."""
+    root = _root_of(src)
+    fd = None
     try:
-        return src.path.read_bytes()
+        target = os.path.realpath(src.path)
+        if not _within(target, root):
+            raise SourceError("link leads outside the sources folder")
+        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SourceError("not a regular file (a named pipe, device or socket)")
+        if not _opened_inside(fd, st, target, root):
+            raise SourceError("link leads outside the sources folder")
+        if st.st_size > MAX_BYTES:
+            raise SourceError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+        parts, size = [], 0
+        while chunk := os.read(fd, 1 << 20):
+            parts.append(chunk)
+            size += len(chunk)
+            if size > MAX_BYTES:  # grew while being read
+                raise SourceError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+        return b"".join(parts)
     except FileNotFoundError:
         raise SourceError("file disappeared while indexing") from None
     except PermissionError:
         raise SourceError("permission denied") from None
     except OSError as e:
+        if e.errno == errno.ELOOP:  # the final component became a link after realpath
+            raise SourceError("file changed into a link while indexing") from None
         raise SourceError(f"cannot read: {e.strerror or e}") from None
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _root_of(src: SourceFile) -> str:
+    # ``path`` is the sources folder joined with the components of ``rel``.
+    return os.path.realpath(src.path.parents[src.rel.count("/")])
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _opened_inside(fd: int, st: os.stat_result, target: str, root: str) -> bool:
+    """Whether the open file ``fd`` lies inside ``root``: its path as the kernel knows
+    it (Linux), else the file at ``target`` being the very file opened."""
+    try:
+        return _within(os.readlink(f"/proc/self/fd/{fd}"), root)
+    except OSError:
+        pass
+    try:
+        now = os.stat(target, follow_symlinks=False)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino) and _within(os.path.realpath(target), root)
 
 
 def content_hash(data: bytes) -> str:
@@ -152,13 +265,35 @@ def extract(src: SourceFile, data: bytes) -> Extracted:
 
 
 def _decode(data: bytes) -> str:
+    """UTF-8 text, or text in the encoding charset-normalizer detects (Latin-1, cp1252,
+    cp1251, ...); binary content is refused."""
     if b"\x00" in data[:8192]:
         raise SourceError("binary content, not text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SourceError("not valid UTF-8 text") from None
+        text = _decode_legacy(data)
     return text.replace("\r\n", "\n")
+
+
+def _decode_legacy(data: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    if not matches:
+        raise SourceError("binary content or an unknown text encoding")
+    # On short texts the detector cannot tell single-byte code pages apart (it reads
+    # "caf\xe9 cr\xe8me" as Farsi cp1006); among the least chaotic readings, prefer
+    # cp1252, the most common legacy encoding (Latin-1's superset for printable text).
+    calm = [m for m in matches if m.chaos <= matches[0].chaos]
+    order = [e for m in calm if "cp1252" in m.could_be_from_charset for e in ("cp1252", "latin_1")]
+    order += [m.encoding for m in matches]
+    for enc in order:
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise SourceError("binary content or an unknown text encoding")
 
 
 def _pdf(data: bytes) -> Extracted:

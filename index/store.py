@@ -19,7 +19,7 @@ from typing import Iterator
 
 import numpy as np
 
-from index.errors import StoreMismatch, StoreUnavailable
+from index.errors import StoreDamaged, StoreMismatch, StoreUnavailable
 
 SCHEMA = "1"
 log = logging.getLogger(__name__)
@@ -112,28 +112,51 @@ class Store:
 
     # -- collections ---------------------------------------------------------------
     def _open(self, create: bool) -> bool:
+        """Open both collections; with ``create``, make them when neither exists.
+
+        False only when the store truly does not exist (neither collection). One
+        collection without the other is damage (StoreDamaged), and any other failure
+        is StoreUnavailable: neither is ever taken for an empty store, which would get
+        the user's chunks deleted as orphans or the seeds indexed over them."""
         if self._chunks is not None:
             return True
-        try:
-            if create:
-                self._chunks = self.client.get_or_create_collection(
+        chunks, files = self._get(self.name), self._get(f"{self.name}-files")
+        if chunks is None and files is None:
+            if not create:
+                return False
+            try:
+                chunks = self.client.get_or_create_collection(
                     self.name,
                     configuration={"hnsw": {"space": "cosine"}},
                     metadata={**self.expected, "schema": SCHEMA, "generation": "0"},
                     embedding_function=None,
                 )
-                self._files = self.client.get_or_create_collection(f"{self.name}-files", embedding_function=None)
-            else:
-                self._chunks = self.client.get_collection(self.name, embedding_function=None)
-                self._files = self.client.get_collection(f"{self.name}-files", embedding_function=None)
-        except Exception as e:
-            if not create and "does not exist" in str(e).lower():
-                return False
-            if create:
-                raise StoreUnavailable(f"cannot open the store at {self.location}: {e}") from None
-            return False
+                files = self.client.get_or_create_collection(f"{self.name}-files", embedding_function=None)
+            except Exception as e:  # noqa: BLE001 - chromadb raises bare exceptions
+                raise StoreUnavailable(f"cannot open the store at {self.location}: {_first_line(e)}") from None
+        elif chunks is None or files is None:
+            missing = "chunks" if chunks is None else f"manifest ({self.name}-files)"
+            raise StoreDamaged(
+                f"the store at {self.location} is damaged: its {missing} collection is missing; "
+                f"nothing was changed. Rebuild it with `cited index --rebuild`"
+            )
+        self._chunks, self._files = chunks, files
         self._check()
         return True
+
+    def _get(self, name: str):
+        """The collection ``name``, None when it does not exist, StoreUnavailable when
+        the store cannot say."""
+        from chromadb.errors import NotFoundError
+
+        try:
+            return self.client.get_collection(name, embedding_function=None)
+        except NotFoundError:
+            return None
+        except Exception as e:  # noqa: BLE001 - chromadb raises bare exceptions
+            if "does not exist" in str(e).lower():  # older chromadb: a ValueError
+                return None
+            raise StoreUnavailable(f"cannot open the store at {self.location}: {_first_line(e)}") from None
 
     def _check(self) -> None:
         meta = self._chunks.metadata or {}
@@ -179,14 +202,22 @@ class Store:
 
     # -- generation: changes whenever a sync changed anything ---------------------
     def generation(self) -> str:
-        try:
-            col = self.client.get_collection(self.name, embedding_function=None)
-        except Exception:
+        """The token of the store's last change, read fresh (another process may have
+        synced): "none" when the store does not exist, ``sync-…`` while a sync is
+        under way or after one died (see bump_generation)."""
+        col, files = self._get(self.name), self._get(f"{self.name}-files")
+        if col is None or files is None:
+            if col is not None or files is not None:
+                self._chunks = None
+                self._open(create=False)  # raises StoreDamaged
             return "none"
         return str((col.metadata or {}).get("generation", "0"))
 
-    def bump_generation(self) -> str:
-        gen = uuid.uuid4().hex[:12]
+    def bump_generation(self, syncing: bool = False) -> str:
+        """A new generation token. ``syncing`` marks it as the state of a sync under
+        way: nothing derived from it (the BM25 cache) is kept on disk, so a sync that
+        dies before its last bump never leaves a cache that later runs accept."""
+        gen = ("sync-" if syncing else "") + uuid.uuid4().hex[:12]
         meta = dict(self.chunks.metadata or {})
         meta.update(self.expected, schema=SCHEMA, generation=gen)
         self.chunks.modify(metadata=meta)
@@ -202,10 +233,16 @@ class Store:
             got = self._files.get(ids=list(dict.fromkeys(paths)), include=["metadatas"])
         else:
             got = self._files.get(include=["metadatas"])
-        return {
-            i: FileRecord(i, m["sha"], int(m.get("chunks", 0)), m.get("indexed_at", ""))
-            for i, m in zip(got["ids"], got["metadatas"])
-        }
+        try:
+            return {
+                i: FileRecord(i, m["sha"], int(m.get("chunks", 0)), m.get("indexed_at", ""))
+                for i, m in zip(got["ids"], got["metadatas"])
+            }
+        except (KeyError, TypeError, ValueError):
+            raise StoreDamaged(
+                f"the store at {self.location} is damaged: its manifest has records without a content hash; "
+                f"nothing was changed. Rebuild it with `cited index --rebuild`"
+            ) from None
 
     def commit_files(self, records: list[tuple[str, str, int]]) -> None:
         """Make (path, sha, chunk count) the live version of each file, in one write."""
@@ -265,6 +302,10 @@ class Store:
 
     def count(self) -> int:
         return self.chunks.count() if self.exists() else 0
+
+
+def _first_line(e: Exception) -> str:
+    return str(e).splitlines()[0] if str(e) else type(e).__name__
 
 
 def _stored(cid: str, m: dict) -> StoredChunk:

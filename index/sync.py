@@ -9,8 +9,10 @@ incomplete files redone.
 
 from __future__ import annotations
 
+import bisect
 import logging
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -19,9 +21,10 @@ import numpy as np
 from index.chunking import Chunk, Splitter, chunk
 from index.embedding import Embedder
 from index.errors import SourceError, StoreLocked
-from index.lexical import LexicalIndex, rebuild_from_store
-from index.sources import SourceFile, Skipped, content_hash, extract, find_sources, read_bytes
+from index.lexical import LexicalIndex, ids_digest, rebuild_from_store
+from index.sources import Extracted, SourceFile, Skipped, content_hash, extract, find_sources, read_bytes
 from index.store import Store, chunk_id, chunk_metadata
+from index.structure import Section
 
 log = logging.getLogger(__name__)
 # Files extracted and embedded together: big enough for full embedding batches,
@@ -107,16 +110,17 @@ def sync(
     pending: list[tuple[SourceFile, str, bytes]] = []
     keep: set[str] = set()
     for src in files:
+        keep.add(src.rel)  # unreadable now (permissions, vanished): keep what the store has of it
         try:
             data = read_bytes(src)
         except SourceError as e:
-            # Unreadable now (permissions, vanished): keep what the store has of it.
             report.skipped.append(Skipped(src.rel, str(e)))
-            keep.add(src.rel)
+            continue
+        except Exception as e:  # noqa: BLE001 - one file's fault never stops the run
+            report.skipped.append(_unexpected(src, e))
             continue
         sha = content_hash(data)
         rec = manifest.get(src.rel)
-        keep.add(src.rel)
         if rec and rec.sha == sha and live_counts.get(src.rel, 0) == rec.chunks:
             report.unchanged += 1
         else:
@@ -124,8 +128,9 @@ def sync(
 
     if pending or orphans or set(manifest) - keep:
         # Mark the store as changing before touching it: a reader (or the next run,
-        # after a crash) then rebuilds its lexical index from what is live.
-        store.bump_generation()
+        # after a crash) then rebuilds its lexical index from what is live, and keeps
+        # it off disk until the sync's last bump (see Store.bump_generation).
+        store.bump_generation(syncing=True)
 
     # Removals commit first (manifest), then their chunks go.
     for path in sorted(set(manifest) - keep):
@@ -148,24 +153,94 @@ def sync(
         if progress:
             progress(min(b + FILE_BATCH, total), total)
 
+    gen = store.generation()
+    if gen.startswith("sync-"):  # changed now, or by a sync that died before its end
+        gen = store.bump_generation()
     lexical = LexicalIndex.load(lexical_dir)
-    if report.touched or lexical is None or lexical.generation != store.generation():
-        gen = store.bump_generation() if report.touched else store.generation()
+    # Nothing touched: the live chunks are those seen at the start; a cache covering
+    # other ids (saved by a reader racing a sync that then died) is rebuilt.
+    stale = lexical is None or lexical.generation != gen or report.touched
+    if not stale:
+        dead = set(orphans)
+        stale = lexical.digest != ids_digest(c.id for c in stored if c.id not in dead)
+    if stale:
         rebuild_from_store(store, gen).save(lexical_dir)
     return report
+
+
+def removals(folder: Path, store: Store) -> list[str]:
+    """The indexed files a sync of ``folder`` would remove (those no longer found)."""
+    files, _ = find_sources(folder)
+    found = {f.rel for f in files}
+    return sorted(p for p in store.manifest() if p not in found)
+
+
+def _unexpected(src: SourceFile, e: Exception) -> Skipped:
+    # A bug or a library's surprise on one file (pypdf raises many types): the run
+    # goes on, the operator gets the traceback, the user one line.
+    log.exception("unexpected error on %s", src.rel)
+    first = str(e).splitlines()[0][:200] if str(e) else ""
+    return Skipped(src.rel, f"unexpected {type(e).__name__}" + (f": {first}" if first else ""))
+
+
+# A run of text with no blank line longer than this (a log, a dump) is cut into
+# windows of about WINDOW characters before chunking: the prose splitter works on a
+# paragraph at a time and failed on a 10-15 MB one (regex time-out, 6 GB at 50 MB).
+# Prose paragraphs are far shorter, so ordinary files are cut exactly as before.
+LONG_RUN = 20_000
+WINDOW = 2_000
+
+
+def _bounded(ex: Extracted) -> Extracted:
+    """``ex`` with section (and block) boundaries added inside overly long runs of text
+    without blank lines, at a line break (else a space) near every WINDOW characters.
+    The text is unchanged, so offsets still point into the file."""
+    text = ex.text
+    cuts: list[int] = []
+    breaks = [(m.start(), m.end()) for m in _BLANK.finditer(text)]
+    runs = zip([0] + [e for _, e in breaks], [s for s, _ in breaks] + [len(text)])
+    for lo, hi in runs:
+        if hi - lo > LONG_RUN:
+            at = lo
+            while hi - at > WINDOW:
+                nl = text.rfind("\n", at + WINDOW // 2, at + WINDOW)
+                sp = text.rfind(" ", at + WINDOW // 2, at + WINDOW)
+                at = (nl if nl > 0 else sp if sp > 0 else at + WINDOW - 1) + 1
+                cuts.append(at)
+    if not cuts:
+        return ex
+    sections = _cut(ex.sections or [Section(0, len(text), ())], cuts)
+    blocks = _cut(ex.blocks, cuts) if ex.blocks is not None else None
+    return replace(ex, sections=sections, blocks=blocks)
+
+
+_BLANK = re.compile(r"\n[ \t]*\n\s*")  # a paragraph break
+
+
+def _cut(spans: list, cuts: list[int]) -> list:
+    """Each span (Section or Block) split at the ``cuts`` that fall inside it."""
+    out = []
+    for sp in spans:
+        start = sp.start
+        for c in cuts[bisect.bisect_right(cuts, sp.start) : bisect.bisect_left(cuts, sp.end)]:
+            out.append(replace(sp, start=start, end=c))
+            start = c
+        out.append(replace(sp, start=start, end=sp.end))
+    return out
 
 
 def _index_batch(batch, store: Store, embedder: Embedder, split: Splitter, manifest, old_by_path, report) -> None:
     planned: list[tuple[SourceFile, str, list[Chunk]]] = []
     for src, sha, data in batch:
+        # A file that cannot be read now (overwritten with binary bytes, a PDF still
+        # being copied) keeps its last indexed version: the store is not touched.
         try:
-            chunks = chunk(extract(src, data), split)
+            chunks = chunk(_bounded(extract(src, data)), split)
         except SourceError as e:
             report.skipped.append(Skipped(src.rel, str(e)))
-            if src.rel in manifest:  # its content is now unusable: drop the old version
-                store.forget_file(src.rel)
-                store.delete_chunks([c.id for c in old_by_path.get(src.rel, [])])
-                report.removed.append(src.rel)
+            continue
+        except Exception as e:  # noqa: BLE001 - one file's fault never stops the run
+            report.skipped.append(_unexpected(src, e))
             continue
         planned.append((src, sha, chunks))
 

@@ -78,7 +78,6 @@ def test_hidden_and_outside_links_are_left_out(tmp_path, corpus):
         ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "corrupt or invalid PDF"),
         ("binary.txt", bytes(range(256)) * 4, "binary content"),
         ("empty.txt", b"", "no text"),
-        ("latin1.txt", "caf\xe9 cr\xe8me".encode("latin-1"), "not valid UTF-8"),
     ],
 )
 def test_bad_files_raise_source_error(tmp_path, name, data, reason):
