@@ -5,6 +5,7 @@ The orchestration of one answer: validate, search, re-rank, score the sentences,
 
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 
@@ -48,16 +49,42 @@ def ranked_passages(query: str, searcher: Searcher, sentence_vectors: "SentenceV
     return rerank(query, q_vec, hits, sentence_vectors)[:k]
 
 
-def select(cands: list[Candidate], scores: np.ndarray) -> list[int]:
-    """Indices of the sentences that make the answer, best first."""
+def select(cands: list[Candidate], scores: np.ndarray, ratio: float = SECOND_SENTENCE_RATIO) -> list[int]:
+    """Indices of the units that make the answer, best first. A second unit joins when
+    it scores nearly as well and is not the same text (docs repeat themselves: the
+    same sentence under `install` and `sync`) nor inside the first."""
     if len(cands) == 0:
         return []
     order = list(np.argsort(-scores, kind="stable"))
     chosen = [order[0]]
-    for i in order[1:MAX_SENTENCES]:
-        if scores[i] >= SECOND_SENTENCE_RATIO * scores[order[0]]:
-            chosen.append(i)
+    for i in order[1:]:
+        if len(chosen) == MAX_SENTENCES or scores[i] < ratio * scores[order[0]]:
+            break
+        if any(_overlaps(cands[i], cands[j]) for j in chosen):
+            continue
+        chosen.append(i)
     return chosen
+
+
+def _overlaps(a: Candidate, b: Candidate) -> bool:
+    if a.text == b.text:
+        return True
+    return a.hit.source == b.hit.source and a.start < b.end and b.start < a.end
+
+
+# A heading that names something (an option, a setting, a command, an API) rather than
+# describing a topic: it holds code punctuation or is one lower-case word
+# ("virtualenvs.create", "NO_PROXY", "--no-root", "install"), not "Options".
+_NAMING = re.compile(r"^(?:[\w$@~/{}<>:=+\-]*[._\-/:=$@{<][\w$@~/{}<>:=+.\-]*|[a-z][a-z0-9]*)$")
+
+
+def label(c: Candidate) -> str:
+    """The name a unit answers about, when its section's heading is one the unit does
+    not repeat: an option list's description rarely says the option's name."""
+    for heading in reversed(c.hit.section.split(" › ") if c.hit.section else []):
+        if _NAMING.match(heading):
+            return "" if heading.lower() in c.text.lower() else heading
+    return ""
 
 
 def answer(
@@ -107,7 +134,8 @@ def answer(
             parts, cites = [], []
             for n, i in enumerate(chosen, start=1):
                 c = cands[i]
-                parts.append(f"{c.text}{' …' if c.trimmed else ''} [{n}]")
+                name = label(c)
+                parts.append(f"{name + ': ' if name else ''}{c.text}{' …' if c.trimmed else ''} [{n}]")
                 cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text,
                                       round(float(scores[i]), 4), c.lines, c.hit.section))
             result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites, passages=hits,
