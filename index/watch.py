@@ -10,18 +10,32 @@ from typing import Iterator
 DEBOUNCE_MS = 1000
 
 
-def _relevant(change, path: str) -> bool:
-    return not any(part.startswith(".") for part in Path(path).parts)
+def relevant_in(folder: Path):
+    """A watchfiles filter keeping changes whose path *inside* ``folder`` has no hidden
+    part. Judged relative to the folder: `../docs` or a folder under ~/.local must
+    not make every event look hidden."""
+    root = Path(folder).resolve()
+
+    def relevant(change, path: str) -> bool:
+        p = Path(path)
+        try:
+            rel = p.resolve().relative_to(root) if not p.is_relative_to(root) else p.relative_to(root)
+        except ValueError:
+            return False
+        return not any(part.startswith(".") for part in rel.parts)
+
+    return relevant
 
 
 def watch_folder(folder: Path, stop_event=None) -> Iterator[set]:
     from watchfiles import watch
 
-    yield from watch(folder, watch_filter=_relevant, debounce=DEBOUNCE_MS, stop_event=stop_event)
+    yield from watch(folder, watch_filter=relevant_in(folder), debounce=DEBOUNCE_MS, stop_event=stop_event)
 
 
 async def awatch_folder(folder: Path, stop_event=None):
     from watchfiles import awatch
 
-    async for changes in awatch(folder, watch_filter=_relevant, debounce=DEBOUNCE_MS, stop_event=stop_event):
+    async for changes in awatch(folder, watch_filter=relevant_in(folder), debounce=DEBOUNCE_MS,
+                                stop_event=stop_event):
         yield changes

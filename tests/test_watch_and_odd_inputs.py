@@ -105,3 +105,22 @@ def test_cli_processes_share_a_chroma_server(tmp_path, chroma_server):
     assert not out["abstained"] and out["citations"][0]["source"] == "m.txt"
     st = json.loads(subprocess.run(base + ["status", "--json"], capture_output=True, text=True, env=e2, cwd=REPO).stdout)
     assert st["store"] == f"http://{host}:{port}" and st["files"] == 1
+
+
+def test_watch_filter_judges_paths_inside_the_folder(tmp_path, monkeypatch):
+    # `cited index --watch ../docs`: the ".." must not make every event look hidden.
+    from index.watch import relevant_in
+
+    docs = tmp_path / "docs"
+    (docs / ".git").mkdir(parents=True)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    keep = relevant_in(Path("../docs"))
+    assert keep(None, str(docs / "guide.md"))
+    assert keep(None, str(Path("../docs/guide.md")))
+    assert not keep(None, str(docs / ".git" / "HEAD"))
+    assert not keep(None, str(docs / ".hidden.md"))
+    hidden_parent = tmp_path / ".config" / "docs"
+    hidden_parent.mkdir(parents=True)
+    assert relevant_in(hidden_parent)(None, str(hidden_parent / "a.md"))
