@@ -120,9 +120,9 @@ def answer(
         cands = candidates(hits[:READ_PASSAGES])
         vecs = sentence_vectors.of(cands)
         scores = score_sentences(query, q_vec, cands, vecs)
-        best = hits[0]
         ev = abstain.gather(
-            query, searcher.lexical(), with_context(context_header(best.title, best.section), best.text),
+            query, searcher.lexical(),
+            [with_context(context_header(h.title, h.section), h.text) for h in hits[:READ_PASSAGES]],
             passage_sim=max(h.dense for h in hits),
             unit_sim=float(np.max(vecs @ q_vec)) if len(cands) else -1.0,
         )
