@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ import numpy as np
 from index.embedding import Embedder
 from index.lexical import LexicalIndex, rebuild_from_store
 from index.store import Store, path_key
+
+log = logging.getLogger(__name__)
 
 # Candidates taken from each retriever before fusion; 100 covers Recall@100.
 CANDIDATES = 100
@@ -100,13 +103,15 @@ class Searcher:
     ) -> list[Hit]:
         """The ``k`` best live chunks for ``query``; of the files in ``paths`` only, when given."""
         qv = self.embedder.embed([query])[0] if vector is None else vector
+        from chromadb.errors import InternalError
+
         try:
             return self._search(query, k, qv, paths)
-        except Exception as e:
+        except InternalError:
             # Another process is writing to an embedded store: our view of it went
-            # stale mid-query. Refresh once; a second failure is a real one.
-            if "InternalError" not in type(e).__name__ and "Error finding id" not in str(e):
-                raise
+            # stale mid-query ("Error finding id"). Refresh once; a second failure is
+            # a real one.
+            log.info("stale view of the store mid-query; refreshing", exc_info=True)
             with self._lock:
                 self.store.refresh()
                 self._lexical = None

@@ -81,8 +81,14 @@ def reopen_embedded(client, connect):
     Chroma's embedded mode keeps each store's segments in memory, once per process;
     writes by another process stay invisible to it (queries return the old vectors,
     gets of new ids fail with "Error finding id") until that in-memory system is
-    rebuilt. Chroma has no public call to rebuild one store's system, so we drop it
-    from the client's registry and connect again.
+    rebuilt. Chroma has no public call that does it: the public ``Client.close()``
+    followed by a new client was tried (chromadb 1.5.9) and the next write failed with
+    "attempt to write a readonly database", and ``clear_system_cache()`` drops every
+    store's system in the process. So we drop this store's system from the registry,
+    a private attribute; chromadb is pinned to the tested minor range in pyproject,
+    and tests/test_crash.py (queries during a re-index, embedded) fails if an upgrade
+    breaks this. Several processes that share a store for long should use a Chroma
+    server instead, where every client sees every write.
     """
     from chromadb.api.shared_system_client import SharedSystemClient
 
