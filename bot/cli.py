@@ -398,15 +398,57 @@ def eval_questions_cmd(
 
 @app.command()
 @edge
-def discord(ctx: typer.Context):
+def discord(
+    ctx: typer.Context,
+    sync: bool = typer.Option(False, "--sync", help="Sync the slash commands with Discord even if they look unchanged."),
+):
     """Run the Discord bot (token from DISCORD_TOKEN in the environment or .env)."""
     from bot.discord_bot import run
 
-    run(_settings(ctx))
+    run(_settings(ctx), sync=True if sync else None)
 
 
-def entry() -> None:  # console script
-    app(prog_name="cited")
+feedback_app = typer.Typer(help="Readers' 👍/👎 votes on the Discord bot's answers.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("export")
+@edge
+def feedback_export_cmd(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="Where to write the checks (JSON lines for `cited eval questions`)."),
+):
+    """Write the questions voted 👎 as checks; fill in each "expect" with the words a good answer needs."""
+    from index.feedback import FeedbackLog
+
+    n = FeedbackLog(Path(_settings(ctx).data_dir)).export_checks(file)
+    err.print(f"{n} questions voted 👎 written to {_shown(str(file))}; fill in \"expect\", then run "
+              f"`cited eval questions {_shown(str(file))}`", markup=False)
+
+
+def entry() -> int:  # console script
+    """Run the CLI. Usage errors are one line and exit 2 (click would draw a box)."""
+    try:
+        code = app(prog_name="cited", standalone_mode=False)
+    except typer.Abort:
+        err.print("interrupted", markup=False)
+        return 130
+    except Exception as e:
+        # Typer vendors click privately (typer._click), so its exceptions are told
+        # apart by class name rather than imported.
+        kinds = {c.__name__ for c in type(e).__mro__}
+        ctx = getattr(e, "ctx", None)
+        if "NoArgsIsHelpError" in kinds:
+            out.print(ctx.get_help() if ctx else "", markup=False)
+            return 0
+        if "ClickException" not in kinds:
+            raise
+        message = e.format_message()
+        if "No such option" in message and ctx is not None and ctx.info_name == "ask":
+            message += ' (a question starting with "-" goes after --: cited ask -- "-x?")'
+        err.print(f"error: {message}", markup=False)
+        return e.exit_code
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

@@ -1,33 +1,40 @@
-"""The Discord interface: slash (and `!`) commands, mentions, and threads for follow-ups.
+"""The Discord interface: slash (and `!`) commands, mentions, threads for follow-ups,
+forum posts, and 👍/👎 feedback under each answer.
 
 It shares the answering core with the CLI (index.cited.Cited) and only formats what
 that returns (bot.discord_render). Embedding and search run in worker threads so the
-event loop never waits on them; re-indexing runs as a separate `cited index`
-process, which the searcher notices by the store's generation, exactly as it notices
-a re-index started from the CLI.
+event loop never waits on them; re-indexing runs as a child `python -m index.sync
+--json` process, whose report is read as data; the searcher notices the new store by
+its generation, exactly as it notices a re-index started from the CLI.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import os
+import re
+import signal
 import sys
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from index.answer import validate_question
+from bot.discord_render import Outgoing, question_from_header, render_answer, render_sources, render_sync
 from bot.settings import BotSettings as Settings
-from index.conversation import Conversation
-from bot.discord_render import Outgoing, render_answer, render_sources
+from index.answer import validate_question
 from index.cited import Cited
+from index.conversation import Conversation
 from index.errors import BadQuestion, CitedError
+from index.feedback import FeedbackLog, Vote
 
 log = logging.getLogger("cited.discord")
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -39,28 +46,81 @@ HELP_TEXT = (
     "If my sources don't answer a question, I say so rather than guess."
 )
 THREAD_NAME_MAX = 100  # Discord's limit for a thread name
+FOLLOW_UP_HINT = "Ask follow-up questions here (end them with “?”)."
+FAILED = "Sorry, something went wrong on my side; the operator has been told."
+# Caches bounded so a bot in a busy server for months keeps a flat memory: a thread
+# not seen among the last 2,000 is read back from Discord when it speaks again.
+CONVERSATIONS_MAX = 2000
+ANSWERS_MAX = 2000
+RATE_KEYS_MAX = 10_000
+HISTORY_READ = 50  # messages read back from a thread after a restart
+COMMANDS_HASH_FILE = "discord-commands.sha256"
+VOTE_UP, VOTE_DOWN = "cited:vote:up", "cited:vote:down"
+# A message reads as a question when it ends with "?" or starts with one of these.
+QUESTION_WORDS = frozenset(
+    "what why how when where which who whom whose is are am was were can could do does did should would will "
+    "shall may might must has have had isn't aren't doesn't don't can't won't explain".split()
+)
+
+
+class LRU(OrderedDict):
+    """A dict keeping only its ``maxsize`` most recently used keys."""
+
+    def __init__(self, maxsize: int):
+        super().__init__()
+        self.maxsize = maxsize
+
+    def get(self, key, default=None):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return default
+
+    def put(self, key, value) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.maxsize:
+            self.popitem(last=False)
 
 
 class RateLimiter:
-    """At most ``limit`` events per ``window`` seconds per key (a sliding window)."""
+    """At most ``limit`` events per ``window`` seconds per key (a sliding window),
+    for the ``max_keys`` most recent keys."""
 
-    def __init__(self, limit: int, window: float = 60.0, clock=time.monotonic):
+    def __init__(self, limit: int, window: float = 60.0, clock=time.monotonic, max_keys: int = RATE_KEYS_MAX):
         self.limit, self.window, self.clock = limit, window, clock
-        self._events: dict[int, deque] = defaultdict(deque)
+        self._events: LRU = LRU(max_keys)
+        self._told: LRU = LRU(max_keys)  # key -> when it was last told it is limited
 
-    def allow(self, key: int) -> bool:
+    def _recent(self, key) -> deque:
         now = self.clock()
-        q = self._events[key]
+        q = self._events.get(key)
+        if q is None:
+            q = deque()
+            self._events.put(key, q)
         while q and now - q[0] >= self.window:
             q.popleft()
+        return q
+
+    def allow(self, key: int) -> bool:
+        q = self._recent(key)
         if len(q) >= self.limit:
             return False
-        q.append(now)
+        q.append(self.clock())
         return True
 
     def retry_after(self, key: int) -> float:
-        q = self._events[key]
+        q = self._events.get(key)
         return max(0.0, self.window - (self.clock() - q[0])) if q else 0.0
+
+    def first_refusal(self, key: int) -> bool:
+        """True once per window for a limited key: tell a user once, not at every message."""
+        told = self._told.get(key)
+        now = self.clock()
+        if told is not None and now - told < self.window:
+            return False
+        self._told.put(key, now)
+        return True
 
 
 @dataclass
@@ -68,35 +128,114 @@ class Refusal:
     """A polite no, shown only to the asker where Discord allows it."""
 
     text: str
+    quiet: bool = False  # already said once: say nothing in a channel
+
+
+@dataclass
+class ThreadTalk:
+    """A conversation in a thread: who asked, and the questions so far."""
+
+    asker_id: int
+    conversation: Conversation = field(default_factory=Conversation)
+
+
+@dataclass
+class Answered:
+    """What a feedback vote is about (kept for the answer message carrying the buttons)."""
+
+    question: str
+    answer: str
+    citations: list[str]
+
+
+def reads_as_question(text: str) -> bool:
+    """Does ``text`` read as a question: ends with "?" or starts with a question word.
+    "thanks!" and "ok, got it" do not."""
+    t = text.strip()
+    if not t:
+        return False
+    if t.rstrip("*_ )").endswith("?"):
+        return True
+    first = re.split(r"[\s,]+", t.lower(), maxsplit=1)[0]
+    return first in QUESTION_WORDS
+
+
+def matches(channel, entries: list[str]) -> bool:
+    """Is ``channel`` named (by id or name) in ``entries``?"""
+    return channel is not None and (str(channel.id) in entries or getattr(channel, "name", None) in entries)
+
+
+class FeedbackView(discord.ui.View):
+    """👍/👎 under each answer. Persistent (no timeout, fixed custom ids, registered in
+    setup_hook), so buttons on answers sent before a restart still work."""
+
+    def __init__(self, bot: CitedBot):
+        super().__init__(timeout=None)
+        self.bot = bot
+
+    @discord.ui.button(emoji="👍", style=discord.ButtonStyle.secondary, custom_id=VOTE_UP)
+    async def up(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self.bot.vote(interaction, "up")
+
+    @discord.ui.button(emoji="👎", style=discord.ButtonStyle.secondary, custom_id=VOTE_DOWN)
+    async def down(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self.bot.vote(interaction, "down")
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item) -> None:
+        await self.bot.report(error, interaction=interaction)
 
 
 class CitedBot(commands.Bot):
-    def __init__(self, cited: Cited, settings: Settings, *, sync_commands: bool = True, workers: int = 2,
-                 intents: discord.Intents | None = None):
+    def __init__(self, cited: Cited, settings: Settings, *, feedback: FeedbackLog | None = None,
+                 sync_commands: bool | None = None, workers: int = 2, intents: discord.Intents | None = None):
+        """``sync_commands``: True syncs the slash commands at start, False never, None
+        (the default) only when their payload changed since the last sync."""
         if intents is None:
             intents = discord.Intents.default()
-            # Needed to read follow-ups in threads and `!` commands; mentions alone would not.
+            # Needed to read follow-ups in threads, forum posts and `!` commands.
             intents.message_content = True
         super().__init__(
             command_prefix="!", intents=intents, help_command=None, allowed_mentions=NO_MENTIONS
         )
         self.cited = cited
         self.settings = settings
+        self.feedback = feedback or FeedbackLog(Path(settings.data_dir))
         self.sync_commands = sync_commands
         self.rate = RateLimiter(settings.discord_rate_limit)
-        self.conversations: dict[int, Conversation] = {}
-        # Questions and re-indexing never run on the event loop.
+        self.conversations: LRU = LRU(CONVERSATIONS_MAX)  # thread or DM channel id -> ThreadTalk
+        self.answers: LRU = LRU(ANSWERS_MAX)  # id of the message with the buttons -> Answered
+        # Questions never run on the event loop.
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cited-ask")
         self.reindexing: asyncio.Lock | None = None
         self._watch_task: asyncio.Task | None = None
+        self.tree.on_error = self.on_app_command_error
+        self.feedback_view: FeedbackView | None = None
 
     async def setup_hook(self) -> None:
         self.reindexing = asyncio.Lock()
+        self.feedback_view = FeedbackView(self)
+        self.add_view(self.feedback_view)
         await self.add_cog(AskCog(self))
-        if self.sync_commands:
-            await self.tree.sync()
+        await self.sync_if_changed()
         if self.settings.discord_watch:
             self._watch_task = asyncio.create_task(self._watch())
+
+    async def sync_if_changed(self) -> bool:
+        """Sync the slash commands when asked to, or when their payload differs from the
+        last one synced (its hash is kept in the data folder): Discord rate-limits
+        syncing, and an unchanged sync at every start only spends that budget."""
+        if self.sync_commands is False:
+            return False
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        path = Path(self.settings.data_dir) / COMMANDS_HASH_FILE
+        if self.sync_commands is None and path.exists() and path.read_text().strip() == digest:
+            return False
+        await self.tree.sync()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(digest)
+        log.info("slash commands synced")
+        return True
 
     async def close(self) -> None:
         if self._watch_task:
@@ -105,9 +244,57 @@ class CitedBot(commands.Bot):
         await super().close()
         self.executor.shutdown(wait=False, cancel_futures=True)
 
+    # -- errors: one place ------------------------------------------------------------
+    async def report(self, error: BaseException, *, interaction: discord.Interaction | None = None,
+                     message: discord.Message | None = None) -> None:
+        """Tell the user in one short line (privately where Discord allows it) and the
+        operator with the traceback. Used by every error path: commands, slash
+        commands, buttons and events, so no interaction is left "thinking"."""
+        while isinstance(error, (commands.CommandInvokeError, commands.HybridCommandError,
+                                 app_commands.CommandInvokeError)) and error.__cause__ is not None:
+            error = getattr(error, "original", None) or error.__cause__
+        log.error("failed: %s", error, exc_info=(type(error), error, error.__traceback__))
+        text = f"Sorry, something went wrong on my side: {error}" if isinstance(error, CitedError) else FAILED
+        try:
+            if interaction is not None:
+                if not interaction.response.is_done():
+                    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+                elif not interaction.extras.get("answered"):
+                    # Deferred and still "thinking": replace the thinking message.
+                    await interaction.edit_original_response(content=text, embed=None, view=None)
+                else:
+                    await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            elif message is not None:
+                await message.reply(text, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.exception("could not tell the user about the error")
+
+    async def on_app_command_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await self.report(error, interaction=interaction)
+
+    async def on_command_error(self, ctx: commands.Context, error: Exception) -> None:
+        if isinstance(error, commands.CommandNotFound):
+            return
+        if isinstance(error, commands.UserInputError):
+            await ctx.send(f"Sorry: {error}", ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        await self.report(error, interaction=ctx.interaction, message=None if ctx.interaction else ctx.message)
+
+    async def on_error(self, event_method: str, /, *args, **kwargs) -> None:
+        error = sys.exc_info()[1]
+        message = args[0] if args and isinstance(args[0], discord.Message) else None
+        await self.report(error, message=message if message is not None and not message.author.bot else None)
+
     # -- the work, off the loop -------------------------------------------------------
-    async def answer(self, user_id: int, question: str, history: list[str] | None = None) -> list[Outgoing] | Refusal:
-        """Messages answering ``question`` for ``user_id``, or a Refusal."""
+    async def off_loop(self, fn):
+        """Run the blocking ``fn`` in the worker threads."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn)
+
+    def check(self, user_id: int, question: str, channel=None) -> str | Refusal:
+        """The cleaned question, or why it is refused: where it was asked, its length,
+        the user's rate. Instant, so it runs before anything is sent or deferred."""
+        if channel is not None and not self.answers_in(channel):
+            return Refusal("Sorry, I don't answer questions in this channel.")
         try:
             question = validate_question(question, self.settings.max_question_chars)
         except BadQuestion as e:
@@ -116,99 +303,264 @@ class CitedBot(commands.Bot):
             wait = self.rate.retry_after(user_id)
             return Refusal(
                 f"You're asking faster than I can keep up with ({self.settings.discord_rate_limit} questions a "
-                f"minute). Please try again in {wait:.0f} s."
+                f"minute). Please try again in {wait:.0f} s.",
+                quiet=not self.rate.first_refusal(user_id),
             )
-        loop = asyncio.get_running_loop()
+        return question
+
+    async def respond(self, question: str, history: list[str] | None = None, *, show_question: bool = False):
+        """The messages answering ``question`` and what a vote on them is about; a
+        library error (CitedError) is a Refusal, anything else is raised."""
         try:
-            ans = await loop.run_in_executor(self.executor, lambda: self.cited.ask(question, history=history))
+            ans = await self.off_loop(lambda: self.cited.ask(question, history=history))
         except CitedError as e:
             log.exception("answering failed")
-            return Refusal(f"Sorry, something went wrong on my side: {e}")
-        return render_answer(ans)
+            return Refusal(f"Sorry, something went wrong on my side: {e}"), None
+        messages = render_answer(ans, self.settings.source_url, question if show_question else None)
+        return messages, Answered(question, ans.answer, [c.where() for c in ans.citations])
 
-    async def reindex(self) -> str:
-        """Run `cited index` as its own process and return its summary line."""
+    async def answer(self, user_id: int, question: str, history: list[str] | None = None) -> list[Outgoing] | Refusal:
+        """Messages answering ``question`` for ``user_id``, or a Refusal."""
+        checked = self.check(user_id, question)
+        if isinstance(checked, Refusal):
+            return checked
+        return (await self.respond(checked, history))[0]
+
+    async def reindex(self):
+        """Sync the sources folder in a child process; its SyncReport (index.sync)."""
+        from index.sources import Skipped
+        from index.sync import SyncReport
+
         async with self.reindexing:
             env = {**os.environ, **settings_env(self.settings)}
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "index", "--wait", "60", str(self.settings.sources),
+                sys.executable, "-m", "index.sync", "--json", "--wait", "60", str(self.settings.sources),
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
             )
             try:
                 out, err = await proc.communicate()
             except asyncio.CancelledError:
-                # The bot is closing: do not leave an orphan `cited index` behind.
+                # The bot is closing: do not leave an orphan indexer behind.
                 proc.kill()
                 await proc.wait()
                 raise
         if proc.returncode != 0:
             last = (err.decode(errors="replace").strip().splitlines() or ["unknown error"])[-1]
-            raise CitedError(f"re-index failed: {last}")
-        skipped = [line for line in err.decode(errors="replace").splitlines() if line.startswith("skipped ")]
-        summary = out.decode(errors="replace").strip().splitlines()[-1]
-        return summary + (f" ({len(skipped)} files skipped: " + "; ".join(skipped[:5]) + ")" if skipped else "")
+            raise CitedError(f"re-index failed: {last.removeprefix('error: ')}")
+        data = json.loads(out.decode().strip().splitlines()[-1])
+        data["skipped"] = [Skipped(**s) for s in data.get("skipped", [])]
+        return SyncReport(**data)
 
     async def _watch(self) -> None:
         from index.watch import awatch_folder
 
         async for _ in awatch_folder(self.settings.sources):
             try:
-                log.info("sources changed: %s", await self.reindex())
+                log.info("sources changed: %s", (await self.reindex()).summary())
             except CitedError:
                 log.exception("re-index after a change failed")
 
+    # -- where the bot speaks -----------------------------------------------------------
+    def answers_in(self, channel) -> bool:
+        """Does the bot answer in ``channel`` (a thread counts as its parent)?"""
+        if isinstance(channel, (discord.DMChannel, discord.GroupChannel)):
+            return self.settings.discord_dms
+        if isinstance(channel, discord.Thread) and isinstance(channel.parent, discord.ForumChannel):
+            return matches(channel.parent, self.settings.discord_forums)
+        if not self.settings.discord_channels:
+            return True
+        parent = channel.parent if isinstance(channel, discord.Thread) else channel
+        return matches(parent, self.settings.discord_channels)
+
+    def is_forum_post(self, channel) -> bool:
+        return isinstance(channel, discord.Thread) and isinstance(channel.parent, discord.ForumChannel) \
+            and matches(channel.parent, self.settings.discord_forums)
+
+    def is_conversation(self, channel) -> bool:
+        """A thread the bot opened, a post in a configured forum, or a DM."""
+        if isinstance(channel, discord.DMChannel):
+            return self.settings.discord_dms
+        if not isinstance(channel, discord.Thread):
+            return False
+        return channel.id in self.conversations or channel.owner_id == self.user.id or self.is_forum_post(channel)
+
     # -- conversations ----------------------------------------------------------------
-    async def history_of(self, thread: discord.Thread) -> list[str]:
-        """Earlier questions in a thread: from memory, or read back from the thread
-        (after a restart)."""
-        if thread.id in self.conversations:
-            return list(self.conversations[thread.id].questions)
-        questions = []
+    async def talk_in(self, channel, current: discord.Message | None = None) -> ThreadTalk:
+        """The conversation in ``channel``: from memory, or, after a restart, read back
+        from Discord: the starter message (fetched, not the cache) and the asker's
+        questions after it, never ``current`` (the message being answered)."""
+        talk = self.conversations.get(channel.id)
+        if talk is not None:
+            return talk
+        if not isinstance(channel, discord.Thread):  # a DM
+            talk = ThreadTalk(asker_id=current.author.id if current is not None else getattr(channel.recipient, "id", 0))
+            self.conversations.put(channel.id, talk)
+            return talk
+        talk = ThreadTalk(asker_id=channel.owner_id or 0)
+        skip = {current.id} if current is not None else set()
         try:
-            if thread.starter_message is not None:
-                questions.append(strip_mention(thread.starter_message.content, self.user))
-            async for m in thread.history(limit=50, oldest_first=True):
-                if not m.author.bot and m.content.strip():
-                    questions.append(strip_mention(m.content, self.user))
+            # A forum post's starter message is in the post; a thread opened on a
+            # message has that message's id and lives in the parent channel.
+            where = channel if isinstance(channel.parent, discord.ForumChannel) else channel.parent
+            starter = await where.fetch_message(channel.id)
+            skip.add(starter.id)
+            question = question_of(starter, self.user)
+            if starter.author.id == self.user.id:
+                meta = starter.interaction_metadata
+                talk.asker_id = meta.user.id if meta is not None else talk.asker_id
+            else:
+                talk.asker_id = starter.author.id
+            if question:
+                talk.conversation.add(question)
+            later = [m async for m in channel.history(limit=HISTORY_READ)]
+            for m in sorted(later, key=lambda m: m.id):
+                if m.id not in skip and self.addressed_in_thread(m, talk):
+                    talk.conversation.add(strip_mention(m.content, self.user))
         except discord.HTTPException:
-            log.warning("could not read the history of thread %s", thread.id)
-        return questions[-10:]
+            log.warning("could not read the history of thread %s", channel.id, exc_info=True)
+        self.conversations.put(channel.id, talk)
+        return talk
 
-    def remember(self, thread_id: int, question: str) -> None:
-        self.conversations.setdefault(thread_id, Conversation()).add(question)
+    def addressed_in_thread(self, message: discord.Message, talk: ThreadTalk) -> bool:
+        """In a conversation, the asker's questions and anyone's mention of the bot are
+        for the bot; chit-chat ("thanks!") is not."""
+        if message.author.bot:
+            return False
+        if self.user in message.mentions:
+            return True
+        return message.author.id == talk.asker_id and reads_as_question(message.content)
 
+    def remember(self, channel_id: int, question: str, asker_id: int) -> None:
+        talk = self.conversations.get(channel_id)
+        if talk is None:
+            talk = ThreadTalk(asker_id)
+            self.conversations.put(channel_id, talk)
+        talk.conversation.add(question)
+
+    # -- messages -----------------------------------------------------------------------
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot:  # other bots and ourselves
             return
         if message.content.startswith(self.command_prefix):
             await self.process_commands(message)
             return
-        in_our_thread = isinstance(message.channel, discord.Thread) and (
-            message.channel.id in self.conversations or message.channel.owner_id == self.user.id
-        )
-        if not (self.user in message.mentions or in_our_thread):
+        channel = message.channel
+        history: list[str] | None = None
+        if self.is_forum_post(channel) and message.id == channel.id:
+            history = []  # a new forum post: answered in the post
+            self.conversations.put(channel.id, ThreadTalk(message.author.id))
+        elif self.is_conversation(channel):
+            talk = await self.talk_in(channel, current=message)
+            if not self.addressed_in_thread(message, talk):
+                return
+            history = list(talk.conversation.questions)
+        elif self.user not in message.mentions:
             return
         question = strip_mention(message.content, self.user)
-        history = await self.history_of(message.channel) if in_our_thread else []
-        await message.channel.typing()  # "cited is typing…" for the few seconds an answer takes
-        result = await self.answer(message.author.id, question, history)
+        checked = self.check(message.author.id, question, channel)
+        if isinstance(checked, Refusal):
+            if not checked.quiet:
+                # Public in a channel (a message cannot be answered privately): short-lived.
+                await message.reply(checked.text, allowed_mentions=NO_MENTIONS, delete_after=30)
+            return
+        async with channel.typing():  # "cited is typing…" for the seconds an answer takes
+            result, answered = await self.respond(checked, history or [])
         if isinstance(result, Refusal):
             await message.reply(result.text, allowed_mentions=NO_MENTIONS)
             return
-        if in_our_thread:
-            await send_all(message.channel.send, result)
-            self.remember(message.channel.id, question)
+        if history is not None:  # a conversation: answer in place
+            await self.send_answer(channel.send, result, answered)
+            self.remember(channel.id, checked, message.author.id)
             return
         # A mention in a channel: reply, then open a thread on the question for follow-ups.
-        await send_all(message.reply, result)
-        await self.open_follow_ups(message, question)
+        await self.send_answer(message.reply, result, answered)
+        await self.open_follow_ups(message, checked, message.author.id)
 
-    async def open_follow_ups(self, message: discord.Message, question: str) -> None:
+    async def send_answer(self, send, messages: list[Outgoing], answered: Answered | None):
+        """Send ``messages``, the last with the feedback buttons; returns the last."""
+        last = await send_all(send, messages, view=self.feedback_view if answered else None)
+        if last is not None and answered is not None:
+            self.answers.put(last.id, answered)
+        return last
+
+    async def open_follow_ups(self, message: discord.Message, question: str, asker_id: int) -> discord.Thread | None:
         """Open a thread on ``message`` where follow-ups to ``question`` are read in context."""
         thread = await open_thread_on(message, question)
         if thread is not None:
-            self.remember(thread.id, question)
-            await thread.send("Ask follow-up questions here.", allowed_mentions=NO_MENTIONS)
+            self.remember(thread.id, question, asker_id)
+            await thread.send(FOLLOW_UP_HINT, allowed_mentions=NO_MENTIONS)
+        return thread
+
+    # -- slash /ask -----------------------------------------------------------------------
+    async def ask_slash(self, interaction: discord.Interaction, question: str) -> None:
+        """/ask: refusals are private and immediate; otherwise "thinking…", the answer
+        (with the question quoted, since others do not see a slash command's
+        arguments), and a thread opened on it; inside a thread, it continues that
+        thread's conversation."""
+        channel = interaction.channel
+        checked = self.check(interaction.user.id, question, channel)
+        if isinstance(checked, Refusal):
+            await interaction.response.send_message(checked.text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        in_conversation = channel is not None and self.is_conversation(channel)
+        await interaction.response.defer(thinking=True)
+        history = list((await self.talk_in(channel)).conversation.questions) if in_conversation else []
+        result, answered = await self.respond(checked, history, show_question=True)
+        if isinstance(result, Refusal):
+            await interaction.edit_original_response(content=result.text)
+            return
+        first, rest = result[0], result[1:]
+        view = self.feedback_view if not rest else None
+        await interaction.edit_original_response(
+            content=first.content, embed=discord.Embed.from_dict(first.embed) if first.embed else None,
+            view=view, allowed_mentions=NO_MENTIONS,
+        )
+        interaction.extras["answered"] = True
+        original = await interaction.original_response()
+        last = original
+        if rest:
+            last = await send_all(lambda **kw: interaction.followup.send(wait=True, **kw), rest, view=self.feedback_view)
+        self.answers.put(last.id, answered)
+        if in_conversation:
+            self.remember(channel.id, checked, interaction.user.id)
+        else:
+            await self.open_follow_ups(original, checked, interaction.user.id)
+
+    # -- feedback -----------------------------------------------------------------------
+    async def vote(self, interaction: discord.Interaction, kind: str) -> None:
+        """Record a 👍/👎 on the answer the buttons are under."""
+        message = interaction.message
+        answered = self.answers.get(message.id) or await self.answered_from(message)
+        vote = Vote(kind, answered.question, answered.answer, answered.citations,
+                    self.feedback.voter_hash(interaction.user.id))
+        await self.off_loop(lambda: self.feedback.record(vote))
+        thanks = "Thanks! Noted as helpful." if kind == "up" else \
+            "Thanks: noted as not helpful. The maintainers will look at this question."
+        await interaction.response.send_message(thanks, ephemeral=True)
+
+    async def answered_from(self, message: discord.Message) -> Answered:
+        """What a vote is about, read back from the answer message (after a restart):
+        the question quoted above a slash answer or the message it replies to."""
+        question = question_from_header(message.content) or ""
+        if not question and message.reference and message.reference.message_id:
+            try:
+                asked = await message.channel.fetch_message(message.reference.message_id)
+                question = question_of(asked, self.user) or ""
+            except discord.HTTPException:
+                log.warning("could not read the question of message %s", message.id)
+        cites = [f.name for e in message.embeds for f in e.fields]
+        return Answered(question, message.content, cites)
+
+
+def question_of(message: discord.Message, me) -> str | None:
+    """The question a message asks: a user's text, or the question quoted above a
+    bot's slash answer."""
+    if message.author.bot:
+        return question_from_header(message.content)
+    text = strip_mention(message.content, me)
+    for prefix in ("!ask ",):
+        text = text.removeprefix(prefix)
+    return text or None
 
 
 def strip_mention(content: str, user) -> str:
@@ -219,12 +571,14 @@ def strip_mention(content: str, user) -> str:
     return " ".join(content.split())
 
 
-async def send_all(send, messages: list[Outgoing]):
-    """Send each message with mentions disabled; returns the last one sent."""
+async def send_all(send, messages: list[Outgoing], view: discord.ui.View | None = None):
+    """Send each message with mentions disabled, ``view`` under the last; returns the
+    last one sent."""
     last = None
-    for m in messages:
+    for i, m in enumerate(messages):
         embed = discord.Embed.from_dict(m.embed) if m.embed else None
-        last = await send(content=m.content or None, embed=embed, allowed_mentions=NO_MENTIONS)
+        extra = {"view": view} if view is not None and i == len(messages) - 1 else {}
+        last = await send(content=m.content or None, embed=embed, allowed_mentions=NO_MENTIONS, **extra)
     return last
 
 
@@ -233,10 +587,9 @@ async def open_thread_on(message: discord.Message, question: str) -> discord.Thr
         return None  # DMs and threads cannot hold a new thread
     try:
         return await message.create_thread(name=question[:THREAD_NAME_MAX] or "question")
-    except (discord.HTTPException, NotImplementedError, AttributeError, TypeError) as e:
-        # Missing "Create Public Threads" permission, or a test harness without threads:
-        # answer in place instead.
-        log.info("could not open a thread (%s); answering in the channel", e)
+    except discord.Forbidden as e:
+        # Missing "Create Public Threads": the answer stands, without follow-ups.
+        log.warning("could not open a thread in #%s (%s)", message.channel, e)
         return None
 
 
@@ -254,19 +607,31 @@ class AskCog(commands.Cog):
     @commands.hybrid_command(name="ask", description="Ask a question; the answer cites its sources.")
     @app_commands.describe(question="Your question")
     async def ask(self, ctx: commands.Context, *, question: str) -> None:
-        await ctx.defer()  # "cited is thinking…" while we work
-        result = await self.bot.answer(ctx.author.id, question)
-        if isinstance(result, Refusal):
-            await ctx.send(result.text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        if ctx.interaction is not None:
+            await self.bot.ask_slash(ctx.interaction, question)
             return
-        last = await send_all(ctx.send, result)
-        if last is not None:
-            await self.bot.open_follow_ups(last, question)
+        checked = self.bot.check(ctx.author.id, question, ctx.channel)
+        if isinstance(checked, Refusal):
+            if not checked.quiet:
+                await ctx.reply(checked.text, allowed_mentions=NO_MENTIONS, delete_after=30)
+            return
+        in_conversation = self.bot.is_conversation(ctx.channel)
+        history = list((await self.bot.talk_in(ctx.channel, ctx.message)).conversation.questions) if in_conversation else []
+        async with ctx.typing():
+            result, answered = await self.bot.respond(checked, history)
+        if isinstance(result, Refusal):
+            await ctx.reply(result.text, allowed_mentions=NO_MENTIONS)
+            return
+        await self.bot.send_answer(ctx.reply, result, answered)
+        if in_conversation:
+            self.bot.remember(ctx.channel.id, checked, ctx.author.id)
+        else:
+            await self.bot.open_follow_ups(ctx.message, checked, ctx.author.id)
 
     @commands.hybrid_command(name="sources", description="List the documents I answer from.")
     async def sources(self, ctx: commands.Context) -> None:
         await ctx.defer(ephemeral=True)
-        records = await asyncio.get_running_loop().run_in_executor(self.bot.executor, self.bot.cited.sources)
+        records = await self.bot.off_loop(self.bot.cited.sources)
         await ctx.send(render_sources(records), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @commands.hybrid_command(name="help", description="How to use cited.")
@@ -281,40 +646,62 @@ class AskCog(commands.Cog):
             return
         await ctx.defer(ephemeral=True)
         try:
-            summary = await self.bot.reindex()
+            report = await self.bot.reindex()
         except CitedError as e:
             await ctx.send(f"Re-index failed: {e}", ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        await ctx.send(f"Re-indexed: {summary}", ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await ctx.send(f"Re-indexed: {render_sync(report)}", ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    """The settings as CITED_* variables, for a child `cited` process."""
+    """The library's settings as CITED_* variables, for a child process."""
+    from index.settings import Settings as LibrarySettings
+
     env = {}
-    for name, value in settings.model_dump(exclude={"discord_token"}).items():
+    for name in LibrarySettings.model_fields:
+        value = getattr(settings, name)
         if value is not None:
             env[f"CITED_{name.upper()}"] = str(value)
     return env
 
 
-def run(settings: Settings) -> None:
+async def serve(bot: CitedBot, token: str, warm) -> None:
+    """Log in (a rejected token fails here, in a second), then warm the index in a
+    worker thread, then connect; SIGTERM (systemd, docker stop) closes cleanly."""
+    loop = asyncio.get_running_loop()
+    async with bot:
+        await bot.login(token)
+        await loop.run_in_executor(None, warm)
+        try:
+            loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(bot.close()))
+        except (NotImplementedError, RuntimeError):  # Windows, or not the main thread
+            pass
+        await bot.connect()
+
+
+def run(settings: Settings, *, sync: bool | None = None) -> None:
     """`cited discord`: check the token, warm the store and model, run until stopped."""
     token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
     if not token:
         raise CitedError("DISCORD_TOKEN is not set: put it in the environment or in .env (see .env.example and the README)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     cited = Cited(settings)
-    if cited.is_empty():
-        log.info("store empty: indexing %s", settings.sources)
-        log.info(cited.index().summary())
-    cited.searcher.lexical()  # load everything now: the first question is answered warm
-    cited.embedder.embed(["warm up"])
-    bot = CitedBot(cited, settings)
+
+    def warm() -> None:
+        if cited.is_empty():
+            log.info("store empty: indexing %s", settings.sources)
+            log.info(cited.index().summary())
+        cited.searcher.lexical()  # load everything now: the first question is answered warm
+        cited.embedder.embed(["warm up"])
+
+    bot = CitedBot(cited, settings, sync_commands=sync)
     try:
-        bot.run(token, log_handler=None)
+        asyncio.run(serve(bot, token, warm))
     except discord.LoginFailure:
         raise CitedError("Discord rejected the token in DISCORD_TOKEN: reset it in the Developer Portal (Bot tab) and update .env") from None
     except discord.PrivilegedIntentsRequired:
         raise CitedError("enable the Message Content intent for the bot in the Developer Portal (Bot tab)") from None
     except OSError as e:  # aiohttp's connection errors derive from OSError
         raise CitedError(f"cannot reach Discord: {e}") from None
+    except KeyboardInterrupt:
+        pass

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
-from index.answer import Answer
+from discord.utils import escape_markdown
+
+from index.answer import Answer, Citation
 
 CONTENT_MAX = 2000
 EMBED_TOTAL_MAX = 6000
@@ -22,6 +25,13 @@ EMBED_TITLE = "Sources"
 # passage at a glance, short enough for several citations to fit one embed.
 QUOTE_MAX = 300
 ABSTAIN_MESSAGE = "I couldn't find an answer to that in my sources. Try rephrasing, or ask about something they cover."
+# The question shown above a slash answer (others do not see a slash command's
+# arguments); also read back to rebuild a thread's history after a restart.
+QUESTION_SHOWN_MAX = 300
+FENCE = "```"
+# A complete fenced block, or a bare link: kept as they are (a link gets <> so
+# Discord shows no preview); everything else is escaped.
+_KEEP = re.compile(r"(```[\s\S]*?```)|(https?://[^\s<>]+)")
 
 
 @dataclass(frozen=True)
@@ -42,31 +52,87 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
+def escape(text: str) -> str:
+    """Source text made inert for Discord: Markdown escaped (``*``, ``_``, ``>``, a
+    stray backtick), complete code fences kept, bare links wrapped in ``<>`` so they
+    show no preview."""
+    out, at = [], 0
+    for m in _KEEP.finditer(text):
+        out.append(_escape_plain(text[at:m.start()]))
+        out.append(m.group(1) or f"<{m.group(2)}>")
+        at = m.end()
+    out.append(_escape_plain(text[at:]))
+    return "".join(out)
+
+
+def _escape_plain(text: str) -> str:
+    # escape_markdown leaves a backtick with no partner (an unclosed ```) alone;
+    # Discord would still open a code span with it.
+    return re.sub(r"(?<!\\)`", r"\\`", escape_markdown(text))
+
+
+def _open_fence(text: str) -> bool:
+    return text.count(FENCE) % 2 == 1
+
+
 def split_content(text: str, limit: int = CONTENT_MAX) -> list[str]:
     """``text`` in pieces of at most ``limit`` characters, cut after sentences where
-    possible, then at spaces, and only as a last resort inside a word."""
+    possible, then at spaces, and only as a last resort inside a word. A cut inside a
+    code fence closes it and reopens it in the next piece, so no piece turns the rest
+    of a message into code."""
     pieces: list[str] = []
     rest = text.strip()
     while len(rest) > limit:
-        window = rest[:limit]
-        cut = max((m.end() for m in re.finditer(r"[.!?](?:\s\[\d+\])?\s", window)), default=0)
-        if cut < limit // 2:
-            cut = window.rfind(" ") + 1 if window.rfind(" ") > limit // 2 else limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        pieces.append(rest)
+        cut = _cut(rest, limit)
+        if _open_fence(rest[:cut]):
+            cut = _cut(rest, limit - len(FENCE) - 1)  # room for the closing fence
+        piece, rest = rest[:cut].rstrip(), rest[cut:].lstrip(" ")
+        if _open_fence(piece):
+            piece += "\n" + FENCE
+            rest = FENCE + "\n" + rest
+        pieces.append(piece)
+    if rest.strip():
+        pieces.append(rest.strip())
     return pieces
 
 
-def sources_embed(answer: Answer) -> dict | None:
+def _cut(text: str, room: int) -> int:
+    window = text[:room]
+    cut = max((m.end() for m in re.finditer(r"[.!?](?:\s\[\d+\])?\s|\n", window)), default=0)
+    if cut < room // 2:
+        cut = window.rfind(" ") + 1 if window.rfind(" ") > room // 2 else room
+    return cut
+
+
+def source_link(c: Citation, base_url: str | None) -> str | None:
+    """The URL of ``c``'s file under ``base_url`` (e.g. a repository's blob URL of the
+    docs folder), at its lines (``#L12-L14``) or PDF page when known."""
+    if not base_url:
+        return None
+    url = base_url.rstrip("/") + "/" + quote(c.source)
+    if c.lines is not None:
+        a, b = c.lines
+        url += f"#L{a}" if a == b else f"#L{a}-L{b}"
+    elif c.page is not None:
+        url += f"#page={c.page}"
+    return url
+
+
+def sources_embed(answer: Answer, source_url: str | None = None) -> dict | None:
+    """The cited passages as embed fields: where (a field name cannot hold a link),
+    then the link to the file and line when ``source_url`` is set, then the quote."""
     if not answer.citations:
         return None
     fields = []
     total = len(EMBED_TITLE)
     for c in answer.citations[:FIELDS_MAX]:
         name = shorten(f"[{c.n}] {c.where()}", FIELD_NAME_MAX)
-        value = shorten(f"“{c.quote}”", min(QUOTE_MAX, FIELD_VALUE_MAX))
+        link = source_link(c, source_url)
+        # Shortened before escaping, so an ellipsis never splits an escape; escaping
+        # adds at most one character per character, kept within the field's limit.
+        quote_text = escape(shorten(f"“{c.quote}”", QUOTE_MAX))
+        value = (f"[{escape_markdown(c.source)}]({link})\n" if link else "") + quote_text
+        value = value[:FIELD_VALUE_MAX]
         if total + len(name) + len(value) > EMBED_TOTAL_MAX:
             break
         total += len(name) + len(value)
@@ -74,15 +140,40 @@ def sources_embed(answer: Answer) -> dict | None:
     return {"title": EMBED_TITLE, "fields": fields}
 
 
-def render_answer(answer: Answer) -> list[Outgoing]:
-    """The messages to send for ``answer``: its text (split when long), the last piece
-    carrying the embed of cited passages. An abstention is one short message."""
+def question_header(question: str) -> str:
+    """The question as a quoted first line: ``> question``."""
+    return "> " + escape(shorten(question, QUESTION_SHOWN_MAX)) + "\n"
+
+
+def question_from_header(content: str) -> str | None:
+    """The question in a message that starts with question_header(), else None."""
+    if not content.startswith("> "):
+        return None
+    line = content[2:].split("\n", 1)[0]
+    return re.sub(r"\\(.)", r"\1", line).strip("<>") or None
+
+
+def render_answer(answer: Answer, source_url: str | None = None, question: str | None = None) -> list[Outgoing]:
+    """The messages to send for ``answer``: its text, escaped and split when long, the
+    last piece carrying the embed of cited passages (linked when ``source_url`` is
+    set). ``question``, when given, is shown quoted above the answer. An abstention
+    is one short message."""
+    head = question_header(question) if question else ""
     if answer.abstained:
-        return [Outgoing(ABSTAIN_MESSAGE)]
-    pieces = split_content(answer.answer) or [""]
+        return [Outgoing(head + ABSTAIN_MESSAGE)]
+    pieces = split_content(head + escape(answer.answer)) or [""]
     out = [Outgoing(p) for p in pieces[:-1]]
-    out.append(Outgoing(pieces[-1], sources_embed(answer)))
+    out.append(Outgoing(pieces[-1], sources_embed(answer, source_url)))
     return out
+
+
+def render_sync(report) -> str:
+    """A SyncReport (index.sync) as one line for /reindex."""
+    line = report.summary()
+    if report.skipped:
+        shown = "; ".join(f"{escape(s.rel)}: {escape(s.reason)}" for s in report.skipped[:5])
+        line += f" (skipped: {shown}" + (" …)" if len(report.skipped) > 5 else ")")
+    return shorten(line, CONTENT_MAX - 40)
 
 
 def render_sources(records, limit: int = CONTENT_MAX) -> str:
@@ -91,7 +182,7 @@ def render_sources(records, limit: int = CONTENT_MAX) -> str:
         return "Nothing is indexed yet."
     lines = [f"**{len(records)} files, {sum(r.chunks for r in records)} passages**"]
     for r in records:
-        line = f"• {r.path} ({r.chunks} passages)"
+        line = f"• {escape(r.path)} ({r.chunks} passages)"
         if sum(len(x) + 1 for x in lines) + len(line) + 40 > limit:
             lines.append(f"… and {len(records) - len(lines) + 1} more")
             break

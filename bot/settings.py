@@ -6,7 +6,10 @@ carries both; index/ never sees these fields.
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
 
 from index.settings import Settings
 
@@ -16,3 +19,23 @@ class BotSettings(Settings):
     discord_reindex_role: str | None = Field(None, description="role allowed to /reindex")
     discord_rate_limit: int = Field(5, description="questions per user per minute")
     discord_watch: bool = Field(False, description="bot watches the sources folder and re-indexes")
+    # Where the bot answers. Entries are channel names or ids; a thread counts as its
+    # parent channel. Empty: every channel it can read.
+    discord_channels: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="channels answered in (names or ids, comma-separated); empty = all"
+    )
+    discord_dms: bool = Field(True, description="answer direct messages")
+    # Forum channels whose new posts are answered in the post (names or ids).
+    discord_forums: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="forum channels whose new posts are answered (names or ids)"
+    )
+    # Base URL of the sources folder, e.g. https://github.com/org/repo/blob/main/docs:
+    # each citation links to its file and line (…/options.md#L12). Unset: names only.
+    source_url: str | None = Field(None, description="base URL that citations link to")
+
+    @field_validator("discord_channels", "discord_forums", mode="before")
+    @classmethod
+    def _comma_list(cls, v):
+        if isinstance(v, str):
+            return [x.strip().lstrip("#") for x in v.split(",") if x.strip()]
+        return v

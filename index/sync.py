@@ -276,3 +276,40 @@ def _index_batch(batch, store: Store, embedder: Embedder, split: Splitter, manif
     store.commit_files(commits)
     store.delete_chunks(stale)
     report.reused += len(ids) - len(todo)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m index.sync [FOLDER] [--json] [--wait S]`: sync FOLDER (default: the
+    configured sources) and print the SyncReport, as one JSON object with --json.
+    Used by the Discord bot's /reindex, which runs it as a child process so its event
+    loop never waits on indexing, and reads the report as data."""
+    import argparse
+    import json
+    import sys
+    from dataclasses import asdict
+
+    from pydantic import ValidationError
+
+    from index.cited import Cited
+    from index.errors import CitedError
+    from index.settings import Settings, describe_error
+
+    parser = argparse.ArgumentParser(prog="python -m index.sync", description=main.__doc__)
+    parser.add_argument("folder", nargs="?", type=Path, help="sources folder (default CITED_SOURCES)")
+    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.add_argument("--wait", type=float, default=0, help="seconds to wait for another index to finish")
+    args = parser.parse_args(argv)
+    try:
+        report = Cited(Settings()).index(args.folder, wait=args.wait)
+    except ValidationError as e:
+        print(f"error: bad setting: {describe_error(e)}", file=sys.stderr)
+        return 2
+    except CitedError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
+    print(json.dumps(asdict(report), ensure_ascii=False) if args.json else report.summary())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

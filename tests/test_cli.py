@@ -165,3 +165,17 @@ def test_bad_setting_is_one_line_exit_2_naming_allowed_values(tmp_path, var, val
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and var in lines[0] and allowed in lines[0], r.stderr
+
+
+@pytest.mark.parametrize("args,expect", [
+    (["ask", "-foo?"], "No such option"),
+    (["ask", "-k", "0", "hello?"], "greater than or equal to 1"),
+])
+def test_usage_errors_are_one_line_exit_2(tmp_path, args, expect):
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, cwd=tmp_path,
+                       timeout=120)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and expect in lines[0], r.stderr
