@@ -11,7 +11,7 @@ from index.sources import Extracted
 from index.structure import SECTION_SEP, Section
 
 # Recorded in the store: a store cut by another version of this module is rebuilt, not mixed.
-CHUNKER = "sections-1"
+CHUNKER = "sections-2"
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,7 @@ def chunk(extracted: Extracted, split) -> list[Chunk]:
     text = extracted.text
     out: list[Chunk] = []
     sections = extracted.sections or [Section(0, len(text), ())]
+    covered = 0
     for sec in sections:
         ctx = context_header(extracted.title, sec.label)
         # What the header costs is taken off the chunk size: header and text together
@@ -122,11 +123,31 @@ def chunk(extracted: Extracted, split) -> list[Chunk]:
                 if hi > lo:
                     out += _located(text, lo, hi, sp, budget, page.number, sec.label, extracted.title)
         elif extracted.blocks is not None:
-            blocks = [b for b in extracted.blocks if sec.start <= b.start < sec.end]
+            if sec.start < covered:
+                continue  # inside a section already chunked whole with its parent
+            end = _whole_end(sections, sec) if sec.path else sec.end
+            if end > sec.end and sp.count_tokens(text[sec.start : end]) <= budget:
+                # The section and its subsections fit one chunk: keep them together (a
+                # command and its options); units still cite their own subsection.
+                blocks = [b for b in extracted.blocks if sec.start <= b.start < end]
+                covered = end
+            else:
+                blocks = [b for b in extracted.blocks if sec.start <= b.start < sec.end]
             out += _packed(text, blocks, sp, budget, sec.label, extracted.title)
         else:
             out += _located(text, sec.start, sec.end, sp, budget, None, sec.label, extracted.title)
     return _with_lines(text, out) if extracted.lines else out
+
+
+def _whole_end(sections: list[Section], sec: Section) -> int:
+    """Where ``sec`` ends together with its subsections (sections whose path extends its own)."""
+    end = sec.end
+    for s in sections:
+        if s.start >= sec.end and len(s.path) > len(sec.path) and s.path[: len(sec.path)] == sec.path:
+            end = max(end, s.end)
+        elif s.start >= end:
+            break
+    return end
 
 
 def _located(text, lo, hi, sp: Splitter, budget: int, page, section, title) -> list[Chunk]:

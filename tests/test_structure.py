@@ -67,13 +67,21 @@ def test_markdown_sections_atx_setext_and_front_matter(tmp_path, splitter):
     labels = [s.label for s in ex.sections]
     assert labels == ["Setup guide", "Setup guide › Options", "Setup guide › Options › Password prompt",
                       "Setup guide › Options › Proxy", "Setup guide › Other settings"]
-    chunks = chunk(ex, splitter)
+    # The whole guide fits one chunk: a section stays with its subsections.
+    (whole,) = chunk(ex, splitter)
+    assert whole.section == "Setup guide" and "never echoes" in whole.text and "| `retries` | 3 |" in whole.text
+    assert "weight: 10" not in whole.text  # front matter is not indexed
+    # Small chunks: sections are cut apart, and no chunk straddles two of them.
+    chunks = chunk(ex, sentence_splitter(60, 8))
+    assert len(chunks) >= 4
     for c in chunks:
         assert ex.text[c.start : c.end] == c.text  # the quote never holds the header
-        assert "weight: 10" not in c.text  # front matter is not indexed
-        # No chunk straddles two sections: it lies inside its own.
         sec = next(s for s in ex.sections if s.label == c.section)
-        assert sec.start <= c.start and c.end <= sec.end
+        end = max(s.end for s in ex.sections if s.path[: len(sec.path)] == sec.path)
+        assert sec.start <= c.start and c.end <= end
+        inner = [s for s in ex.sections if c.start < s.start < c.end]
+        # A chunk holding a later heading holds that subsection whole (it fit with its parent).
+        assert all(s.path[: len(sec.path)] == sec.path and s.end <= c.end for s in inner)
     prompt = next(c for c in chunks if "never echoes" in c.text)
     assert prompt.section == "Setup guide › Options › Password prompt"
     assert prompt.embed_text.startswith("Front matter title › Setup guide › Options › Password prompt\n\n")
@@ -108,10 +116,11 @@ def test_html_sections_lists_tables_and_hidden_text(tmp_path, splitter):
     assert "secret hidden" not in ex.text and "invisible words" not in ex.text and "var x" not in ex.text
     kinds = {b.kind for b in ex.blocks}
     assert {"item", "row", "code", "heading", "paragraph"} <= kinds
-    chunks = chunk(ex, splitter)
-    by_text = {c.section: c for c in chunks}
-    assert "Client › Timeouts › Read timeout" in by_text
-    assert "connect: 5 seconds" in by_text["Client › Timeouts"].text
+    assert [s.label for s in ex.sections] == ["Client", "Client › Timeouts", "Client › Timeouts › Read timeout"]
+    chunks = chunk(ex, sentence_splitter(40, 8))
+    sections = {c.section for c in chunks}
+    assert "Client › Timeouts › Read timeout" in sections
+    assert any("connect: 5 seconds" in c.text and c.section == "Client › Timeouts" for c in chunks)
     assert all(ex.text[c.start : c.end] == c.text for c in chunks)
 
 

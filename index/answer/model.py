@@ -48,13 +48,24 @@ class Answer:
     # What the decision to answer or decline was made from (abstain.Evidence); None
     # when nothing was found. For evaluation; not part of the JSON.
     evidence: object | None = field(default=None, repr=False, compare=False)
+    # With a language model configured (CITED_LLM_URL): "written" when the model wrote
+    # the answer and some of it passed the check (index/answer/check.py), else
+    # "extractive" (declined, the model failed, or nothing it wrote was supported).
+    # None without a model: the JSON then keeps its earlier shape. dropped_sentences
+    # counts the written sentences the check removed.
+    mode: str | None = None
+    dropped_sentences: int = 0
 
     def to_dict(self) -> dict:
         """The `cited ask --json` object."""
-        return {
+        out = {
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
             "citations": [{k: v for k, v in asdict(c).items() if k != "lines"} for c in self.citations],
             "timings_ms": self.timings_ms,
         }
+        if self.mode is not None:
+            out["mode"] = self.mode
+            out["dropped_sentences"] = self.dropped_sentences
+        return out

@@ -81,7 +81,7 @@ _NAMING = re.compile(r"^(?:[\w$@~/{}<>:=+\-]*[._\-/:=$@{<][\w$@~/{}<>:=+.\-]*|[a
 def label(c: Candidate) -> str:
     """The name a unit answers about, when its section's heading is one the unit does
     not repeat: an option list's description rarely says the option's name."""
-    for heading in reversed(c.hit.section.split(" › ") if c.hit.section else []):
+    for heading in reversed(c.section.split(" › ") if c.section else []):
         if _NAMING.match(heading):
             return "" if heading.lower() in c.text.lower() else heading
     return ""
@@ -137,7 +137,7 @@ def answer(
                 name = label(c)
                 parts.append(f"{name + ': ' if name else ''}{c.text}{' …' if c.trimmed else ''} [{n}]")
                 cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text,
-                                      round(float(scores[i]), 4), c.lines, c.hit.section))
+                                      round(float(scores[i]), 4), c.lines, c.section))
             result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites, passages=hits,
                             evidence=ev)
     t2 = time.perf_counter()

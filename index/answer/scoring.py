@@ -25,8 +25,8 @@ def _content_words(text: str) -> set[str]:
     # Crude prefix stemming (first 5 letters) so "join" matches "joined".
     return {w[:5] for w in _WORD.findall(text.lower()) if w not in _STOP}
 
-def _heading(hit: Hit) -> str:
-    return hit.section.rsplit(" › ", 1)[-1] if hit.section else ""
+def _heading(section: str) -> str:
+    return section.rsplit(" › ", 1)[-1] if section else ""
 
 
 class SentenceVectors:
@@ -50,7 +50,7 @@ class SentenceVectors:
             # Each unit is embedded under its section's own heading ("Options" of
             # "install › Options" gets the heading "Options"): an option list's items
             # rarely repeat what they are options of.
-            texts = [[with_context(_heading(h), h.text[u.start : u.end]) for u in units_of(h)] for h in missing]
+            texts = [[with_context(_heading(u.section), h.text[u.start : u.end]) for u in units_of(h)] for h in missing]
             vecs = self.embedder.embed([t for ts in texts for t in ts])
             at = 0
             with self._lock:

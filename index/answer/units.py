@@ -9,9 +9,10 @@ one before ("It…", "This option…") together with that one. Units stay short
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.search import Hit
+from index.structure import SECTION_SEP
 
 
 # Sentence ends: ., ! or ? (optionally closed by quotes/brackets) followed by space,
@@ -61,6 +62,7 @@ class Unit:
     end: int
     kind: str  # sentence | item | row | code | lead (":" + what follows) | pair (with the sentence before)
     trimmed: bool = False
+    section: str = ""  # heading path of the unit itself (a chunk may hold subsections)
 
 
 def _trim(text: str, s: int, e: int, limit: int = MAX_UNIT_CHARS) -> tuple[int, bool]:
@@ -83,6 +85,17 @@ def _unit(text: str, s: int, e: int, kind: str) -> Unit:
     return Unit(s, end, kind, trimmed)
 
 
+def _full_path(chunk_path: tuple[str, ...], local: tuple[str, ...]) -> str:
+    """The heading path of a spot in a chunk: the chunk's own path joined with the
+    headings inside the chunk before that spot (the chunk usually opens with its own
+    heading, which must not be counted twice)."""
+    if not local:
+        return SECTION_SEP.join(chunk_path)
+    if local[0] in chunk_path:
+        chunk_path = chunk_path[: chunk_path.index(local[0])]
+    return SECTION_SEP.join(chunk_path + local)
+
+
 def _sentences(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return [(s + a, s + b) for a, b in split_sentences(text[s:e])]
 
@@ -101,10 +114,10 @@ def units_of(hit: Hit) -> list[Unit]:
     """The answer units of one passage, in order."""
     text = hit.text
     if not hit.source.lower().endswith(_MARKDOWN_LIKE):
-        return _prose_units(text, split_sentences(text))
+        return [replace(u, section=hit.section) for u in _prose_units(text, split_sentences(text))]
     from index.structure import markdown_structure
 
-    _, _, blocks = markdown_structure(text)
+    _, sections, blocks = markdown_structure(text)
     out: list[Unit] = []
     for n, b in enumerate(blocks):
         if b.kind in ("heading", "header"):
@@ -125,7 +138,12 @@ def units_of(hit: Hit) -> list[Unit]:
                 end = f.end
             units[-1] = _unit(text, s, end, "lead")
         out.extend(units)
-    return out
+    chunk_path = tuple(p for p in hit.section.split(SECTION_SEP) if p) if hit.section else ()
+    placed = []
+    for u in out:
+        local = next((s.path for s in reversed(sections) if s.start <= u.start), ())
+        placed.append(replace(u, section=_full_path(chunk_path, local)))
+    return placed
 
 
 @dataclass(frozen=True)
@@ -137,6 +155,7 @@ class Candidate:
     text: str
     kind: str = "sentence"
     trimmed: bool = False
+    section: str = ""  # the unit's own heading path
 
     @property
     def lines(self) -> tuple[int, int] | None:
@@ -157,5 +176,6 @@ def candidates(hits: list[Hit], dedupe: bool = True) -> list[Candidate]:
             if dedupe and key in seen:
                 continue
             seen.add(key)
-            out.append(Candidate(h, k, h.start + u.start, h.start + u.end, h.text[u.start : u.end], u.kind, u.trimmed))
+            out.append(Candidate(h, k, h.start + u.start, h.start + u.end, h.text[u.start : u.end], u.kind, u.trimmed,
+                                 u.section))
     return out
