@@ -124,6 +124,24 @@ class Cited:
             paths=self.select_sources(within) if within else None,
         )
 
+    def ask_written(
+        self, question: str, history: list[str] | None = None, top_k: int | None = None,
+        within: list[str] | None = None, on_text=None,
+    ):
+        """Answer ``question`` in writing when a language model is configured
+        (CITED_LLM_URL): a Written (index/answer/written.py) whose answer is checked
+        sentence by sentence, or the extractive one with a note saying why. Without a
+        model, the extractive answer exactly as ask() gives it. ``on_text`` receives
+        the model's text as it arrives."""
+        from index.answer.written import Written, write
+        from index.llm import LLMConfig
+
+        extractive = self.ask(question, history=history, top_k=top_k, within=within)
+        config = LLMConfig.from_settings(self.settings)
+        if config is None:
+            return Written(extractive, [])
+        return write(extractive, config, self.embedder.embed, history=history, on_text=on_text)
+
     def select_sources(self, patterns: list[str]) -> frozenset[str]:
         """The indexed files that ``patterns`` name; NoSuchSource when none does."""
         from index.errors import NoSuchSource

@@ -147,7 +147,8 @@ def eval_squad(cited, questions: list[SquadQuestion], tick: Tick | None = None) 
         lat.append((time.perf_counter() - t) * 1000)
         # An answer hands back the passages it read; an abstention read none, so
         # rank them the same way here.
-        read = ans.passages or ranked_passages(q.question, cited.searcher, cited.sentence_vectors, k=5)
+        read = ans.passages or ranked_passages(q.question, cited.searcher, cited.sentence_vectors,
+                                                  k=cited.settings.top_k)
         ranked = [h.source for h in read[:5]]
         hit1 += ranked[:1] == [q.source]
         hit5 += q.source in ranked

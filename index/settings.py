@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The bundled sources: `cited ask` answers from them with no other setup.
@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     # (bench/fit_abstain.py, bench/RESULTS.md).
     min_confidence: float = Field(0.35, ge=0.0, le=1.0, description="decline below this chance of answering")
     max_question_chars: int = Field(2000, ge=1)
+    # Written answers (index/answer/written.py): an OpenAI-compatible endpoint such as
+    # Ollama's http://localhost:11434/v1 or llama.cpp's http://localhost:8080/v1.
+    # Unset: answers are extractive, as without a model.
+    llm_url: str | None = Field(None, description="OpenAI-compatible base URL; unset = extractive answers")
+    llm_model: str = Field("default", description="model name sent to the endpoint")
+    llm_api_key: SecretStr | None = Field(None, description="API key, when the endpoint wants one")
+    # Seconds for the whole written answer, first token to last; past it the
+    # extractive answer is shown. 60 s: a small local model on 2 cores takes ~10 s.
+    llm_timeout: float = Field(60.0, gt=0, le=600, description="seconds a written answer may take")
 
 
 def describe_error(error) -> str:

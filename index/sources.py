@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import logging
 import os
 import stat
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from pathlib import Path
 
 from index.errors import SourceError
 from index.structure import Block, Section
+
+log = logging.getLogger(__name__)
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 PAGE_SEPARATOR = "\n\n"
@@ -312,7 +315,8 @@ def _pdf(data: bytes) -> Extracted:
                     raise SourceError("encrypted PDF (needs a password)")
             except SourceError:
                 raise
-            except Exception:
+            except Exception:  # noqa: BLE001 - pypdf's decryption fails in many ways; each means "cannot open"
+                log.debug("decrypting a PDF failed", exc_info=True)
                 raise SourceError("encrypted PDF (needs a password)") from None
         texts = [(page.extract_text() or "").strip() for page in reader.pages]
     except SourceError:
@@ -340,6 +344,7 @@ def _pdf(data: bytes) -> Extracted:
     try:
         title = " ".join(str((reader.metadata or {}).get("/Title") or "").split()) or None
     except Exception:  # noqa: BLE001 - unreadable metadata only loses the title
+        log.debug("reading a PDF's metadata failed", exc_info=True)
         title = None
     marks = [(page_at[p] + off, path) for p, off, path in pdf_sections(reader, texts) if p in page_at]
     sections = None

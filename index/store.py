@@ -159,13 +159,18 @@ class Store:
             return self.client.get_collection(name, embedding_function=None)
         except NotFoundError:
             return None
-        except Exception as e:  # noqa: BLE001 - chromadb raises bare exceptions
-            if "does not exist" in str(e).lower():  # older chromadb: a ValueError
-                return None
+        except Exception as e:  # noqa: BLE001 - any other failure (I/O, a server gone) is the store's, told as one line
+            log.debug("opening collection %s failed", name, exc_info=True)
             raise StoreUnavailable(f"cannot open the store at {self.location}: {_first_line(e)}") from None
 
     def _check(self) -> None:
         meta = self._chunks.metadata or {}
+        schema = str(meta.get("schema", SCHEMA))
+        if not schema.isdigit() or int(schema) > int(SCHEMA):
+            raise StoreMismatch(
+                f"the store at {self.location} was written by a newer version of cited (schema {schema}; this one "
+                f"reads schema {SCHEMA}): upgrade cited, or point --data-dir elsewhere"
+            )
         for key, want in self.expected.items():
             have = meta.get(key)
             if str(have) != want:
@@ -199,10 +204,12 @@ class Store:
         self._chunks = self._files = None
 
     def reset(self) -> None:
+        from chromadb.errors import NotFoundError
+
         for name in (self.name, f"{self.name}-files"):
             try:
                 self.client.delete_collection(name)
-            except Exception:
+            except NotFoundError:
                 pass  # absent already
         self._chunks = self._files = None
 

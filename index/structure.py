@@ -8,11 +8,13 @@ sections come from the file's outline. Everything here is a pure function of tex
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 SECTION_SEP = " › "
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,7 @@ def pdf_sections(reader, page_texts: list[str]) -> list[tuple[int, int, tuple[st
             try:
                 page = reader.get_destination_page_number(item)
             except Exception:  # noqa: BLE001 - a broken outline entry only loses that heading
+                log.debug("an outline entry has no page", exc_info=True)
                 page = None
             last = path + (title,)
             if page is not None and page >= 0 and title:
@@ -235,6 +238,7 @@ def pdf_sections(reader, page_texts: list[str]) -> list[tuple[int, int, tuple[st
     try:
         walk(reader.outline, ())
     except Exception:  # noqa: BLE001 - pypdf raises many types on odd outlines; pages still index
+        log.debug("reading a PDF outline failed", exc_info=True)
         return []
     entries.sort(key=lambda e: (e[0], e[1]))
     return entries

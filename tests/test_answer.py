@@ -59,7 +59,7 @@ def test_timings_are_reported(seeded):
 )
 def test_bad_questions_are_refused(question, message):
     with pytest.raises(BadQuestion, match=message):
-        validate_question(question)
+        validate_question(question, 2000)
 
 
 def test_sentence_offsets_are_exact():

@@ -179,3 +179,25 @@ def test_usage_errors_are_one_line_exit_2(tmp_path, args, expect):
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and expect in lines[0], r.stderr
+
+
+def test_a_store_from_a_newer_cited_is_one_line_exit_1(tmp_path):
+    # A store whose schema is newer than this version reads is refused, never mixed.
+    import sys
+
+    import chromadb
+
+    data = tmp_path / ".cited"
+    env = {**os.environ, "CITED_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
+    r = subprocess.run([sys.executable, "-m", "bot.cli", "index"], capture_output=True, text=True, env=env,
+                       cwd=tmp_path, timeout=300)
+    assert r.returncode == 0, r.stderr
+    client = chromadb.PersistentClient(path=str(data / "chroma"))
+    col = client.get_collection("cited")
+    col.modify(metadata={**col.metadata, "schema": "99"})
+    del client
+    r = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "Which companies joined?"], capture_output=True,
+                       text=True, env=env, cwd=tmp_path, timeout=300)
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "newer version of cited" in lines[0], r.stderr

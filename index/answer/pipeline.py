@@ -28,7 +28,7 @@ SECOND_SENTENCE_RATIO = 0.9
 MAX_SENTENCES = 2
 
 
-def validate_question(question: str, max_chars: int = 2000) -> str:
+def validate_question(question: str, max_chars: int) -> str:
     """The question, stripped, or BadQuestion saying why it cannot be asked."""
     q = (question or "").strip()
     if not q:
@@ -42,7 +42,7 @@ def validate_question(question: str, max_chars: int = 2000) -> str:
     return q
 
 
-def ranked_passages(query: str, searcher: Searcher, sentence_vectors: "SentenceVectors", k: int = 5) -> list[Hit]:
+def ranked_passages(query: str, searcher: Searcher, sentence_vectors: "SentenceVectors", k: int) -> list[Hit]:
     """The passages in the order the answer reads them: searched, then re-ranked."""
     q_vec = searcher.embedder.embed([query])[0]
     hits = searcher.search(query, k=max(k, RERANK_PASSAGES), vector=q_vec)

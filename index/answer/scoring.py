@@ -175,11 +175,3 @@ def rerank(question: str, q_vec: np.ndarray, hits: list[Hit], sentence_vectors: 
     feats = np.array([[h.score, h.dense, best_sim[h.id], best_overlap[h.id]] for h in head])
     order = np.argsort(-(feats @ RERANK_WEIGHTS), kind="stable")
     return [head[i] for i in order] + tail
-
-
-def ranked_passages(query: str, searcher: Searcher, sentence_vectors: "SentenceVectors", k: int = 5) -> list[Hit]:
-    """The passages in the order the answer reads them: searched, then re-ranked."""
-    q_vec = searcher.embedder.embed([query])[0]
-    hits = searcher.search(query, k=max(k, RERANK_PASSAGES), vector=q_vec)
-    return rerank(query, q_vec, hits, sentence_vectors)[:k]
-
