@@ -97,7 +97,7 @@ def _report(report, console: Console = out) -> None:
     console.print(report.summary(), markup=False)
 
 
-def _index(cited, folder: Path | None, rebuild: bool = False, wait: float = 0):
+def _index(cited, folder: Path | None, rebuild: bool = False, wait: float = 0, prune: bool = True):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
@@ -115,7 +115,7 @@ def _index(cited, folder: Path | None, rebuild: bool = False, wait: float = 0):
                 task = bar.add_task("index", total=total)
             bar.update(task, completed=done)
 
-        return cited.index(folder, progress=progress, rebuild=rebuild, wait=wait)
+        return cited.index(folder, progress=progress, rebuild=rebuild, wait=wait, prune=prune)
 
 
 @app.command("index")
@@ -134,39 +134,16 @@ def index_cmd(
     settings = _settings(ctx)
     cited = _service(settings)
     folder = folder or settings.sources
-    if not (rebuild or prune):
-        _refuse_mass_removal(cited, folder, wait)
-    _report(_index(cited, folder, rebuild, wait))
+    _report(_index(cited, folder, rebuild, wait, prune=prune or rebuild))
     if watch:
         from index.watch import watch_folder
 
         err.print(f"watching {folder} (Ctrl-C to stop)", markup=False)
         for _ in watch_folder(folder):
             try:
-                if not prune:
-                    _refuse_mass_removal(cited, folder, wait=30)
-                _report(_index(cited, folder, wait=30))
+                _report(_index(cited, folder, wait=30, prune=prune))
             except CitedError as e:
                 err.print(f"error: {e}", markup=False)
-
-
-def _refuse_mass_removal(cited, folder: Path, wait: float = 0) -> None:
-    """Refuse a run that would remove more than half of the indexed files: an empty
-    or mistyped folder would otherwise empty the store without a word. Looked at
-    under the write lock, so a running index is reported as such first."""
-    from index.sync import lock, removals
-
-    with lock(Path(cited.settings.data_dir), wait):
-        cited.store.refresh()
-        if not cited.store.exists():
-            return
-        indexed = len(cited.store.manifest())
-        gone = removals(Path(folder), cited.store)
-    if gone and len(gone) * 2 > indexed:
-        raise CitedError(
-            f"indexing {_shown(str(folder))} would remove {len(gone)} of the {indexed} indexed files "
-            f"(e.g. {_shown(gone[0])}); run again with --prune to remove them"
-        )
 
 
 def _ensure_indexed(cited) -> None:
@@ -184,6 +161,56 @@ def _render(ans) -> None:
     for c in ans.citations:
         out.print(f"[{c.n}] {_shown(c.where())} (score {c.score:.2f})", markup=False)
         out.print(f"    \u201c{c.quote}\u201d", markup=False)
+
+
+class _Draft:
+    """The model's text shown as it arrives, on a terminal only, then replaced by the
+    checked answer (rich's transient Live): piped output holds the checked answer alone."""
+
+    def __init__(self, enabled: bool):
+        self.live = None
+        self.text = ""
+        if enabled and out.is_terminal:
+            from rich.live import Live
+
+            self.live = Live("", console=out, transient=True, refresh_per_second=8)
+
+    def __enter__(self):
+        if self.live is not None:
+            self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.live is not None:
+            self.live.__exit__(*exc)
+
+    def feed(self, piece: str) -> None:
+        from rich.text import Text
+
+        self.text += piece
+        if self.live is not None:
+            self.live.update(Text(self.text + " …", style="dim"))
+
+
+def _answer(cited, question: str, *, as_json: bool = False, history=None, top_k=None, within=None):
+    """Ask, streaming a written answer's draft on a terminal, and print the checked
+    answer; a fall-back's reason and dropped sentences go to stderr in one line."""
+    written_mode = bool(cited.settings.llm_url)
+    with _Draft(written_mode and not as_json) as draft:
+        written = cited.ask_written(question, history=history, top_k=top_k, within=within,
+                                    on_text=draft.feed if written_mode else None)
+    ans = written.answer
+    if as_json:
+        print(json.dumps(ans.to_dict(), ensure_ascii=False))
+    else:
+        _render(ans)
+    if written.note:
+        err.print(f"note: {written.note}", markup=False)
+    elif ans.mode == "written" and ans.dropped_sentences:
+        n = ans.dropped_sentences
+        err.print(f"note: {n} written sentence{'s' if n > 1 else ''} the sources do not support "
+                  f"{'were' if n > 1 else 'was'} removed", markup=False)
+    return ans
 
 
 WITHIN_HELP = "Search only these sources: a glob such as '*.pdf' or 'reports/2024-*', or a folder; repeatable."
@@ -205,11 +232,7 @@ def ask(
     validate_question(question, settings.max_question_chars)
     cited = _service(settings)
     _ensure_indexed(cited)
-    ans = cited.ask(question, top_k=k, within=within)
-    if as_json:
-        print(json.dumps(ans.to_dict(), ensure_ascii=False))
-    else:
-        _render(ans)
+    _answer(cited, question, as_json=as_json, top_k=k, within=within)
 
 
 @app.command()
@@ -232,12 +255,11 @@ def chat(ctx: typer.Context, within: Optional[List[str]] = typer.Option(None, "-
         if not line.strip() or line.strip() in ("exit", "quit"):
             break
         try:
-            ans = cited.ask(line, history=conv.questions, within=within)
+            ans = _answer(cited, line, history=conv.questions, within=within)
         except CitedError as e:
             err.print(f"error: {e}", markup=False)
             continue
         conv.add(ans.question)
-        _render(ans)
         out.print()
 
 

@@ -93,8 +93,12 @@ class Cited:
             return self._searcher
 
     # -- jobs ------------------------------------------------------------------------
-    def index(self, folder: Path | None = None, progress: Progress | None = None, rebuild: bool = False, wait: float = 0) -> SyncReport:
-        """Sync ``folder`` (default: the configured sources) into the store."""
+    def index(
+        self, folder: Path | None = None, progress: Progress | None = None, rebuild: bool = False, wait: float = 0,
+        prune: bool = True,
+    ) -> SyncReport:
+        """Sync ``folder`` (default: the configured sources) into the store. With
+        ``prune`` False, a run removing more than half of the files raises WouldRemove."""
         from index.chunking import sentence_splitter
 
         folder = Path(folder or self.settings.sources)
@@ -103,7 +107,7 @@ class Cited:
             if rebuild:
                 self.store.reset()
             split = sentence_splitter(self.settings.chunk_size, self.settings.chunk_overlap)
-            return sync(folder, self.store, self.index_embedder, split, self.lexical_dir, progress)
+            return sync(folder, self.store, self.index_embedder, split, self.lexical_dir, progress, prune=prune)
 
     def is_empty(self) -> bool:
         return self.store.count() == 0

@@ -38,3 +38,7 @@ class StoreUnavailable(CitedError):
 class StoreDamaged(CitedError):
     """The store exists but is missing parts (one of its two collections) or holds
     unreadable records; nothing is changed, `cited index --rebuild` repairs it."""
+
+
+class WouldRemove(CitedError):
+    """A sync would remove more than half of the indexed files and was not told to prune."""

@@ -90,8 +90,11 @@ def sync(
     split: Splitter,
     lexical_dir: Path,
     progress: Progress | None = None,
+    prune: bool = True,
 ) -> SyncReport:
-    """Index ``folder`` into ``store``; the caller holds the lock."""
+    """Index ``folder`` into ``store``; the caller holds the lock. Without ``prune``, a
+    run that would remove more than half of the indexed files (an empty or mistyped
+    folder) raises WouldRemove before touching anything."""
     report = SyncReport()
     files, report.skipped = find_sources(folder)
     store.ensure()
@@ -126,7 +129,15 @@ def sync(
         else:
             pending.append((src, sha, data))
 
-    if pending or orphans or set(manifest) - keep:
+    gone_now = sorted(set(manifest) - keep)
+    if not prune and len(gone_now) * 2 > len(manifest):
+        from index.errors import WouldRemove
+
+        raise WouldRemove(
+            f"indexing {_shown(str(folder))} would remove {len(gone_now)} of the {len(manifest)} indexed files "
+            f"(e.g. {_shown(gone_now[0])}); run again with --prune to remove them"
+        )
+    if pending or orphans or gone_now:
         # Mark the store as changing before touching it: a reader (or the next run,
         # after a crash) then rebuilds its lexical index from what is live, and keeps
         # it off disk until the sync's last bump (see Store.bump_generation).
@@ -168,11 +179,10 @@ def sync(
     return report
 
 
-def removals(folder: Path, store: Store) -> list[str]:
-    """The indexed files a sync of ``folder`` would remove (those no longer found)."""
-    files, _ = find_sources(folder)
-    found = {f.rel for f in files}
-    return sorted(p for p in store.manifest() if p not in found)
+def _shown(text: str) -> str:
+    # Names go into messages printed on one line: newlines and control characters are
+    # escaped so a file name cannot fake a line of output.
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def _unexpected(src: SourceFile, e: Exception) -> Skipped:
@@ -298,9 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", nargs="?", type=Path, help="sources folder (default CITED_SOURCES)")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     parser.add_argument("--wait", type=float, default=0, help="seconds to wait for another index to finish")
+    parser.add_argument("--prune", action="store_true", help="allow removing more than half of the indexed files")
     args = parser.parse_args(argv)
     try:
-        report = Cited(Settings()).index(args.folder, wait=args.wait)
+        report = Cited(Settings()).index(args.folder, wait=args.wait, prune=args.prune)
     except ValidationError as e:
         print(f"error: bad setting: {describe_error(e)}", file=sys.stderr)
         return 2

@@ -407,5 +407,10 @@ def test_index_refuses_to_remove_most_files_without_prune(tmp_path):
     assert len(json.loads(r.stdout)) == 3
     (src / "f0.txt").unlink()  # one of three: no question asked
     assert cli("--data-dir", str(data), "index", str(src)).stdout.startswith("0 added, 0 changed, 1 removed")
+    # The bot's /reindex child (`python -m index.sync`) is held to the same rule.
+    env = {**os.environ, "CITED_DATA_DIR": str(data)}
+    r = subprocess.run([sys.executable, "-m", "index.sync", "--json", str(empty)], capture_output=True, text=True,
+                       env=env, timeout=300)
+    assert r.returncode == 1 and "would remove 2 of the 2 indexed files" in r.stderr, r.stderr
     r = cli("--data-dir", str(data), "index", "--prune", str(empty))
     assert r.returncode == 0 and "2 removed" in r.stdout
