@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from bench.common import OUT, SQUAD  # noqa: E402
+from bench.common import OUT, SQUAD, sync_store  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from index.evaluation import load_squad, write_sources  # noqa: E402
 from index.cited import Cited  # noqa: E402
@@ -35,7 +35,7 @@ def article_stores(paragraphs, embedder, **overrides):
         if not src.exists():
             write_sources({r.split("/", 1)[1]: t for r, t in paras.items()}, src)
         c = Cited(Settings(data_dir=OUT / "calib" / art, sources=src, **overrides), embedder=embedder)
-        c.index(src)
+        sync_store(c, src)
         stores[art] = c
     return stores
 

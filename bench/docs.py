@@ -18,9 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import OUT  # noqa: E402
+from bench.common import OUT, sync_store  # noqa: E402
 from index.cited import Cited  # noqa: E402
-from index.errors import StoreMismatch  # noqa: E402
 from index.evaluation import eval_checks, load_checks  # noqa: E402
 from index.settings import Settings  # noqa: E402
 
@@ -31,10 +30,7 @@ def devset_cited(name: str, rebuild: bool = False, **overrides) -> Cited:
     docs = DEVSETS / name / "docs"
     cited = Cited(Settings(data_dir=OUT / f"devset-{name}", sources=docs, **overrides))
     t = time.perf_counter()
-    try:
-        report = cited.index(docs, rebuild=rebuild)
-    except StoreMismatch:  # built by an older chunker: the bench rebuilds, a user is asked to
-        report = cited.index(docs, rebuild=True)
+    report = sync_store(cited, docs, rebuild)
     print(f"{name}: {report.summary()} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     return cited
 

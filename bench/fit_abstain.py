@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from bench.common import OUT, SQUAD  # noqa: E402
+from bench.common import OUT, SQUAD, sync_store  # noqa: E402
 from bench.docs import DEVSETS  # noqa: E402
 from index.answer import abstain  # noqa: E402
 from index.cited import Cited  # noqa: E402
@@ -46,7 +46,7 @@ def gather(every: int) -> dict[str, list[tuple[list[float], int]]]:
     folders.append(("seed", REPO / "seeds", REPO / "tests" / "data" / "seed_questions.jsonl"))
     for name, docs, qfile in folders:
         cited = Cited(Settings(data_dir=OUT / f"devset-{name}", sources=docs, min_confidence=0.0), embedder=first)
-        cited.index(docs)
+        sync_store(cited, docs)
         first = cited.embedder
         rows = []
         for c in load_checks(qfile):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import OUT, SQUAD  # noqa: E402
+from bench.common import OUT, SQUAD, sync_store  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from index.evaluation import eval_squad, load_squad, write_sources  # noqa: E402
 from index.cited import Cited  # noqa: E402
@@ -26,7 +26,7 @@ def squad_cited():
         write_sources(paragraphs, src)
     cited = Cited(Settings(data_dir=OUT / "squad", sources=src))
     t = time.perf_counter()
-    report = cited.index(src)
+    report = sync_store(cited, src)
     return cited, paragraphs, questions, time.perf_counter() - t, report
 
 

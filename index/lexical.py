@@ -14,7 +14,7 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,16 @@ def _stemmer():
     import Stemmer
 
     return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def question_stopwords() -> frozenset[str]:
+    """bm25s' longer English list: it also drops question words (who, how, does),
+    which say nothing about what a passage covers. Used on the question side (answer
+    scoring, abstention); BM25 itself indexes with bm25s' short list."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(STOPWORDS_EN_PLUS)
 
 
 def tokenize(texts: list[str], stemmer) -> list[list[str]]:
@@ -78,13 +88,9 @@ class LexicalIndex:
     def stemmer(self):
         return self._stemmer
 
-    @cached_property
+    @property
     def stopwords(self) -> frozenset[str]:
-        """bm25s' longer English list: it also drops question words (who, how, does),
-        which say nothing about whether the sources cover a topic."""
-        from bm25s.stopwords import STOPWORDS_EN_PLUS
-
-        return frozenset(STOPWORDS_EN_PLUS)
+        return question_stopwords()
 
     @property
     def num_docs(self) -> int:

@@ -22,7 +22,6 @@ import numpy as np
 # below this (wordfreq: 3 = once per million words; "tweak" 3.3, "garbled" 2.6,
 # "GraphQL" 1.7, "gRPC" 1.2).
 RARE_ZIPF = 3.0
-_WORD = re.compile(r"(?u)\b\w[\w+#.-]*\w\b|\b\w\w\b")
 
 
 @dataclass

@@ -17,7 +17,10 @@ from index.structure import SECTION_SEP
 
 # Sentence ends: ., ! or ? (optionally closed by quotes/brackets) followed by space,
 # or a blank line. Hand-written because the answer path must stay import-light and
-# needs exact character offsets, which NLTK's tokenizer does not give directly.
+# needs exact character offsets, which NLTK's tokenizer does not give directly. Chunks
+# are cut by LlamaIndex's SentenceSplitter instead (its sentences are only a size
+# guide there, and re-found in the text by chunking._locate), so the two definitions
+# differ on purpose: sharing one would put llama-index's ~1.3 s import on every answer.
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
 _ABBREV = re.compile(
     r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|Mt|Gen|Gov|Sen|Rep|Lt|Col|vs|etc|e\.g|i\.e|cf|approx|U\.S|U\.K|U\.N|"
