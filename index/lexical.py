@@ -104,6 +104,18 @@ class LexicalIndex:
         indptr = self._bm25.scores["indptr"]
         return {s: int(indptr[vocab[s] + 1] - indptr[vocab[s]]) if s in vocab else 0 for s in stems}
 
+    @cached_property
+    def _sorted_vocab(self) -> list[str]:
+        return sorted(self._bm25.vocab_dict) if self._bm25 is not None else []
+
+    def has_prefix(self, stem: str) -> bool:
+        """Does some indexed stem start with ``stem`` ("env" -> "environ")?"""
+        import bisect
+
+        vocab = self._sorted_vocab
+        at = bisect.bisect_left(vocab, stem)
+        return at < len(vocab) and vocab[at].startswith(stem)
+
     def stems(self, text: str) -> set[str]:
         """The stems BM25 sees in ``text``."""
         return set(tokenize([text], self._stemmer)[0])
