@@ -11,7 +11,7 @@ from index.sources import Extracted
 from index.structure import SECTION_SEP, Section
 
 # Recorded in the store: a store cut by another version of this module is rebuilt, not mixed.
-CHUNKER = "sections-2"
+CHUNKER = "sections-3"
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,10 @@ def _parser():
 
 _FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)
 _FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(.*?)[\"']?\s*$", re.M)
-_INLINE_MARKS = re.compile(r"[`*_]+|\\(?=[^\w\s])")
+# Emphasis marks (* and _ opening or closing a word) and escapes; an underscore inside a
+# word (NO_PROXY) is part of it. Code spans are kept as they are, backticks dropped.
+_INLINE_MARKS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)|\\(?=[^\w\s])")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
@@ -58,8 +61,16 @@ def front_matter(text: str) -> tuple[int, str | None]:
 
 
 def plain(inline: str) -> str:
-    """A heading's text without Markdown marks: "`--no-root`" -> "--no-root"."""
-    return " ".join(_INLINE_MARKS.sub("", _LINK.sub(r"\1", inline)).split())
+    """A heading's text without Markdown marks: "`--no-root`" -> "--no-root",
+    "**Note** on `NO_PROXY`" -> "Note on NO_PROXY"."""
+    text = _LINK.sub(r"\1", inline)
+    parts, at = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        parts.append(_INLINE_MARKS.sub("", text[at : m.start()]))
+        parts.append(m.group(2).strip())
+        at = m.end()
+    parts.append(_INLINE_MARKS.sub("", text[at:]))
+    return " ".join("".join(parts).split())
 
 
 def _line_starts(text: str) -> list[int]:

@@ -220,3 +220,12 @@ def test_seed_state_owned_question_is_answered_with_the_hikvision_passage(seeded
     assert "state-owned Hikvision" in ans.citations[0].quote
     assert ans.citations[0].source == "hikvision-dahua-un-global-compact.txt"
     assert SEEDS.joinpath(ans.citations[0].source).read_text()[ans.citations[0].start : ans.citations[0].end] == ans.citations[0].quote
+
+
+def test_heading_text_keeps_identifiers_and_drops_emphasis():
+    from index.structure import plain
+
+    assert plain("`NO_PROXY`") == "NO_PROXY"
+    assert plain("SSL_CERT_FILE") == "SSL_CERT_FILE"
+    assert plain("**Note** on `__init__`") == "Note on __init__"
+    assert plain("[The client](client.md) and *timeouts*") == "The client and timeouts"
