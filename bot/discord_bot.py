@@ -28,7 +28,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_render import Outgoing, question_from_header, render_answer, render_sources, render_sync
+from bot.discord_render import (Outgoing, question_from_header, render_answer, render_draft, render_sources,
+                                render_sync)
 from bot.settings import BotSettings as Settings
 from index.answer import validate_question
 from index.cited import Cited
@@ -56,6 +57,9 @@ RATE_KEYS_MAX = 10_000
 HISTORY_READ = 50  # messages read back from a thread after a restart
 COMMANDS_HASH_FILE = "discord-commands.sha256"
 VOTE_UP, VOTE_DOWN = "cited:vote:up", "cited:vote:down"
+# A written answer arriving is shown by editing one message at most this often
+# (seconds): Discord rate-limits edits to about five per five seconds per channel.
+DRAFT_EVERY = 1.0
 # A message reads as a question when it ends with "?" or starts with one of these.
 QUESTION_WORDS = frozenset(
     "what why how when where which who whom whose is are am was were can could do does did should would will "
@@ -137,6 +141,21 @@ class ThreadTalk:
 
     asker_id: int
     conversation: Conversation = field(default_factory=Conversation)
+
+
+class Draft:
+    """A written answer shown while it arrives: one message, sent with the first text
+    and edited after; the checked answer then replaces it (CitedBot.send_answer)."""
+
+    def __init__(self, send):
+        self.send = send
+        self.message: discord.Message | None = None
+
+    async def __call__(self, content: str) -> None:
+        if self.message is None:
+            self.message = await self.send(content=content, allowed_mentions=NO_MENTIONS)
+        else:
+            await self.message.edit(content=content, allowed_mentions=NO_MENTIONS)
 
 
 @dataclass
@@ -308,16 +327,48 @@ class CitedBot(commands.Bot):
             )
         return question
 
-    async def respond(self, question: str, history: list[str] | None = None, *, show_question: bool = False):
+    async def respond(self, question: str, history: list[str] | None = None, *, show_question: bool = False,
+                      draft=None):
         """The messages answering ``question`` and what a vote on them is about; a
-        library error (CitedError) is a Refusal, anything else is raised."""
+        library error (CitedError) is a Refusal, anything else is raised. With a
+        language model configured the answer is written, and ``draft`` (an async
+        callable taking a message's content) is given the text as it arrives."""
+        note = None
         try:
-            ans = await self.off_loop(lambda: self.cited.ask(question, history=history))
+            if self.settings.llm_url:
+                written = await self.written(question, history, draft, show_question)
+                ans, note = written.answer, written.note
+                if note:
+                    log.warning("written answer fell back: %s", note)
+            else:
+                ans = await self.off_loop(lambda: self.cited.ask(question, history=history))
         except CitedError as e:
             log.exception("answering failed")
             return Refusal(f"Sorry, something went wrong on my side: {e}"), None
-        messages = render_answer(ans, self.settings.source_url, question if show_question else None)
+        messages = render_answer(ans, self.settings.source_url, question if show_question else None, note)
         return messages, Answered(question, ans.answer, [c.where() for c in ans.citations])
+
+    async def written(self, question: str, history: list[str] | None, draft, show_question: bool):
+        """Ask for a written answer in a worker thread; meanwhile show what has arrived
+        through ``draft`` at most once every DRAFT_EVERY seconds."""
+        loop = asyncio.get_running_loop()
+        pieces: list[str] = []
+        job = loop.run_in_executor(
+            self.executor, lambda: self.cited.ask_written(question, history=history, on_text=pieces.append)
+        )
+        shown = ""
+        while True:
+            done, _ = await asyncio.wait({job}, timeout=DRAFT_EVERY)
+            if done:
+                return job.result()
+            text = "".join(pieces)  # list.append from the worker is atomic; join reads a snapshot
+            if draft is None or not text.strip() or text == shown:
+                continue
+            shown = text
+            try:
+                await draft(render_draft(text, question if show_question else None))
+            except discord.HTTPException:
+                log.warning("could not show the draft answer", exc_info=True)
 
     async def answer(self, user_id: int, question: str, history: list[str] | None = None) -> list[Outgoing] | Refusal:
         """Messages answering ``question`` for ``user_id``, or a Refusal."""
@@ -463,22 +514,34 @@ class CitedBot(commands.Bot):
                 # Public in a channel (a message cannot be answered privately): short-lived.
                 await message.reply(checked.text, allowed_mentions=NO_MENTIONS, delete_after=30)
             return
+        send = channel.send if history is not None else message.reply
+        draft = Draft(send)
         async with channel.typing():  # "cited is typing…" for the seconds an answer takes
-            result, answered = await self.respond(checked, history or [])
+            result, answered = await self.respond(checked, history or [], draft=draft)
         if isinstance(result, Refusal):
             await message.reply(result.text, allowed_mentions=NO_MENTIONS)
             return
         if history is not None:  # a conversation: answer in place
-            await self.send_answer(channel.send, result, answered)
+            await self.send_answer(channel.send, result, answered, draft)
             self.remember(channel.id, checked, message.author.id)
             return
         # A mention in a channel: reply, then open a thread on the question for follow-ups.
-        await self.send_answer(message.reply, result, answered)
+        await self.send_answer(message.reply, result, answered, draft)
         await self.open_follow_ups(message, checked, message.author.id)
 
-    async def send_answer(self, send, messages: list[Outgoing], answered: Answered | None):
-        """Send ``messages``, the last with the feedback buttons; returns the last."""
-        last = await send_all(send, messages, view=self.feedback_view if answered else None)
+    async def send_answer(self, send, messages: list[Outgoing], answered: Answered | None, draft: Draft | None = None):
+        """Send ``messages``, the last with the feedback buttons; returns the last.
+        A draft message already shown becomes the first of them."""
+        view = self.feedback_view if answered else None
+        if draft is not None and draft.message is not None:
+            first, rest = messages[0], messages[1:]
+            extra = {"view": view} if view is not None and not rest else {}
+            await draft.message.edit(content=first.content or None,
+                                     embed=discord.Embed.from_dict(first.embed) if first.embed else None,
+                                     allowed_mentions=NO_MENTIONS, **extra)
+            last = (await send_all(send, rest, view=view)) if rest else draft.message
+        else:
+            last = await send_all(send, messages, view=view)
         if last is not None and answered is not None:
             self.answers.put(last.id, answered)
         return last
@@ -505,7 +568,11 @@ class CitedBot(commands.Bot):
         in_conversation = channel is not None and self.is_conversation(channel)
         await interaction.response.defer(thinking=True)
         history = list((await self.talk_in(channel)).conversation.questions) if in_conversation else []
-        result, answered = await self.respond(checked, history, show_question=True)
+
+        async def draft(content: str) -> None:  # a written answer arriving replaces "thinking…"
+            await interaction.edit_original_response(content=content, allowed_mentions=NO_MENTIONS)
+
+        result, answered = await self.respond(checked, history, show_question=True, draft=draft)
         if isinstance(result, Refusal):
             await interaction.edit_original_response(content=result.text)
             return
@@ -617,12 +684,13 @@ class AskCog(commands.Cog):
             return
         in_conversation = self.bot.is_conversation(ctx.channel)
         history = list((await self.bot.talk_in(ctx.channel, ctx.message)).conversation.questions) if in_conversation else []
+        draft = Draft(ctx.reply)
         async with ctx.typing():
-            result, answered = await self.bot.respond(checked, history)
+            result, answered = await self.bot.respond(checked, history, draft=draft)
         if isinstance(result, Refusal):
             await ctx.reply(result.text, allowed_mentions=NO_MENTIONS)
             return
-        await self.bot.send_answer(ctx.reply, result, answered)
+        await self.bot.send_answer(ctx.reply, result, answered, draft)
         if in_conversation:
             self.bot.remember(ctx.channel.id, checked, ctx.author.id)
         else:

