@@ -1,3 +1,4 @@
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -70,35 +71,47 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def chroma_server(tmp_path_factory):
-    """A real `chroma run` on a free local port, for the whole session."""
+@contextlib.contextmanager
+def _serve(cmd: list[str], ready_url: str, folder: Path, what: str, wait: float):
+    """Start ``cmd`` (a real server), wait until ``ready_url`` answers, yield; stop it after.
+    Its output goes to a log in ``folder``, quoted when it does not start."""
     import subprocess
-    import sys
     import time
     import urllib.request
 
-    exe = Path(sys.executable).parent / "chroma"
-    path = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
-    log = open(path / "server.log", "w")
-    proc = subprocess.Popen(
-        [str(exe), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 60
+    log = open(folder / "server.log", "w")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + wait
     while True:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+            urllib.request.urlopen(ready_url, timeout=1)
             break
         except OSError:
             if proc.poll() is not None or time.time() > deadline:
                 proc.kill()
-                raise RuntimeError(f"chroma run did not start: {(path / 'server.log').read_text()[-2000:]}")
+                raise RuntimeError(f"{what} did not start: {(folder / 'server.log').read_text()[-2000:]}")
             time.sleep(0.2)
-    yield ("127.0.0.1", port)
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real `chroma run` on a free local port, for the whole session."""
+    import sys
+
+    exe = Path(sys.executable).parent / "chroma"
+    path = tmp_path_factory.mktemp("chroma-server")
+    port = _free_port()
+    with _serve([str(exe), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+                f"http://127.0.0.1:{port}/api/v2/heartbeat", path, "chroma run", 60):
+        yield ("127.0.0.1", port)
 
 
 @pytest.fixture(params=["embedded", "server"])
@@ -128,33 +141,12 @@ def smollm2_gguf() -> Path:
 def llm_server(tmp_path_factory):
     """A real OpenAI-compatible server (`python -m llama_cpp.server`) serving SmolLM2
     on a free local port, for the whole session; its base URL."""
-    import subprocess
     import sys
-    import time
-    import urllib.request
 
     model = smollm2_gguf()
     path = tmp_path_factory.mktemp("llm-server")
     port = _free_port()
-    log = open(path / "server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "2048", "--verbose", "False"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                raise RuntimeError(f"llama_cpp.server did not start: {(path / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}/v1"
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with _serve([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+                 "--port", str(port), "--n_ctx", "2048", "--verbose", "False"],
+                f"http://127.0.0.1:{port}/v1/models", path, "llama_cpp.server", 120):
+        yield f"http://127.0.0.1:{port}/v1"
