@@ -45,7 +45,7 @@ def edge(fn):
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - the edge: a bug is one line for the user, the traceback on request
             if os.environ.get("CITED_DEBUG") or "PYTEST_CURRENT_TEST" in os.environ:
                 raise  # tests and developers need the real failure
             first = str(e).splitlines()[0] if str(e) else ""

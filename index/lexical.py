@@ -10,6 +10,7 @@ crashes without a second source of truth.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+
+log = logging.getLogger(__name__)
 
 # BM25 parameters: k1=0.9, b=0.4 (Anserini's BEIR defaults) won a grid on SciFact
 # *train* (k1 0.9/1.2/1.5 x b 0.4/0.75/0.9): fused nDCG@10 0.739 against 0.729 for
@@ -174,7 +177,9 @@ class LexicalIndex:
                 if sc.get("num_docs") != len(ids) or len(sc["data"]) != len(sc["indices"]) or int(sc["indptr"][-1]) != len(sc["data"]):
                     return None
         except Exception:  # noqa: BLE001 - a cache that cannot be read is rebuilt: zero-byte
-            return None  # or truncated .npy files raise ValueError, EOFError, pickle errors...
+            # or truncated .npy files raise ValueError, EOFError, pickle errors...
+            log.info("the BM25 cache in %s cannot be read; it will be rebuilt", folder, exc_info=True)
+            return None
         return cls(ids, generation, bm25, _stemmer())
 
 

@@ -70,7 +70,8 @@ def open_client(data_dir: Path, host: str | None = None, port: int = 8000):
             return chromadb.HttpClient(host=host, port=port, settings=settings)
         (Path(data_dir) / "chroma").mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(Path(data_dir) / "chroma"), settings=settings)
-    except Exception as e:  # chromadb raises bare ValueError/Exception for connection errors
+    except Exception as e:  # noqa: BLE001 - chromadb raises bare ValueError/Exception for connection errors
+        log.debug("opening the Chroma client failed", exc_info=True)
         where = f"Chroma server at {host}:{port}" if host else f"store at {data_dir}"
         raise StoreUnavailable(f"cannot open the {where}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
 
