@@ -201,3 +201,23 @@ def test_a_store_from_a_newer_cited_is_one_line_exit_1(tmp_path):
     assert r.returncode == 1
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "newer version of cited" in lines[0], r.stderr
+
+
+def test_readme_seed_examples_answer_as_shown(tmp_path):
+    # The README opens with `cited ask` over the bundled seeds: each shown command must
+    # still print what the README shows under it (its first 60 characters).
+    import re
+    import sys
+
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```", 2)[1]  # the first example block
+    examples = re.findall(r'^\$ cited ask "([^"]+)"\n(.+)$', block, re.M)
+    assert len(examples) >= 3
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "CITED_DATA_DIR": str(tmp_path / ".cited")}
+    for question, shown in examples:
+        r = subprocess.run([sys.executable, "-m", "bot.cli", "ask", question], capture_output=True, text=True,
+                           env=env, cwd=tmp_path, timeout=300)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.startswith(shown[:60]), (question, r.stdout[:200])
