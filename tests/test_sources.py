@@ -10,7 +10,7 @@ import pytest
 from helpers import HashEmbedder, make_pdf
 from index.chunking import chunk
 from index.errors import SourceError
-from index.sources import SourceFile, extract, find_sources, read_bytes
+from index.sources import SourceFile, extract, find_sources
 
 
 def _extract(path: Path):
