@@ -722,13 +722,16 @@ class AskCog(commands.Cog):
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    """The library's settings as CITED_* variables, for a child process."""
+    """The library's settings as CITED_* variables, for a child process. Secrets are
+    left out: str() of one is a mask, and the child (a sync) never needs them."""
+    from pydantic import SecretStr
+
     from index.settings import Settings as LibrarySettings
 
     env = {}
     for name in LibrarySettings.model_fields:
         value = getattr(settings, name)
-        if value is not None:
+        if value is not None and not isinstance(value, SecretStr):
             env[f"CITED_{name.upper()}"] = str(value)
     return env
 

@@ -744,3 +744,13 @@ async def test_slash_reindex_reports_from_the_sync_report(discord_bot_factory):
     assert seen[-1].ephemeral and seen[-1].content.startswith("Re-indexed: 0 added, 0 changed, 0 removed, 1 unchanged")
     refused = await bot.fake.slash("reindex", member=1)
     assert refused[-1].ephemeral and "only members with Manage Server" in refused[-1].content
+
+
+def test_the_reindex_child_gets_settings_but_no_secrets(settings):
+    from pydantic import SecretStr
+
+    from bot.discord_bot import settings_env
+
+    env = settings_env(settings.model_copy(update={"llm_api_key": SecretStr("sk-secret"), "top_k": 7}))
+    assert env["CITED_TOP_K"] == "7"
+    assert "CITED_LLM_API_KEY" not in env and not any("*****" in v for v in env.values())
