@@ -15,6 +15,9 @@ from rich.console import Console
 
 from bot.settings import BotSettings as Settings
 from index.errors import CitedError
+# Names are escaped by printable() and printed with markup=False or in a rich Text,
+# so neither a newline nor "[bold]" in a file name changes the output.
+from index.sources import printable
 
 app = typer.Typer(
     help="Answer questions from a folder of documents, with cited passages.",
@@ -83,17 +86,9 @@ def _service(settings: Settings):
     return Cited(settings)
 
 
-def _shown(text: str) -> str:
-    """``text`` with newlines and other control characters escaped as Python would
-    (``\\n``, ``\\x1b``): a file name cannot start a line of its own (a fake
-    citation) or move the terminal's cursor. Print it with markup=False, or in a
-    rich Text, so ``[bold]`` in a name is shown as it is."""
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
-
-
 def _report(report, console: Console = out) -> None:
     for s in report.skipped:
-        err.print(f"skipped {_shown(s.rel)}: {_shown(s.reason)}", markup=False)
+        err.print(f"skipped {printable(s.rel)}: {printable(s.reason)}", markup=False)
     console.print(report.summary(), markup=False)
 
 
@@ -150,7 +145,7 @@ def _ensure_indexed(cited) -> None:
     # Only a store that does not exist at all gets the seeds: a damaged one raises
     # StoreDamaged here (one line, exit 1) rather than being indexed over.
     if not cited.store.exists():
-        err.print(f"The store is empty: indexing {_shown(str(cited.settings.sources))} first.", markup=False)
+        err.print(f"The store is empty: indexing {printable(str(cited.settings.sources))} first.", markup=False)
         _report(_index(cited, None), console=err)  # stdout stays the answer alone
 
 
@@ -159,7 +154,7 @@ def _render(ans) -> None:
     if ans.citations:
         out.print()
     for c in ans.citations:
-        out.print(f"[{c.n}] {_shown(c.where())} (score {c.score:.2f})", markup=False)
+        out.print(f"[{c.n}] {printable(c.where())} (score {c.score:.2f})", markup=False)
         out.print(f"    \u201c{c.quote}\u201d", markup=False)
 
 
@@ -277,7 +272,7 @@ def sources(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", he
     table = Table("source", "chunks", "indexed at")
     for r in records:
         # Text, not str: a name like "x[/]y.txt" is not read as Rich markup.
-        table.add_row(Text(_shown(r.path)), str(r.chunks), Text(_shown(r.indexed_at)))
+        table.add_row(Text(printable(r.path)), str(r.chunks), Text(printable(r.indexed_at)))
     out.print(table)
     out.print(f"{len(records)} files, {sum(r.chunks for r in records)} chunks", markup=False)
 
@@ -444,8 +439,8 @@ def feedback_export_cmd(
     from index.feedback import FeedbackLog
 
     n = FeedbackLog(Path(_settings(ctx).data_dir)).export_checks(file)
-    err.print(f"{n} questions voted 👎 written to {_shown(str(file))}; fill in \"expect\", then run "
-              f"`cited eval questions {_shown(str(file))}`", markup=False)
+    err.print(f"{n} questions voted 👎 written to {printable(str(file))}; fill in \"expect\", then run "
+              f"`cited eval questions {printable(str(file))}`", markup=False)
 
 
 def entry() -> int:  # console script

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Callable
 
 from index.sources import Extracted
@@ -21,7 +22,9 @@ class Splitter:
     split_text: Callable[[str], list[str]]
     count_tokens: Callable[[str], int]
     size: int
-    overlap: int = 0
+    # The prose splitter for a smaller size (a section whose header takes room); None
+    # when the splitter has only one size.
+    resized: Callable[[int], Callable[[str], list[str]]] | None = None
 
 
 def as_splitter(split) -> Splitter:
@@ -86,12 +89,12 @@ def sentence_splitter(chunk_size: int, chunk_overlap: int) -> Splitter:
     def count(text: str) -> int:
         return len(tok.encode(text, add_special_tokens=False).ids)
 
+    @lru_cache(maxsize=None)  # one splitter per size: headers of a few lengths recur
     def splitter_for(size: int):
         return SentenceSplitter(chunk_size=size, chunk_overlap=min(chunk_overlap, size // 4),
                                 tokenizer=lambda text: tok.encode(text, add_special_tokens=False).ids).split_text
 
-    full = splitter_for(chunk_size)
-    return Splitter(full, count, chunk_size, chunk_overlap)
+    return Splitter(splitter_for(chunk_size), count, chunk_size, splitter_for)
 
 
 # Blocks of at most this many tokens are repeated at the start of the next chunk of
@@ -151,16 +154,8 @@ def _whole_end(sections: list[Section], sec: Section) -> int:
 
 
 def _located(text, lo, hi, sp: Splitter, budget: int, page, section, title) -> list[Chunk]:
-    split = sp.split_text if budget >= sp.size else _smaller(sp, budget)
+    split = sp.split_text if budget >= sp.size or sp.resized is None else sp.resized(budget)
     return [replace(c, section=section, title=title) for c in _locate(text, lo, hi, split, page)]
-
-
-def _smaller(sp: Splitter, budget: int):
-    # A prose splitter for a smaller size, for sections whose header takes room.
-    from llama_index.core.node_parser import SentenceSplitter
-
-    return SentenceSplitter(chunk_size=budget, chunk_overlap=min(sp.overlap, budget // 4),
-                            tokenizer=lambda t: [0] * sp.count_tokens(t)).split_text
 
 
 def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -> list[Chunk]:

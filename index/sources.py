@@ -60,6 +60,13 @@ class Extracted:
     blocks: list[Block] | None = None
 
 
+def printable(text: str) -> str:
+    """``text`` with newlines and other control characters escaped as Python would
+    (``\\n``, ``\\x1b``): a file name put in a one-line message cannot start a line of
+    its own (a fake citation) or move the terminal's cursor."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
 def select(paths, patterns: list[str]) -> set[str]:
     """The ``paths`` (relative, with /) that any of ``patterns`` names: a glob
     (``*.pdf``, ``reports/2024-*``) or a folder (``reports`` or ``reports/``)."""

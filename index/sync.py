@@ -22,7 +22,7 @@ from index.chunking import Chunk, Splitter, chunk
 from index.embedding import Embedder
 from index.errors import SourceError, StoreLocked
 from index.lexical import LexicalIndex, ids_digest, rebuild_from_store
-from index.sources import Extracted, SourceFile, Skipped, content_hash, extract, find_sources, read_bytes
+from index.sources import Extracted, SourceFile, Skipped, content_hash, extract, find_sources, printable, read_bytes
 from index.store import Store, chunk_id, chunk_metadata
 from index.structure import Section
 
@@ -134,8 +134,8 @@ def sync(
         from index.errors import WouldRemove
 
         raise WouldRemove(
-            f"indexing {_shown(str(folder))} would remove {len(gone_now)} of the {len(manifest)} indexed files "
-            f"(e.g. {_shown(gone_now[0])}); run again with --prune to remove them"
+            f"indexing {printable(str(folder))} would remove {len(gone_now)} of the {len(manifest)} indexed files "
+            f"(e.g. {printable(gone_now[0])}); run again with --prune to remove them"
         )
     if pending or orphans or gone_now:
         # Mark the store as changing before touching it: a reader (or the next run,
@@ -177,12 +177,6 @@ def sync(
     if stale:
         rebuild_from_store(store, gen).save(lexical_dir)
     return report
-
-
-def _shown(text: str) -> str:
-    # Names go into messages printed on one line: newlines and control characters are
-    # escaped so a file name cannot fake a line of output.
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def _unexpected(src: SourceFile, e: Exception) -> Skipped:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,9 +36,6 @@ class Evidence:
     def vector(self) -> np.ndarray:
         return np.array([self.passage_sim, self.unit_sim, self.passage_coverage, self.corpus_coverage,
                          self.absent_rare], dtype=np.float64)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 # Logistic regression over Evidence.vector(), P(the sources answer). Fitted by

@@ -24,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from index.answer.units import split_sentences
+from index.lexical import question_stopwords
 from index.search import Hit
 
 # From bench/checker.py on 600 SQuAD dev-a questions (bench/RESULTS.md): on the fit
@@ -119,16 +120,9 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
-
-    return frozenset(STOPWORDS_EN_PLUS)
-
-
 def content_stems(text: str) -> set[str]:
     """Stems of the words that carry content (stop words and one-letter words out)."""
-    stop = _stopwords()
+    stop = question_stopwords()
     words = [w.lower().strip("'’-") for w in _WORD.findall(text)]
     return set(_stemmer().stemWords([w for w in words if len(w) > 1 and w not in stop]))
 
@@ -136,7 +130,7 @@ def content_stems(text: str) -> set[str]:
 def _common(word: str) -> bool:
     from wordfreq import zipf_frequency
 
-    return word.lower() in _stopwords() or zipf_frequency(word.lower(), "en") >= 3.0
+    return word.lower() in question_stopwords() or zipf_frequency(word.lower(), "en") >= 3.0
 
 
 def facts(text: str) -> tuple[set[str], set[str], set[str]]:
@@ -214,7 +208,7 @@ def misplaced_facts(sentence: str, support: str, core: str = "") -> list[str]:
     the passage's coach)."""
     claim, source = _tokens(sentence), _tokens(support)
     in_core = set(_tokens(core))
-    stop = _stopwords()
+    stop = question_stopwords()
     stem = _stemmer().stemWord
     source_stems = [stem(t) for t in source]
     core_stems = {stem(t) for t in in_core}

@@ -18,6 +18,7 @@ from index.answer.units import Candidate, candidates
 from index.chunking import context_header, with_context
 from index.errors import BadQuestion
 from index.search import Hit, Searcher
+from index.structure import SECTION_SEP
 
 # Passages whose sentences compete for the answer.
 READ_PASSAGES = 3
@@ -81,7 +82,7 @@ _NAMING = re.compile(r"^(?:[\w$@~/{}<>:=+\-]*[._\-/:=$@{<][\w$@~/{}<>:=+.\-]*|[a
 def label(c: Candidate) -> str:
     """The name a unit answers about, when its section's heading is one the unit does
     not repeat: an option list's description rarely says the option's name."""
-    for heading in reversed(c.section.split(" › ") if c.section else []):
+    for heading in reversed(c.section.split(SECTION_SEP) if c.section else []):
         if _NAMING.match(heading):
             return "" if heading.lower() in c.text.lower() else heading
     return ""

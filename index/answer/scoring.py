@@ -11,6 +11,7 @@ import numpy as np
 from index.answer.units import Candidate, candidates, units_of
 from index.chunking import with_context
 from index.search import Hit
+from index.structure import SECTION_SEP
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -29,8 +30,9 @@ def _content_words(text: str) -> set[str]:
     # the weights, tuned with these words, stay with them.
     return {w[:5] for w in _WORD.findall(text.lower()) if w not in _STOP}
 
+
 def _heading(section: str) -> str:
-    return section.rsplit(" › ", 1)[-1] if section else ""
+    return section.rsplit(SECTION_SEP, 1)[-1] if section else ""
 
 
 class SentenceVectors:

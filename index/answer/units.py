@@ -162,11 +162,16 @@ class Candidate:
 
     @property
     def lines(self) -> tuple[int, int] | None:
-        h = self.hit
-        if h.line is None:
-            return None
-        first = h.line + h.text.count("\n", 0, self.start - h.start)
-        return first, first + self.text.count("\n")
+        return quote_lines(self.hit, self.start - self.hit.start, self.text)
+
+
+def quote_lines(hit: Hit, offset: int, quote: str) -> tuple[int, int] | None:
+    """First and last line of ``quote``, found at ``offset`` in ``hit``'s text; None
+    for sources without lines."""
+    if hit.line is None:
+        return None
+    first = hit.line + hit.text.count("\n", 0, offset)
+    return first, first + quote.count("\n")
 
 
 def candidates(hits: list[Hit], dedupe: bool = True) -> list[Candidate]:

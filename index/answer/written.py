@@ -20,6 +20,7 @@ import numpy as np
 
 from index.answer.check import Claim, check
 from index.answer.model import Answer, Citation
+from index.answer.units import quote_lines
 from index.llm import LLMConfig, LLMFailed, stream_chat
 from index.search import Hit
 
@@ -62,13 +63,6 @@ def prompt(question: str, passages: list[Hit], history: list[str] | None = None)
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 
-def _lines(hit: Hit, start: int, text: str) -> tuple[int, int] | None:
-    if hit.line is None:
-        return None
-    first = hit.line + hit.text.count("\n", 0, start)
-    return first, first + text.count("\n")
-
-
 def assemble(extractive: Answer, claims: list[Claim], passages: list[Hit]) -> Answer:
     """The checked answer: the kept sentences, each ending with the markers of its
     citations; a citation is the verbatim sentence of a cited passage that supports it
@@ -89,7 +83,7 @@ def assemble(extractive: Answer, claims: list[Claim], passages: list[Hit]) -> An
                 numbered[key] = len(citations) + 1
                 quote = h.text[span.start:span.end]
                 citations.append(Citation(numbered[key], h.source, h.page, start, end, quote,
-                                          span.similarity, _lines(h, span.start, quote), h.section))
+                                          span.similarity, quote_lines(h, span.start, quote), h.section))
             if numbered[key] not in ns:
                 ns.append(numbered[key])
         parts.append(c.text + " " + "".join(f"[{n}]" for n in ns))
