@@ -1,9 +1,11 @@
 """Answer units: the spans of a passage an answer can be made of, shaped like the source.
 
 A unit is a sentence; a list item, a table row or a code block; a sentence ending with
-":" together with the list, rows or code it introduces; or a sentence that leans on the
-one before ("It…", "This option…") together with that one. Units stay short
-(MAX_UNIT_CHARS; longer ones are cut at a line or sentence end and shown with "…").
+":" together with the list, rows or code it introduces; a code block with the sentence
+before it; a sentence that leans on the one before ("It…", "This option…") together
+with that one; or a short section's whole body (an option's description, type and
+default). Units stay short (MAX_UNIT_CHARS; longer ones are cut at a line or sentence
+end and shown with "…").
 """
 
 from __future__ import annotations
@@ -63,7 +65,9 @@ _LISTLIKE = ("item", "row", "header", "code")
 class Unit:
     start: int  # offsets into the passage's text
     end: int
-    kind: str  # sentence | item | row | code | lead (":" + what follows) | pair (with the sentence before)
+    # sentence | item | row | code | lead (":" or a code block's explanation + what
+    # follows) | pair (with the sentence before) | section (a short section's body)
+    kind: str
     trimmed: bool = False
     section: str = ""  # heading path of the unit itself (a chunk may hold subsections)
 
@@ -117,10 +121,15 @@ def _introduces(text: str, block) -> bool:
     return text[block.start : block.end].rstrip().endswith(":")
 
 
+def is_structured(hit: Hit) -> bool:
+    """Is the passage Markdown (HTML is read as Markdown), cut at its headings?"""
+    return hit.source.lower().endswith(_MARKDOWN_LIKE)
+
+
 def units_of(hit: Hit) -> list[Unit]:
     """The answer units of one passage, in order."""
     text = hit.text
-    if not hit.source.lower().endswith(_MARKDOWN_LIKE):
+    if not is_structured(hit):
         return [replace(u, section=hit.section) for u in _prose_units(text, split_sentences(text))]
     from index.structure import markdown_structure
 
@@ -155,12 +164,33 @@ def units_of(hit: Hit) -> list[Unit]:
                 end = f.end
             units[-1] = _unit(text, s, end, "lead")
         out.extend(units)
+    # A short section whole (<= MAX_UNIT_CHARS, more than one unit):
+    # answer hit on the dev sets +0.024 (httpx), +0.034 (Poetry), +0.018 (MkDocs).
+    out.extend(_section_units(text, sections, blocks, out))
     chunk_path = tuple(p for p in hit.section.split(SECTION_SEP) if p) if hit.section else ()
     placed = []
     for u in out:
         local = next((s.path for s in reversed(sections) if s.start <= u.start), ())
         placed.append(replace(u, section=_full_path(chunk_path, local)))
     return placed
+
+
+def _section_units(text: str, sections, blocks, units: list[Unit]) -> list[Unit]:
+    """The body of each short section as one unit, when it holds more than one unit:
+    an option's heading is followed by its description, its type and its default, in
+    separate paragraphs, and the question may ask for any of them."""
+    out = []
+    for sec in sections:
+        if not sec.path:
+            continue
+        body = [b for b in blocks if sec.start <= b.start < sec.end and b.kind not in ("heading", "header")]
+        if not body:
+            continue
+        s, e = body[0].start, body[-1].end
+        if e - s > MAX_UNIT_CHARS or sum(1 for u in units if s <= u.start < e) < 2:
+            continue
+        out.append(Unit(s, e, "section"))
+    return out
 
 
 @dataclass(frozen=True)
