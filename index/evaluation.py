@@ -225,8 +225,11 @@ def eval_checks(cited, checks: list[Check], tick: Tick | None = None) -> dict:
     answerable = [c for c in checks if not c.abstain]
     counts = {"answer_hit": 0, "file_hit": 0, "file_known": 0, "false_abstention": 0}
     declined: dict[str, list[int]] = {}
+    lengths = []
     for i, c in enumerate(checks, 1):
         ans = cited.ask(c.q)
+        if not ans.abstained:
+            lengths.append(len(ans.answer))
         ok, why = judge(c, ans)
         if c.abstain:
             for kind in {"all", c.kind or "unlabelled"}:
@@ -252,6 +255,9 @@ def eval_checks(cited, checks: list[Check], tick: Tick | None = None) -> dict:
         if counts["file_known"]:
             result["file_hit"] = round(counts["file_hit"] / counts["file_known"], 4)
         result["false_abstention"] = round(counts["false_abstention"] / na, 4)
+    if lengths:
+        result["answer_chars_median"] = int(percentile(lengths, 50))
+        result["answer_chars_p90"] = int(percentile(lengths, 90))
     for kind, (k, total) in sorted(declined.items()):
         result[f"declined_{kind}"] = round(k / total, 4)
     result["failures"] = failures
