@@ -745,9 +745,14 @@ async def serve(bot: CitedBot, token: str, warm) -> None:
         await loop.run_in_executor(None, warm)
         try:
             loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(bot.close()))
+            handled = True
         except (NotImplementedError, RuntimeError):  # Windows, or not the main thread
-            pass
-        await bot.connect()
+            handled = False
+        try:
+            await bot.connect()
+        finally:
+            if handled:
+                loop.remove_signal_handler(signal.SIGTERM)
 
 
 def run(settings: Settings, *, sync: bool | None = None) -> None:

@@ -735,6 +735,37 @@ async def test_a_rejected_token_fails_before_the_index_is_warmed(bot, monkeypatc
     assert not warmed
 
 
+async def test_sigterm_closes_the_bot_cleanly(bot, monkeypatch):
+    """`docker stop` / systemd send SIGTERM: serve() closes the bot (its watcher and
+    worker threads) and returns, instead of dying mid-answer. Login and the gateway
+    loop stand in for the network, which the tests cannot reach."""
+    import os
+    import signal
+
+    async def login(token):
+        pass
+
+    async def connect(*args, **kwargs):  # the gateway loop: runs until the bot is closed
+        while not bot.is_closed():
+            await asyncio.sleep(0.01)
+
+    monkeypatch.setattr(bot, "login", login)
+    monkeypatch.setattr(bot, "connect", connect)
+    bot.ws = None
+    warmed = []
+
+    task = asyncio.create_task(serve(bot, "token", lambda: warmed.append(1)))
+    for _ in range(200):
+        await asyncio.sleep(0.01)
+        if warmed:
+            break
+    await asyncio.sleep(0.05)  # the handler is installed right after warming
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.wait_for(task, timeout=5)
+    assert warmed and bot.is_closed()
+    assert bot.executor._shutdown  # no worker thread left answering
+
+
 async def test_slash_reindex_reports_from_the_sync_report(discord_bot_factory):
     bot = await discord_bot_factory(discord_reindex_role="librarian")
     member = bot.fake.members[0]
