@@ -204,6 +204,10 @@ def build(limit: int, seed: int = 13) -> list[dict]:
     return items[:limit]
 
 
+import os
+QUESTION = bool(os.environ.get("XQ", "1"))
+
+
 def features(items: list[dict], embed) -> None:
     """Run the check with no thresholds; keep what the thresholds are applied to."""
     from index.answer.check import check
@@ -212,7 +216,8 @@ def features(items: list[dict], embed) -> None:
         it["features"] = {}
         for side in ("faithful", "unfaithful"):
             for kind, sentence in it[side].items():
-                (c,) = check(sentence + " [1]", [it["context"]], embed, min_similarity=-1.0, min_coverage=0.0)
+                (c,) = check(sentence + " [1]", [it["context"]], embed, min_similarity=-1.0, min_coverage=0.0,
+                             question=it["q"] if QUESTION else "")
                 it["features"][f"{side}:{kind}"] = {"sim": c.similarity, "cov": c.coverage, "ok": c.supported,
                                                      "why": c.why}
 
@@ -289,7 +294,7 @@ def with_model(items: list[dict], url: str, n: int, model: str, timeout: float, 
             examples.append({"q": it["q"], "error": str(e)})
             continue
         seconds.append(time.perf_counter() - t0)
-        claims = check(draft, hits, embed)
+        claims = check(draft, hits, embed, question=it["q"])
         written += len(claims)
         kept_here = sum(c.supported for c in claims)
         kept_n += kept_here

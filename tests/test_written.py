@@ -73,6 +73,22 @@ def test_a_name_moved_onto_another_fact_of_the_same_passage_is_caught(embedder):
     assert misplaced_facts("Quarterback Cam Newton was named MVP.", text, text) == []
 
 
+def test_what_a_sentence_takes_from_the_question_is_given_not_claimed(embedder):
+    text = ("The game was played in February. Denver linebacker Von Miller was named Super Bowl MVP, "
+            "recording five solo tackles. The Panthers practiced at San Jose State.")
+    q = "Who was the Super Bowl 50 MVP?"
+    restated, framing, swapped = check(
+        "Von Miller was the Super Bowl 50 MVP [1]. Super Bowl 50 had an MVP [1]. "
+        "The Panthers were named Super Bowl MVP [1].", [hit(text)], embedder.embed, question=q)
+    assert restated.supported, restated.why
+    # Nothing beyond the question: "httpx supports GraphQL." for "Does httpx support GraphQL?"
+    assert not framing.supported and "restates the question" in framing.why
+    assert not swapped.supported
+    # Without the question, its "50" is in no cited text.
+    (alone,) = check("Von Miller was the Super Bowl 50 MVP [1].", [hit(text)], embedder.embed)
+    assert not alone.supported
+
+
 def test_each_citation_is_the_verbatim_supporting_span_with_exact_offsets(embedder):
     source = "Intro line.\n" + EIFFEL + "\n\n" + PENGUINS
     at_e, at_p = source.index(EIFFEL), source.index(PENGUINS)

@@ -27,11 +27,12 @@ from index.answer.units import split_sentences
 from index.lexical import question_stopwords
 from index.search import Hit
 
-# From bench/checker.py on 600 SQuAD dev-a questions (bench/RESULTS.md): on the fit
-# half, 0.20/0.35 kept the most model-like (restated) faithful sentences while
-# rejecting >= 0.95 of unfaithful ones, but rejected 0.948 on the held-out half;
-# 0.40/0.50 is the loosest pair meeting 0.95 on both halves (0.956 / 0.957). Names,
-# numbers and quotes do most of the rejecting; these thresholds catch what carries none.
+# From bench/checker.py on 600 SQuAD dev-a questions (bench/RESULTS.md). With the
+# question read (what a claim takes from it is given), every pair from 0.20/0.30 (the
+# fit half's pick) to 0.40/0.50 keeps the same faithful sentences (restated questions
+# 0.965, paraphrases 0.950); 0.40/0.50 rejects the most unfaithful ones (0.958 against
+# 0.952). Names, numbers and quotes do most of the rejecting; these thresholds catch
+# what carries none.
 MIN_SIMILARITY = 0.40
 MIN_COVERAGE = 0.50
 # A sentence of this many content words or fewer must have all of them in the source:
@@ -200,13 +201,16 @@ def _fact_runs(text: str) -> list[tuple[int, int]]:
     return runs
 
 
-def misplaced_facts(sentence: str, support: str, core: str = "") -> list[str]:
+def misplaced_facts(sentence: str, support: str, core: str = "", question: str = "") -> list[str]:
     """Names and numbers of ``sentence`` that are not in ``core`` (the supporting
     sentence) and that ``support`` (the text around it) holds, but nowhere near any
     of the words next to them in ``sentence``: the signature of a name or number
     swapped for another of the same passage ("quarterback X was named MVP" where X is
-    the passage's coach)."""
+    the passage's coach). A name the sentence keeps beside a word it has beside it in
+    ``question`` ("Tesla's secretary") is the question's framing, not a claim."""
     claim, source = _tokens(sentence), _tokens(support)
+    asked = _tokens(question)
+    asked_pairs = set(zip(asked, asked[1:]))
     in_core = set(_tokens(core))
     stop = question_stopwords()
     stem = _stemmer().stemWord
@@ -221,6 +225,8 @@ def misplaced_facts(sentence: str, support: str, core: str = "") -> list[str]:
         name = " ".join(claim[a:b])
         if said.count(name) > 1 and flat.count(f" {name} ") < said.count(name):
             out.append(name)  # said twice where the source says it once: one of them replaced something
+            continue
+        if (a > 0 and (claim[a - 1], claim[a]) in asked_pairs) or (b < len(claim) and (claim[b - 1], claim[b]) in asked_pairs):
             continue
         # In the supporting sentence itself, a fact needs only its nearest words; elsewhere, a wider context.
         close = claim[a] in in_core
@@ -289,8 +295,17 @@ def _window(passage: _Passage, i: int) -> str:
 
 
 def judge(claim: Claim, claim_vec: np.ndarray, cited: Sequence[int], passages: list[_Passage],
-          min_similarity: float = MIN_SIMILARITY, min_coverage: float = MIN_COVERAGE) -> Claim:
-    """The verdict on ``claim`` read against the passages ``cited`` (0-based)."""
+          min_similarity: float = MIN_SIMILARITY, min_coverage: float = MIN_COVERAGE, question: str = "") -> Claim:
+    """The verdict on ``claim`` read against the passages ``cited`` (0-based).
+
+    With ``question``, what the claim takes from the question is given, not claimed:
+    "Von Miller was the Super Bowl 50 MVP." answers "Who was the Super Bowl 50 MVP?"
+    from a paragraph that says "Super Bowl" once and "50" nowhere near. Its names and
+    numbers need not be in the cited text, and coverage counts only the claim's other
+    words, which must exist: a claim that only restates the question ("httpx supports
+    GraphQL." for "Does httpx support GraphQL?") says nothing the sources vouch for.
+    A name of the question found in the cited text must still sit where the text puts
+    it, unless the claim keeps it in the question's own words (misplaced_facts)."""
     best = [(p, *_support(claim_vec, passages[p])) for p in cited]
     best = [b for b in best if b[1] >= 0]
     if not best:
@@ -308,14 +323,21 @@ def judge(claim: Claim, claim_vec: np.ndarray, cited: Sequence[int], passages: l
     # Names and numbers are looked for around the supporting sentence, not anywhere in
     # the passage: an answer swapped for another name of the same paragraph is caught.
     missing = missing_facts(claim.text, support, " ".join(passages[p].text for p in claim.cited))
+    given = _given(question)
+    missing = [m for m in missing if m.strip("“”") not in given]
     if not words:
         return _dropped(claim, "it says nothing checkable")
+    if question and not words - content_stems(question):
+        return _dropped(claim, "it only restates the question")
     if _ABOUT_SOURCES.search(claim.text):
         return _dropped(claim, "it is about the sources, not an answer")
     if missing:
         return _dropped(claim, "not in the cited text: " + ", ".join(missing[:3]))
     core = " ".join(passages[p].text[slice(*passages[p].spans[i])] for p, i, _ in used)
-    misplaced = misplaced_facts(claim.text, support, core)
+    # Only where the claim keeps the question's own wording around it: a name of the
+    # question put where the answer should be ("announced on October 50" for "…Super
+    # Bowl 50 announced?") is the swap this test catches.
+    misplaced = misplaced_facts(claim.text, support, core, question)
     if misplaced:
         return _dropped(claim, "said of something else in the cited text: " + ", ".join(misplaced[:3]))
     if top_sim < min_similarity:
@@ -326,16 +348,29 @@ def judge(claim: Claim, claim_vec: np.ndarray, cited: Sequence[int], passages: l
     return claim
 
 
+def _given(question: str) -> set[str]:
+    """The names, numbers and quoted strings of ``question``, and its runs of names
+    ("super bowl"), spelled as missing_facts() and misplaced_facts() report them."""
+    if not question:
+        return set()
+    numbers, names, quoted = facts(question)
+    tokens = _tokens(question)
+    runs = {" ".join(tokens[a:b]) for a, b in _fact_runs(question)}
+    return numbers | names | quoted | runs
+
+
 def _dropped(claim: Claim, why: str) -> Claim:
     claim.supported, claim.why = False, why
     return claim
 
 
 def check(written: str, passages: list[Hit] | list[str], embed: Callable[[list[str]], np.ndarray],
-          min_similarity: float = MIN_SIMILARITY, min_coverage: float = MIN_COVERAGE) -> list[Claim]:
+          min_similarity: float = MIN_SIMILARITY, min_coverage: float = MIN_COVERAGE,
+          question: str = "") -> list[Claim]:
     """Every sentence of ``written`` with its verdict. ``passages`` are what the model
     was shown, numbered [1]…[k] in this order (Hits or plain texts); ``embed`` turns
-    texts into normalised vectors (the index's embedder)."""
+    texts into normalised vectors (the index's embedder); ``question`` is what was
+    asked (see judge())."""
     texts = [p.text if isinstance(p, Hit) else p for p in passages]
     claims = [Claim(t, m) for t, m in split_claims(written)]
     if not claims:
@@ -356,10 +391,10 @@ def check(written: str, passages: list[Hit] | list[str], embed: Callable[[list[s
     for claim, vec in zip(claims, claim_vecs):
         valid = [m - 1 for m in claim.markers if 1 <= m <= len(texts)]
         if valid:
-            out.append(judge(claim, vec, valid, prepared, min_similarity, min_coverage))
+            out.append(judge(claim, vec, valid, prepared, min_similarity, min_coverage, question))
             continue
         # No usable marker: the passage that supports it best, if any does.
-        tries = [judge(Claim(claim.text, claim.markers), vec, [p], prepared, min_similarity, min_coverage)
+        tries = [judge(Claim(claim.text, claim.markers), vec, [p], prepared, min_similarity, min_coverage, question)
                  for p in range(len(texts))]
         kept = [c for c in tries if c.supported]
         if kept:

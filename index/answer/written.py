@@ -120,7 +120,7 @@ def write(
         return Written(replace(extractive, mode="extractive"), [], f"{e}; extractive answer shown", "".join(pieces))
     t1 = time.perf_counter()
     draft = "".join(pieces)
-    claims = check(draft, shown, embed)
+    claims = check(draft, shown, embed, question=extractive.question)
     t2 = time.perf_counter()
     timings = {**extractive.timings_ms, "write": round((t1 - t0) * 1000, 1), "check": round((t2 - t1) * 1000, 1)}
     timings["total"] = round(extractive.timings_ms.get("total", 0.0) + (t2 - t0) * 1000, 1)
