@@ -204,10 +204,6 @@ def build(limit: int, seed: int = 13) -> list[dict]:
     return items[:limit]
 
 
-import os
-QUESTION = bool(os.environ.get("XQ", "1"))
-
-
 def features(items: list[dict], embed) -> None:
     """Run the check with no thresholds; keep what the thresholds are applied to."""
     from index.answer.check import check
@@ -217,7 +213,7 @@ def features(items: list[dict], embed) -> None:
         for side in ("faithful", "unfaithful"):
             for kind, sentence in it[side].items():
                 (c,) = check(sentence + " [1]", [it["context"]], embed, min_similarity=-1.0, min_coverage=0.0,
-                             question=it["q"] if QUESTION else "")
+                             question=it["q"])
                 it["features"][f"{side}:{kind}"] = {"sim": c.similarity, "cov": c.coverage, "ok": c.supported,
                                                      "why": c.why}
 
