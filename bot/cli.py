@@ -1,4 +1,5 @@
-"""The `cited` command line. It only parses, calls the library and formats results."""
+"""The `cited` command line. It only parses, calls the library and hands the results to
+bot.cli_render, which prints them."""
 
 from __future__ import annotations
 
@@ -11,12 +12,11 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 
+from bot.cli_render import (Draft, err, index_progress, out, print_answer, print_metrics, print_note, print_report,
+                            print_sources, print_status, ticker)
 from bot.settings import BotSettings as Settings
 from index.errors import CitedError
-# Names are escaped by printable() and printed with markup=False or in a rich Text,
-# so neither a newline nor "[bold]" in a file name changes the output.
 from index.sources import printable
 
 app = typer.Typer(
@@ -25,8 +25,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -86,30 +84,8 @@ def _service(settings: Settings):
     return Cited(settings)
 
 
-def _report(report, console: Console = out) -> None:
-    for s in report.skipped:
-        err.print(f"skipped {printable(s.rel)}: {printable(s.reason)}", markup=False)
-    console.print(report.summary(), markup=False)
-
-
 def _index(cited, folder: Path | None, rebuild: bool = False, wait: float = 0, prune: bool = True):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
-    ) as bar:
-        task = None
-
-        def progress(done: int, total: int) -> None:
-            nonlocal task
-            # A bar only when there is enough work to watch.
-            if total <= 5:
-                return
-            if task is None:
-                task = bar.add_task("index", total=total)
-            bar.update(task, completed=done)
-
+    with index_progress() as progress:
         return cited.index(folder, progress=progress, rebuild=rebuild, wait=wait, prune=prune)
 
 
@@ -129,14 +105,14 @@ def index_cmd(
     settings = _settings(ctx)
     cited = _service(settings)
     folder = folder or settings.sources
-    _report(_index(cited, folder, rebuild, wait, prune=prune or rebuild))
+    print_report(_index(cited, folder, rebuild, wait, prune=prune or rebuild))
     if watch:
         from index.watch import watch_folder
 
         err.print(f"watching {folder} (Ctrl-C to stop)", markup=False)
         for _ in watch_folder(folder):
             try:
-                _report(_index(cited, folder, wait=30, prune=prune))
+                print_report(_index(cited, folder, wait=30, prune=prune))
             except CitedError as e:
                 err.print(f"error: {e}", markup=False)
 
@@ -146,65 +122,22 @@ def _ensure_indexed(cited) -> None:
     # StoreDamaged here (one line, exit 1) rather than being indexed over.
     if not cited.store.exists():
         err.print(f"The store is empty: indexing {printable(str(cited.settings.sources))} first.", markup=False)
-        _report(_index(cited, None), console=err)  # stdout stays the answer alone
-
-
-def _render(ans) -> None:
-    out.print(ans.answer, markup=False)
-    if ans.citations:
-        out.print()
-    for c in ans.citations:
-        out.print(f"[{c.n}] {printable(c.where())} (score {c.score:.2f})", markup=False)
-        out.print(f"    \u201c{c.quote}\u201d", markup=False)
-
-
-class _Draft:
-    """The model's text shown as it arrives, on a terminal only, then replaced by the
-    checked answer (rich's transient Live): piped output holds the checked answer alone."""
-
-    def __init__(self, enabled: bool):
-        self.live = None
-        self.text = ""
-        if enabled and out.is_terminal:
-            from rich.live import Live
-
-            self.live = Live("", console=out, transient=True, refresh_per_second=8)
-
-    def __enter__(self):
-        if self.live is not None:
-            self.live.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        if self.live is not None:
-            self.live.__exit__(*exc)
-
-    def feed(self, piece: str) -> None:
-        from rich.text import Text
-
-        self.text += piece
-        if self.live is not None:
-            self.live.update(Text(self.text + " …", style="dim"))
+        print_report(_index(cited, None), console=err)  # stdout stays the answer alone
 
 
 def _answer(cited, question: str, *, as_json: bool = False, history=None, top_k=None, within=None):
     """Ask, streaming a written answer's draft on a terminal, and print the checked
     answer; a fall-back's reason and dropped sentences go to stderr in one line."""
     written_mode = bool(cited.settings.llm_url)
-    with _Draft(written_mode and not as_json) as draft:
+    with Draft(written_mode and not as_json) as draft:
         written = cited.ask_written(question, history=history, top_k=top_k, within=within,
                                     on_text=draft.feed if written_mode else None)
     ans = written.answer
     if as_json:
         print(json.dumps(ans.to_dict(), ensure_ascii=False))
     else:
-        _render(ans)
-    if written.note:
-        err.print(f"note: {written.note}", markup=False)
-    elif ans.mode == "written" and ans.dropped_sentences:
-        n = ans.dropped_sentences
-        err.print(f"note: {n} written sentence{'s' if n > 1 else ''} the sources do not support "
-                  f"{'were' if n > 1 else 'was'} removed", markup=False)
+        print_answer(ans)
+    print_note(written)
     return ans
 
 
@@ -266,15 +199,7 @@ def sources(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", he
     if as_json:
         print(json.dumps([asdict(r) for r in records], ensure_ascii=False))
         return
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table("source", "chunks", "indexed at")
-    for r in records:
-        # Text, not str: a name like "x[/]y.txt" is not read as Rich markup.
-        table.add_row(Text(printable(r.path)), str(r.chunks), Text(printable(r.indexed_at)))
-    out.print(table)
-    out.print(f"{len(records)} files, {sum(r.chunks for r in records)} chunks", markup=False)
+    print_sources(records)
 
 
 @app.command()
@@ -285,8 +210,7 @@ def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
     if as_json:
         print(json.dumps(asdict(st)))
         return
-    for k, v in asdict(st).items():
-        out.print(f"{k:>15}: {v}", markup=False)
+    print_status(st)
 
 
 eval_app = typer.Typer(help="Measure retrieval and answer quality on BEIR, SQuAD or your own checks.", no_args_is_help=True)
@@ -308,35 +232,6 @@ def _eval_store(ctx: typer.Context, store: Optional[Path]):
     return Cited(settings), cleanup
 
 
-def _ticker(label: str):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                   console=err, transient=True, disable=not err.is_terminal)
-    task = bar.add_task(label, total=None)
-
-    def tick(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
-
-    return bar, tick
-
-
-def _print_metrics(title: str, result: dict, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(result, ensure_ascii=False))
-        return
-    from rich.table import Table
-
-    table = Table("metric", "value", title=title)
-    for k, v in result.items():
-        if isinstance(v, dict):
-            v = ", ".join(f"{a} {b}" for a, b in v.items())
-        elif isinstance(v, list):
-            continue
-        table.add_row(k, str(v))
-    out.print(table)
-
-
 _limit = typer.Option(None, "--limit", min=1, help="Only the first N queries or questions.")
 _store = typer.Option(None, "--store", help="Keep the evaluation store in this folder (default: a temporary one).")
 _json = typer.Option(False, "--json", help="Print one JSON object.")
@@ -349,12 +244,12 @@ def _run_eval(ctx, store, write_sources, run, label: str, title: str, as_json: b
     try:
         write_sources(cited.settings.sources)
         _index(cited, cited.settings.sources)
-        bar, tick = _ticker(label)
+        bar, tick = ticker(label)
         with bar:
             result = run(cited, tick)
     finally:
         cleanup()
-    _print_metrics(title, result, as_json)
+    print_metrics(title, result, as_json)
 
 
 @eval_app.command("beir")
@@ -402,13 +297,13 @@ def eval_questions_cmd(
     checks = load_checks(file)
     cited = _service(_settings(ctx))
     _ensure_indexed(cited)
-    bar, tick = _ticker("checks")
+    bar, tick = ticker("checks")
     with bar:
         result = eval_checks(cited, checks[:limit] if limit else checks, tick)
     if not as_json:
         for f in result["failures"]:
             out.print(f"FAIL {f['q']}: {f['why']}", markup=False)
-    _print_metrics(f"checks in {file}", result, as_json)
+    print_metrics(f"checks in {file}", result, as_json)
     if result["failures"]:
         raise typer.Exit(1)
 
@@ -420,7 +315,7 @@ def discord(
     sync: bool = typer.Option(False, "--sync", help="Sync the slash commands with Discord even if they look unchanged."),
 ):
     """Run the Discord bot (token from DISCORD_TOKEN in the environment or .env)."""
-    from bot.discord_bot import run
+    from bot.discord_run import run
 
     run(_settings(ctx), sync=True if sync else None)
 

@@ -1,11 +1,16 @@
-"""The Discord interface: slash (and `!`) commands, mentions, threads for follow-ups,
-forum posts, and 👍/👎 feedback under each answer.
+"""The Discord bot: CitedBot and its commands (AskCog), the stage that turns Discord
+events into answers.
 
-It shares the answering core with the CLI (index.cited.Cited) and only formats what
-that returns (bot.discord_render). Embedding and search run in worker threads so the
-event loop never waits on them; re-indexing runs as a child `python -m index.sync
---json` process, whose report is read as data; the searcher notices the new store by
-its generation, exactly as it notices a re-index started from the CLI.
+It decides what to do with each mention, `!` or slash command, thread follow-up and
+forum post (the rules for reading a message are in bot.discord_messages), asks the
+answering core it shares with the CLI (index.cited.Cited), and sends what
+bot.discord_render formats (through bot.discord_send), with the feedback buttons of
+bot.discord_feedback under each answer. It keeps the conversations of its threads,
+reading them back from Discord after a restart, and reports every error in one place.
+Embedding and search run in worker threads so the event loop never waits on them;
+re-indexing runs as a child `python -m index.sync --json` process, whose report is read
+as data; the searcher notices the new store by its generation, exactly as it notices a
+re-index started from the CLI. Running it as a process is bot.discord_run.
 """
 
 from __future__ import annotations
@@ -15,11 +20,7 @@ import hashlib
 import json
 import logging
 import os
-import re
-import signal
 import sys
-import time
-from collections import OrderedDict, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,17 +29,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_render import (Outgoing, question_from_header, render_answer, render_draft, render_sources,
-                                render_sync)
+from bot.discord_feedback import Answered, FeedbackView
+from bot.discord_messages import addressed_in_thread, answers_in, is_forum_post, question_of, strip_mention
+from bot.discord_render import Outgoing, render_answer, render_draft, render_sources, render_sync
+from bot.discord_send import NO_MENTIONS, Draft, open_thread_on, send_all
+from bot.limits import ANSWERS_MAX, CONVERSATIONS_MAX, LRU, RateLimiter, Refusal
 from bot.settings import BotSettings as Settings
 from index.answer import validate_question
 from index.cited import Cited
 from index.conversation import Conversation
 from index.errors import BadQuestion, CitedError
-from index.feedback import FeedbackLog, Vote
+from index.feedback import FeedbackLog
 
 log = logging.getLogger("cited.discord")
-NO_MENTIONS = discord.AllowedMentions.none()
 HELP_TEXT = (
     "**cited** answers questions from its source documents and shows where each answer comes from.\n"
     "• `/ask question:` (or `!ask …`, or mention me) to ask; I answer in a thread, where you can ask follow-ups.\n"
@@ -46,93 +49,13 @@ HELP_TEXT = (
     "• `/reindex` re-reads the sources folder (Manage Server permission or the configured role).\n"
     "If my sources don't answer a question, I say so rather than guess."
 )
-THREAD_NAME_MAX = 100  # Discord's limit for a thread name
 FOLLOW_UP_HINT = "Ask follow-up questions here (end them with “?”)."
 FAILED = "Sorry, something went wrong on my side; the operator has been told."
-# Caches bounded so a bot in a busy server for months keeps a flat memory: a thread
-# not seen among the last 2,000 is read back from Discord when it speaks again.
-CONVERSATIONS_MAX = 2000
-ANSWERS_MAX = 2000
-RATE_KEYS_MAX = 10_000
 HISTORY_READ = 50  # messages read back from a thread after a restart
 COMMANDS_HASH_FILE = "discord-commands.sha256"
-VOTE_UP, VOTE_DOWN = "cited:vote:up", "cited:vote:down"
 # A written answer arriving is shown by editing one message at most this often
 # (seconds): Discord rate-limits edits to about five per five seconds per channel.
 DRAFT_EVERY = 1.0
-# A message reads as a question when it ends with "?" or starts with one of these.
-QUESTION_WORDS = frozenset(
-    "what why how when where which who whom whose is are am was were can could do does did should would will "
-    "shall may might must has have had isn't aren't doesn't don't can't won't explain".split()
-)
-
-
-class LRU(OrderedDict):
-    """A dict keeping only its ``maxsize`` most recently used keys."""
-
-    def __init__(self, maxsize: int):
-        super().__init__()
-        self.maxsize = maxsize
-
-    def get(self, key, default=None):
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
-        return default
-
-    def put(self, key, value) -> None:
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > self.maxsize:
-            self.popitem(last=False)
-
-
-class RateLimiter:
-    """At most ``limit`` events per ``window`` seconds per key (a sliding window),
-    for the ``max_keys`` most recent keys."""
-
-    def __init__(self, limit: int, window: float = 60.0, clock=time.monotonic, max_keys: int = RATE_KEYS_MAX):
-        self.limit, self.window, self.clock = limit, window, clock
-        self._events: LRU = LRU(max_keys)
-        self._told: LRU = LRU(max_keys)  # key -> when it was last told it is limited
-
-    def _recent(self, key) -> deque:
-        now = self.clock()
-        q = self._events.get(key)
-        if q is None:
-            q = deque()
-            self._events.put(key, q)
-        while q and now - q[0] >= self.window:
-            q.popleft()
-        return q
-
-    def allow(self, key: int) -> bool:
-        q = self._recent(key)
-        if len(q) >= self.limit:
-            return False
-        q.append(self.clock())
-        return True
-
-    def retry_after(self, key: int) -> float:
-        q = self._events.get(key)
-        return max(0.0, self.window - (self.clock() - q[0])) if q else 0.0
-
-    def first_refusal(self, key: int) -> bool:
-        """True once per window for a limited key: tell a user once, not at every message."""
-        told = self._told.get(key)
-        now = self.clock()
-        if told is not None and now - told < self.window:
-            return False
-        self._told.put(key, now)
-        return True
-
-
-@dataclass
-class Refusal:
-    """A polite no, shown only to the asker where Discord allows it."""
-
-    text: str
-    quiet: bool = False  # already said once: say nothing in a channel
 
 
 @dataclass
@@ -141,67 +64,6 @@ class ThreadTalk:
 
     asker_id: int
     conversation: Conversation = field(default_factory=Conversation)
-
-
-class Draft:
-    """A written answer shown while it arrives: one message, sent with the first text
-    and edited after; the checked answer then replaces it (CitedBot.send_answer)."""
-
-    def __init__(self, send):
-        self.send = send
-        self.message: discord.Message | None = None
-
-    async def __call__(self, content: str) -> None:
-        if self.message is None:
-            self.message = await self.send(content=content, allowed_mentions=NO_MENTIONS)
-        else:
-            await self.message.edit(content=content, allowed_mentions=NO_MENTIONS)
-
-
-@dataclass
-class Answered:
-    """What a feedback vote is about (kept for the answer message carrying the buttons)."""
-
-    question: str
-    answer: str
-    citations: list[str]
-
-
-def reads_as_question(text: str) -> bool:
-    """Does ``text`` read as a question: ends with "?" or starts with a question word.
-    "thanks!" and "ok, got it" do not."""
-    t = text.strip()
-    if not t:
-        return False
-    if t.rstrip("*_ )").endswith("?"):
-        return True
-    first = re.split(r"[\s,]+", t.lower(), maxsplit=1)[0]
-    return first in QUESTION_WORDS
-
-
-def matches(channel, entries: list[str]) -> bool:
-    """Is ``channel`` named (by id or name) in ``entries``?"""
-    return channel is not None and (str(channel.id) in entries or getattr(channel, "name", None) in entries)
-
-
-class FeedbackView(discord.ui.View):
-    """👍/👎 under each answer. Persistent (no timeout, fixed custom ids, registered in
-    setup_hook), so buttons on answers sent before a restart still work."""
-
-    def __init__(self, bot: CitedBot):
-        super().__init__(timeout=None)
-        self.bot = bot
-
-    @discord.ui.button(emoji="👍", style=discord.ButtonStyle.secondary, custom_id=VOTE_UP)
-    async def up(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        await self.bot.vote(interaction, "up")
-
-    @discord.ui.button(emoji="👎", style=discord.ButtonStyle.secondary, custom_id=VOTE_DOWN)
-    async def down(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        await self.bot.vote(interaction, "down")
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item) -> None:
-        await self.bot.report(error, interaction=interaction)
 
 
 class CitedBot(commands.Bot):
@@ -312,7 +174,7 @@ class CitedBot(commands.Bot):
     def check(self, user_id: int, question: str, channel=None) -> str | Refusal:
         """The cleaned question, or why it is refused: where it was asked, its length,
         the user's rate. Instant, so it runs before anything is sent or deferred."""
-        if channel is not None and not self.answers_in(channel):
+        if channel is not None and not answers_in(channel, self.settings):
             return Refusal("Sorry, I don't answer questions in this channel.")
         try:
             question = validate_question(question, self.settings.max_question_chars)
@@ -412,28 +274,13 @@ class CitedBot(commands.Bot):
                 log.exception("re-index after a change failed")
 
     # -- where the bot speaks -----------------------------------------------------------
-    def answers_in(self, channel) -> bool:
-        """Does the bot answer in ``channel`` (a thread counts as its parent)?"""
-        if isinstance(channel, (discord.DMChannel, discord.GroupChannel)):
-            return self.settings.discord_dms
-        if isinstance(channel, discord.Thread) and isinstance(channel.parent, discord.ForumChannel):
-            return matches(channel.parent, self.settings.discord_forums)
-        if not self.settings.discord_channels:
-            return True
-        parent = channel.parent if isinstance(channel, discord.Thread) else channel
-        return matches(parent, self.settings.discord_channels)
-
-    def is_forum_post(self, channel) -> bool:
-        return isinstance(channel, discord.Thread) and isinstance(channel.parent, discord.ForumChannel) \
-            and matches(channel.parent, self.settings.discord_forums)
-
     def is_conversation(self, channel) -> bool:
         """A thread the bot opened, a post in a configured forum, or a DM."""
         if isinstance(channel, discord.DMChannel):
             return self.settings.discord_dms
         if not isinstance(channel, discord.Thread):
             return False
-        return channel.id in self.conversations or channel.owner_id == self.user.id or self.is_forum_post(channel)
+        return channel.id in self.conversations or channel.owner_id == self.user.id or is_forum_post(channel, self.settings)
 
     # -- conversations ----------------------------------------------------------------
     async def talk_in(self, channel, current: discord.Message | None = None) -> ThreadTalk:
@@ -465,21 +312,12 @@ class CitedBot(commands.Bot):
                 talk.conversation.add(question)
             later = [m async for m in channel.history(limit=HISTORY_READ)]
             for m in sorted(later, key=lambda m: m.id):
-                if m.id not in skip and self.addressed_in_thread(m, talk):
+                if m.id not in skip and addressed_in_thread(m, talk.asker_id, self.user):
                     talk.conversation.add(strip_mention(m.content, self.user))
         except discord.HTTPException:
             log.warning("could not read the history of thread %s", channel.id, exc_info=True)
         self.conversations.put(channel.id, talk)
         return talk
-
-    def addressed_in_thread(self, message: discord.Message, talk: ThreadTalk) -> bool:
-        """In a conversation, the asker's questions and anyone's mention of the bot are
-        for the bot; chit-chat ("thanks!") is not."""
-        if message.author.bot:
-            return False
-        if self.user in message.mentions:
-            return True
-        return message.author.id == talk.asker_id and reads_as_question(message.content)
 
     def remember(self, channel_id: int, question: str, asker_id: int) -> None:
         talk = self.conversations.get(channel_id)
@@ -497,12 +335,12 @@ class CitedBot(commands.Bot):
             return
         channel = message.channel
         history: list[str] | None = None
-        if self.is_forum_post(channel) and message.id == channel.id:
+        if is_forum_post(channel, self.settings) and message.id == channel.id:
             history = []  # a new forum post: answered in the post
             self.conversations.put(channel.id, ThreadTalk(message.author.id))
         elif self.is_conversation(channel):
             talk = await self.talk_in(channel, current=message)
-            if not self.addressed_in_thread(message, talk):
+            if not addressed_in_thread(message, talk.asker_id, self.user):
                 return
             history = list(talk.conversation.questions)
         elif self.user not in message.mentions:
@@ -593,72 +431,6 @@ class CitedBot(commands.Bot):
         else:
             await self.open_follow_ups(original, checked, interaction.user.id)
 
-    # -- feedback -----------------------------------------------------------------------
-    async def vote(self, interaction: discord.Interaction, kind: str) -> None:
-        """Record a 👍/👎 on the answer the buttons are under."""
-        message = interaction.message
-        answered = self.answers.get(message.id) or await self.answered_from(message)
-        vote = Vote(kind, answered.question, answered.answer, answered.citations,
-                    self.feedback.voter_hash(interaction.user.id))
-        await self.off_loop(lambda: self.feedback.record(vote))
-        thanks = "Thanks! Noted as helpful." if kind == "up" else \
-            "Thanks: noted as not helpful. The maintainers will look at this question."
-        await interaction.response.send_message(thanks, ephemeral=True)
-
-    async def answered_from(self, message: discord.Message) -> Answered:
-        """What a vote is about, read back from the answer message (after a restart):
-        the question quoted above a slash answer or the message it replies to."""
-        question = question_from_header(message.content) or ""
-        if not question and message.reference and message.reference.message_id:
-            try:
-                asked = await message.channel.fetch_message(message.reference.message_id)
-                question = question_of(asked, self.user) or ""
-            except discord.HTTPException:
-                log.warning("could not read the question of message %s", message.id)
-        cites = [f.name for e in message.embeds for f in e.fields]
-        return Answered(question, message.content, cites)
-
-
-def question_of(message: discord.Message, me) -> str | None:
-    """The question a message asks: a user's text, or the question quoted above a
-    bot's slash answer."""
-    if message.author.bot:
-        return question_from_header(message.content)
-    text = strip_mention(message.content, me)
-    for prefix in ("!ask ",):
-        text = text.removeprefix(prefix)
-    return text or None
-
-
-def strip_mention(content: str, user) -> str:
-    if user is None:
-        return content.strip()
-    for form in (f"<@{user.id}>", f"<@!{user.id}>"):
-        content = content.replace(form, " ")
-    return " ".join(content.split())
-
-
-async def send_all(send, messages: list[Outgoing], view: discord.ui.View | None = None):
-    """Send each message with mentions disabled, ``view`` under the last; returns the
-    last one sent."""
-    last = None
-    for i, m in enumerate(messages):
-        embed = discord.Embed.from_dict(m.embed) if m.embed else None
-        extra = {"view": view} if view is not None and i == len(messages) - 1 else {}
-        last = await send(content=m.content or None, embed=embed, allowed_mentions=NO_MENTIONS, **extra)
-    return last
-
-
-async def open_thread_on(message: discord.Message, question: str) -> discord.Thread | None:
-    if not isinstance(message.channel, discord.TextChannel):
-        return None  # DMs and threads cannot hold a new thread
-    try:
-        return await message.create_thread(name=question[:THREAD_NAME_MAX] or "question")
-    except discord.Forbidden as e:
-        # Missing "Create Public Threads": the answer stands, without follow-ups.
-        log.warning("could not open a thread in #%s (%s)", message.channel, e)
-        return None
-
 
 def can_reindex(member, role_name: str | None) -> bool:
     perms = getattr(member, "guild_permissions", None)
@@ -734,50 +506,3 @@ def settings_env(settings: Settings) -> dict[str, str]:
         if value is not None and not isinstance(value, SecretStr):
             env[f"CITED_{name.upper()}"] = str(value)
     return env
-
-
-async def serve(bot: CitedBot, token: str, warm) -> None:
-    """Log in (a rejected token fails here, in a second), then warm the index in a
-    worker thread, then connect; SIGTERM (systemd, docker stop) closes cleanly."""
-    loop = asyncio.get_running_loop()
-    async with bot:
-        await bot.login(token)
-        await loop.run_in_executor(None, warm)
-        try:
-            loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(bot.close()))
-            handled = True
-        except (NotImplementedError, RuntimeError):  # Windows, or not the main thread
-            handled = False
-        try:
-            await bot.connect()
-        finally:
-            if handled:
-                loop.remove_signal_handler(signal.SIGTERM)
-
-
-def run(settings: Settings, *, sync: bool | None = None) -> None:
-    """`cited discord`: check the token, warm the store and model, run until stopped."""
-    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
-    if not token:
-        raise CitedError("DISCORD_TOKEN is not set: put it in the environment or in .env (see .env.example and the README)")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    cited = Cited(settings)
-
-    def warm() -> None:
-        if cited.is_empty():
-            log.info("store empty: indexing %s", settings.sources)
-            log.info(cited.index().summary())
-        cited.searcher.lexical()  # load everything now: the first question is answered warm
-        cited.embedder.embed(["warm up"])
-
-    bot = CitedBot(cited, settings, sync_commands=sync)
-    try:
-        asyncio.run(serve(bot, token, warm))
-    except discord.LoginFailure:
-        raise CitedError("Discord rejected the token in DISCORD_TOKEN: reset it in the Developer Portal (Bot tab) and update .env") from None
-    except discord.PrivilegedIntentsRequired:
-        raise CitedError("enable the Message Content intent for the bot in the Developer Portal (Bot tab)") from None
-    except OSError as e:  # aiohttp's connection errors derive from OSError
-        raise CitedError(f"cannot reach Discord: {e}") from None
-    except KeyboardInterrupt:
-        pass

@@ -25,13 +25,13 @@ import pytest_asyncio
 from discord.webhook.async_ import AsyncWebhookAdapter
 
 from index.answer import Answer, Citation
-from bot.discord_bot import (
-    FAILED, FOLLOW_UP_HINT, HELP_TEXT, LRU, CitedBot, RateLimiter, Refusal, can_reindex, reads_as_question, run, serve,
-    strip_mention,
-)
+from bot.discord_bot import FAILED, FOLLOW_UP_HINT, HELP_TEXT, CitedBot, can_reindex
+from bot.discord_messages import reads_as_question, strip_mention
 from bot.discord_render import (
     ABSTAIN_MESSAGE, CONTENT_MAX, EMBED_TOTAL_MAX, FIELD_VALUE_MAX, FIELDS_MAX, render_answer, split_content,
 )
+from bot.discord_run import run, serve
+from bot.limits import LRU, RateLimiter, Refusal
 from index.errors import CitedError
 
 COMPANIES = "Which two companies joined the UN Global Compact?"
