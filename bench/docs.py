@@ -2,10 +2,13 @@
 folder from a public project, its license and commit in SOURCE.md, and questions.jsonl
 written by someone who did not see the code).
 
-    python bench/docs.py [--set httpx] [--set poetry] [--rebuild]
+    python bench/docs.py [--set httpx] [--set poetry] [--rebuild] [--html]
 
 Reports, per set, the answer hit (expected words in the answer), the right file among
 the citations, false abstention, and declines by kind (near-domain / off-topic).
+With --html, each set's Markdown is first rendered to HTML pages the way a docs site
+serves them (a menu, a sidebar, a footer, "¶" anchors beside the headings, the content
+in <main>), and the same questions are asked of those: the HTML path, measured.
 """
 
 from __future__ import annotations
@@ -26,9 +29,50 @@ from index.settings import Settings  # noqa: E402
 DEVSETS = Path(__file__).resolve().parent / "data" / "devsets"
 
 
-def devset_cited(name: str, rebuild: bool = False, **overrides) -> Cited:
-    docs = DEVSETS / name / "docs"
-    cited = Cited(Settings(data_dir=OUT / f"devset-{name}", sources=docs, **overrides))
+PAGE = """<!doctype html>
+<html><head><title>{title}</title><script>var search = {{}};</script></head>
+<body><nav><a href="/">Home</a> <a href="/guide/">Guide</a> <a href="/changelog/">Changelog</a></nav>
+<div class="sidebar" role="navigation"><ul><li><a href="#">On this page</a></li></ul></div>
+<main>{body}</main>
+<footer>Built with a static site generator. Edit this page.</footer></body></html>
+"""
+
+
+def as_html(name: str) -> Path:
+    """The set's Markdown docs rendered to HTML pages under bench/out (rebuilt each run)."""
+    import re
+    import shutil
+
+    from markdown_it import MarkdownIt
+
+    from index.structure import front_matter
+
+    md = MarkdownIt("commonmark").enable("table")
+    src, dst = DEVSETS / name / "docs", OUT / f"html-{name}"
+    shutil.rmtree(dst, ignore_errors=True)
+    for p in sorted(src.rglob("*.md")):
+        text = p.read_text(encoding="utf-8")
+        body, title = front_matter(text)
+        html = md.render(text[body:])
+        # Anchors beside headings, as Sphinx and MkDocs put them.
+        html = re.sub(r"(<h[1-6]>)(.*?)(</h[1-6]>)", r'\1\2<a class="headerlink" href="#">¶</a>\3', html)
+        out = dst / p.relative_to(src).with_suffix(".html")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(PAGE.format(title=title or p.stem, body=html), encoding="utf-8")
+    return dst
+
+
+def html_checks(checks):
+    from dataclasses import replace
+
+    return [replace(c, file=c.file[: -len(".md")] + ".html") if c.file and c.file.endswith(".md") else c
+            for c in checks]
+
+
+def devset_cited(name: str, rebuild: bool = False, html: bool = False, **overrides) -> Cited:
+    docs = as_html(name) if html else DEVSETS / name / "docs"
+    store = OUT / (f"devset-{name}-html" if html else f"devset-{name}")
+    cited = Cited(Settings(data_dir=store, sources=docs, **overrides))
     t = time.perf_counter()
     report = sync_store(cited, docs, rebuild)
     print(f"{name}: {report.summary()} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
@@ -40,12 +84,15 @@ def main():
     ap.add_argument("--set", action="append", dest="sets")
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--failures", action="store_true", help="print every failure")
+    ap.add_argument("--html", action="store_true", help="ask the same questions of the docs rendered to HTML")
     args = ap.parse_args()
     names = args.sets or sorted(p.name for p in DEVSETS.iterdir() if (p / "questions.jsonl").exists())
     results = {}
     for name in names:
-        cited = devset_cited(name, args.rebuild)
+        cited = devset_cited(name, args.rebuild, args.html)
         checks = load_checks(DEVSETS / name / "questions.jsonl")
+        if args.html:
+            checks = html_checks(checks)
         r = eval_checks(cited, checks)
         results[name] = r
         if args.failures:
@@ -53,7 +100,7 @@ def main():
                 print(json.dumps(f, ensure_ascii=False), file=sys.stderr)
         print(name, json.dumps({k: v for k, v in r.items() if k != "failures"}))
     OUT.mkdir(exist_ok=True)
-    (OUT / "docs.json").write_text(json.dumps(results, indent=2))
+    (OUT / ("docs-html.json" if args.html else "docs.json")).write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -203,6 +203,17 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
     soup = BeautifulSoup(markup, "html.parser")
     title_tag = soup.find("title")
     title = " ".join(title_tag.get_text(" ").split()) if title_tag else None
+    # A docs site's page is its content plus chrome repeated on every page (menus,
+    # sidebars, footers, the "¶" anchors beside headings): read the page's main
+    # element when it marks one, and leave the chrome out either way, or every page
+    # would answer "where is the changelog?" with its sidebar.
+    main = soup.find("main") or soup.find(attrs={"role": "main"})
+    if main is not None:
+        soup = main
+    for tag in soup.find_all(["nav", "footer"]) + soup.find_all(attrs={"role": ["navigation", "search"]}):
+        tag.decompose()
+    for tag in soup.find_all("a", class_="headerlink"):
+        tag.decompose()
     for tag in soup(_HIDDEN_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):
@@ -213,9 +224,12 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
                 or _HIDDEN_STYLE.search(str(attrs.get("style", "")))):
             tag.decompose()
     # Links keep their text only and images go: URLs would fill quotes and embeddings
-    # with noise a reader does not see.
+    # with noise a reader does not see. Nothing is escaped: the text is only ever read
+    # for its blocks, never rendered, and "use\_directory\_urls" in a quote is neither
+    # what the page shows nor what a reader searches for (HTML copies of the MkDocs dev
+    # set: answer hit 0.700 with markdownify's escapes).
     md = MarkdownConverter(heading_style="ATX", bullets="-", strip=["a", "img"], escape_misc=False,
-                           code_language="").convert_soup(soup)
+                           escape_underscores=False, escape_asterisks=False, code_language="").convert_soup(soup)
     lines = [line.rstrip() for line in md.splitlines()]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
     return text, title or None

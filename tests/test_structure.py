@@ -124,6 +124,29 @@ def test_html_sections_lists_tables_and_hidden_text(tmp_path, splitter):
     assert all(ex.text[c.start : c.end] == c.text for c in chunks)
 
 
+def test_html_page_chrome_is_left_out(tmp_path):
+    """A docs site's page: its menu, sidebar, footer and heading anchors repeat on every
+    page and are not what it says; <main> is."""
+    f = tmp_path / "options.html"
+    f.write_text(
+        "<html><head><title>Options</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/changelog'>Changelog</a></nav>"
+        "<div class='sphinxsidebar' role='navigation'><p>Table of contents: everything</p></div>"
+        "<main><h1>Options<a class='headerlink' href='#options'>¶</a></h1>"
+        "<h2>use_directory_urls</h2><p>Set <code>use_directory_urls</code> to <em>false</em> for file:// sites.</p>"
+        "</main><footer>Built with a site generator</footer></body></html>"
+    )
+    ex = _extract(f)
+    assert "Changelog" not in ex.text and "Table of contents" not in ex.text and "Built with" not in ex.text
+    assert "¶" not in ex.text
+    assert [s.label for s in ex.sections] == ["Options", "Options › use_directory_urls"]
+    # Quoted as the page shows it, not as Markdown escapes it.
+    assert "Set `use_directory_urls` to *false*" in ex.text
+    # Without <main>, the chrome still goes.
+    f.write_text("<html><body><nav>Home Changelog</nav><h1>Options</h1><p>Text.</p><footer>Built</footer></body></html>")
+    assert _extract(f).text == "# Options\n\nText."
+
+
 def test_pdf_outline_gives_sections(tmp_path, splitter):
     from pypdf import PdfReader, PdfWriter
 
