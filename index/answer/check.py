@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from index.answer.units import split_sentences
+from index.answer.units import clauses, split_sentences
 from index.lexical import question_stopwords
 from index.search import Hit
 
@@ -252,21 +252,6 @@ def misplaced_facts(sentence: str, support: str, core: str = "", question: str =
     return out
 
 
-_CLAUSE = re.compile(r"[,;:()\u2013\u2014]\s*")
-
-
-def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """The clauses of the sentence text[s:e] (cut at , ; : dashes, brackets) of three
-    words or more, when there are at least two."""
-    out, at = [], s
-    for m in _CLAUSE.finditer(text, s, e):
-        out.append((at, m.start()))
-        at = m.end()
-    out.append((at, e))
-    out = [(a, b) for a, b in out if len(text[a:b].split()) >= 3]
-    return out if len(out) >= 2 else []
-
-
 @dataclass
 class _Passage:
     text: str
@@ -379,7 +364,7 @@ def check(written: str, passages: list[Hit] | list[str], embed: Callable[[list[s
     units = []  # per passage: (owner sentence, start, end) of sentences, then clauses
     for t, ss in zip(texts, spans):
         units.append([(i, a, b) for i, (a, b) in enumerate(ss)]
-                     + [(i, ca, cb) for i, (a, b) in enumerate(ss) for ca, cb in _clauses(t, a, b)])
+                     + [(i, ca, cb) for i, (a, b) in enumerate(ss) for ca, cb in clauses(t, a, b)])
     unit_texts = [t[a:b] for t, us in zip(texts, units) for _, a, b in us]
     vecs = np.asarray(embed([c.text for c in claims] + unit_texts), dtype=np.float32)
     claim_vecs, unit_vecs = vecs[: len(claims)], vecs[len(claims):]

@@ -8,7 +8,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from index.answer.units import Candidate, candidates, is_structured, units_of
+from index.answer.units import Candidate, candidates, clauses, is_structured, units_of
 from index.chunking import with_context
 from index.search import Hit
 from index.structure import SECTION_SEP
@@ -46,6 +46,7 @@ class SentenceVectors:
         self.embedder = embedder
         self.max_chunks = max_chunks
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._clause_cache: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def of(self, cands: list[Candidate]) -> np.ndarray:
@@ -70,6 +71,31 @@ class SentenceVectors:
             while len(self._cache) > self.max_chunks:
                 self._cache.popitem(last=False)
         return np.asarray(rows, dtype=np.float32).reshape(len(cands), -1)
+
+
+    def best_clause(self, cands: list[Candidate], q_vec: np.ndarray) -> float:
+        """The highest cosine between the question and a clause of one of ``cands``'
+        sentences (-1 when none has clauses): a long source sentence ("Two Chinese
+        manufacturers of video surveillance equipment—state-owned Hikvision and…")
+        can answer with one of its clauses while the whole sits far from the question."""
+        keys = [(c.hit.id, c.k) for c in cands if c.kind in ("sentence", "pair")]
+        with self._lock:
+            missing = [(key, c) for key, c in zip(keys, cands) if key not in self._clause_cache]
+        if missing:
+            spans = [[c.text[a:b] for a, b in clauses(c.text, 0, len(c.text))] for _, c in missing]
+            flat = [t for ts in spans for t in ts]
+            vecs = self.embedder.embed(flat) if flat else np.zeros((0, len(q_vec)), dtype=np.float32)
+            at = 0
+            with self._lock:
+                for (key, _), ts in zip(missing, spans):
+                    self._clause_cache[key] = vecs[at : at + len(ts)]
+                    at += len(ts)
+                while len(self._clause_cache) > self.max_chunks:
+                    self._clause_cache.popitem(last=False)
+        with self._lock:
+            found = [self._clause_cache[k] for k in keys if k in self._clause_cache]
+        sims = [float(np.max(v @ q_vec)) for v in found if len(v)]
+        return max(sims, default=-1.0)
 
 
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(January|February|March|April|May|June|July|August|"
