@@ -73,9 +73,9 @@ def ranked_passages(query: str, searcher: Searcher, sentence_vectors: "SentenceV
 
 def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO) -> list[int]:
     """Indices of the units that make the answer, best first. Another unit joins when
-    it scores nearly as well, fits in ANSWER_CHARS, and is not the same text as one
-    already chosen (docs repeat themselves: the same sentence under `install` and
-    `sync`) nor overlaps it."""
+    it scores nearly as well, fits in ANSWER_CHARS, and neither overlaps one already
+    chosen nor holds or is held by its text (docs repeat themselves: the same sentence
+    under `install` and `sync`)."""
     if len(cands) == 0:
         return []
     order = list(np.argsort(-scores, kind="stable"))
@@ -92,7 +92,10 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
-    if a.text == b.text:
+    # Docs repeat their examples ("poetry build" under `build` and in the packaging
+    # guide): a unit whose text another holds adds nothing to the answer.
+    ta, tb = " ".join(a.text.split()), " ".join(b.text.split())
+    if ta in tb or tb in ta:
         return True
     return a.hit.source == b.hit.source and a.start < b.end and b.start < a.end
 
