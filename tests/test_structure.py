@@ -252,3 +252,62 @@ def test_heading_text_keeps_identifiers_and_drops_emphasis():
     assert plain("SSL_CERT_FILE") == "SSL_CERT_FILE"
     assert plain("**Note** on `__init__`") == "Note on __init__"
     assert plain("[The client](client.md) and *timeouts*") == "The client and timeouts"
+
+
+# -- answer units of a docs passage (pure: no model) -----------------------------------
+
+
+def _md_hit(text: str, section: str = "Guide"):
+    from index.search import Hit
+
+    return Hit("c1", "guide.md", None, 0, len(text), text, 0.5, 0.5, 0.5, 1, section, "Guide")
+
+
+def _units(text: str) -> list[tuple[str, str]]:
+    from index.answer.units import units_of
+
+    return [(u.kind, text[u.start : u.end]) for u in units_of(_md_hit(text))]
+
+
+def test_a_code_block_brings_the_sentence_that_explains_it():
+    text = ("# Headers\n\nHeaders are kept as sent. The Headers type is case-insensitive.\n\n"
+            "```python\nr.headers['content-type']\n```\n")
+    units = _units(text)
+    assert ("lead", "The Headers type is case-insensitive.\n\n```python\nr.headers['content-type']\n```") in units
+    # The example does not also stand alone: on its own it answers nothing.
+    assert not any(kind == "code" for kind, _ in units)
+
+
+def test_a_short_section_is_also_one_unit():
+    text = "### retries\n\nHow many times a failed download is tried again.\n\n**Default**: `3`\n\n### timeout\n\nSeconds.\n"
+    units = _units(text)
+    assert ("section", "How many times a failed download is tried again.\n\n**Default**: `3`") in units
+    # A one-sentence section is its sentence already.
+    assert [t for k, t in units if k == "section"] == ["How many times a failed download is tried again.\n\n**Default**: `3`"]
+
+
+def test_an_answer_takes_at_most_three_units_within_its_budget():
+    import numpy as np
+
+    from index.answer.pipeline import ANSWER_CHARS, MAX_UNITS, select
+    from index.answer.units import Candidate
+
+    hit = _md_hit("x" * 4000)
+    cands = [Candidate(hit, k, k * 500, k * 500 + n, f"{k} " + "w" * (n - 2)) for k, n in enumerate([300, 300, 400, 200, 100])]
+    chosen = select(cands, np.array([1.0, 0.95, 0.9, 0.85, 0.5]))
+    assert chosen == [0, 1, 3]  # the 400-character one would pass 900; the fifth scores too low
+    assert len(chosen) <= MAX_UNITS and sum(len(cands[i].text) for i in chosen) <= ANSWER_CHARS
+    # Text another chosen unit already holds adds nothing (docs repeat their examples).
+    other = _md_hit("```bash\npoetry build\n```")
+    dup = Candidate(other, 0, 0, 24, "```bash\npoetry build\n```")
+    lead = Candidate(hit, 9, 0, 70, "The build command builds archives.\n\n```bash\npoetry build\n```")
+    assert select([lead, dup], np.array([1.0, 0.99])) == [0]
+
+
+def test_words_the_asker_quotes_or_brackets_are_not_evidence_of_absence():
+    from index.answer.abstain import _example_spans
+
+    got = _example_spans("how do I put a '(c) 2024 ACME Corp' line at the bottom? my ID (G-XXXX) isn't shown, "
+                         "and `foo.bar` doesn't match")
+    assert {"ACME", "Corp", "XXXX", "foo", "bar"} <= got
+    assert not {"isn", "doesn", "bottom", "shown"} & got  # apostrophes are not quotes
