@@ -311,3 +311,23 @@ def test_words_the_asker_quotes_or_brackets_are_not_evidence_of_absence():
                          "and `foo.bar` doesn't match")
     assert {"ACME", "Corp", "XXXX", "foo", "bar"} <= got
     assert not {"isn", "doesn", "bottom", "shown"} & got  # apostrophes are not quotes
+
+
+def test_clause_similarity_reads_the_clauses_of_the_sentences_given(embedder):
+    import numpy as np
+
+    from index.answer.scoring import SentenceVectors
+    from index.answer.units import Candidate, clauses
+    from index.search import Hit
+
+    sentence = "Two Chinese makers of video surveillance equipment, state-owned Hikvision and Dahua, joined the compact"
+    hit = Hit("c", "a.md", None, 0, 200, "x" * 200, 0.5, 0.5, 0.5)
+    code = Candidate(hit, 0, 0, 40, "a, b, c, d, e, f, g, h, i, j, k, l, m, n", "code")
+    sent = Candidate(hit, 1, 40, 40 + len(sentence), sentence, "sentence")
+    q = embedder.embed(["What kind of equipment do the two firms make?"])[0]
+    want = max(float(v @ q) for v in embedder.embed([sentence[a:b] for a, b in clauses(sentence, 0, len(sentence))]))
+    sv = SentenceVectors(embedder)
+    # A code block ahead of the sentence must not lend it its own "clauses".
+    assert abs(sv.best_clause([code, sent], q) - want) < 1e-5
+    assert abs(sv.best_clause([sent], q) - want) < 1e-5  # and from the cache, the same
+    assert sv.best_clause([code], q) == -1.0

@@ -87,6 +87,13 @@ def test_what_a_sentence_takes_from_the_question_is_given_not_claimed(embedder):
     # Without the question, its "50" is in no cited text.
     (alone,) = check("Von Miller was the Super Bowl 50 MVP [1].", [hit(text)], embedder.embed)
     assert not alone.supported
+    # A yes/no question gives nothing: its facts are the claim, and a "no" is an answer.
+    (premise,) = check("The Eiffel Tower was finished in 1890 [1].", [hit(EIFFEL)], embedder.embed,
+                       question="Was the Eiffel Tower finished in 1890?")
+    assert not premise.supported and "1890" in premise.why
+    (negative,) = check("No, the Eiffel Tower is not in Berlin, it is in Paris [1].", [hit(EIFFEL)], embedder.embed,
+                        question="Is the Eiffel Tower in Paris?")
+    assert "restates" not in negative.why
 
 
 def test_each_citation_is_the_verbatim_supporting_span_with_exact_offsets(embedder):

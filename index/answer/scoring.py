@@ -78,9 +78,10 @@ class SentenceVectors:
         sentences (-1 when none has clauses): a long source sentence ("Two Chinese
         manufacturers of video surveillance equipment—state-owned Hikvision and…")
         can answer with one of its clauses while the whole sits far from the question."""
-        keys = [(c.hit.id, c.k) for c in cands if c.kind in ("sentence", "pair")]
+        prose = [c for c in cands if c.kind in ("sentence", "pair")]
+        keys = [(c.hit.id, c.k) for c in prose]
         with self._lock:
-            missing = [(key, c) for key, c in zip(keys, cands) if key not in self._clause_cache]
+            missing = [(key, c) for key, c in zip(keys, prose) if key not in self._clause_cache]
         if missing:
             spans = [[c.text[a:b] for a, b in clauses(c.text, 0, len(c.text))] for _, c in missing]
             flat = [t for ts in spans for t in ts]
@@ -94,6 +95,9 @@ class SentenceVectors:
                     self._clause_cache.popitem(last=False)
         with self._lock:
             found = [self._clause_cache[k] for k in keys if k in self._clause_cache]
+            for k in keys:
+                if k in self._clause_cache:
+                    self._clause_cache.move_to_end(k)
         sims = [float(np.max(v @ q_vec)) for v in found if len(v)]
         return max(sims, default=-1.0)
 
