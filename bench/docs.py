@@ -7,8 +7,9 @@ written by someone who did not see the code).
 Reports, per set, the answer hit (expected words in the answer), the right file among
 the citations, false abstention, and declines by kind (near-domain / off-topic).
 With --html, each set's Markdown is first rendered to HTML pages the way a docs site
-serves them (a menu, a sidebar, a footer, "¶" anchors beside the headings, the content
-in <main>), and the same questions are asked of those: the HTML path, measured.
+serves them (a site header, a sidebar, a footer, "¶" anchors beside the headings, the
+content in a role="main" block), and the same questions are asked of those: the HTML
+path, measured.
 """
 
 from __future__ import annotations
@@ -29,12 +30,15 @@ from index.settings import Settings  # noqa: E402
 DEVSETS = Path(__file__).resolve().parent / "data" / "devsets"
 
 
+# As Sphinx's and Read the Docs' themes lay a page out: a site header with a search
+# box, a sidebar of every page, the content in a role="main" block, a footer.
 PAGE = """<!doctype html>
 <html><head><title>{title}</title><script>var search = {{}};</script></head>
-<body><nav><a href="/">Home</a> <a href="/guide/">Guide</a> <a href="/changelog/">Changelog</a></nav>
-<div class="sidebar" role="navigation"><ul><li><a href="#">On this page</a></li></ul></div>
-<main>{body}</main>
-<footer>Built with a static site generator. Edit this page.</footer></body></html>
+<body><header class="site-header"><a href="/">Project docs</a> <input placeholder="Search docs"></header>
+<div class="wrapper"><div class="sidebar"><ul><li><a href="/">Home</a></li><li><a href="/guide/">User guide</a></li>
+<li><a href="/changelog/">Changelog</a></li></ul></div>
+<div class="document"><div class="body" role="main">{body}</div></div></div>
+<footer>Built with a static site generator. Edit this page on GitHub.</footer></body></html>
 """
 
 

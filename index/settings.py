@@ -44,10 +44,10 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(32, ge=0, le=128)
     top_k: int = Field(5, ge=1, le=50, description="passages to retrieve for an answer")
     # Probability (0..1) that the sources answer, below which cited declines; the
-    # probability comes from the evidence model in index/answer/abstain.py; 0.4 is the
+    # probability comes from the evidence model in index/answer/abstain.py; 0.35 is the
     # highest threshold keeping false abstention <= 0.05 on every set it was fitted on
     # (bench/fit_abstain.py, bench/RESULTS.md).
-    min_confidence: float = Field(0.4, ge=0.0, le=1.0, description="decline below this chance of answering")
+    min_confidence: float = Field(0.35, ge=0.0, le=1.0, description="decline below this chance of answering")
     max_question_chars: int = Field(2000, ge=1)
     # Written answers (index/answer/written.py): an OpenAI-compatible endpoint such as
     # Ollama's http://localhost:11434/v1 or llama.cpp's http://localhost:8080/v1.

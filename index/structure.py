@@ -210,8 +210,14 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
     main = soup.find("main") or soup.find(attrs={"role": "main"})
     if main is not None:
         soup = main
-    for tag in soup.find_all(["nav", "footer"]) + soup.find_all(attrs={"role": ["navigation", "search"]}):
-        tag.decompose()
+    chrome = soup.find_all(["nav", "footer"]) + soup.find_all(
+        attrs={"role": ["navigation", "search", "banner", "contentinfo", "complementary"]})
+    # A page's own header and asides stay (an article's <header> holds its title, an
+    # <aside> in the text is a note); the site's, outside any article, go.
+    chrome += [t for t in soup.find_all(["header", "aside"]) if t.find_parent(["article", "main", "section"]) is None]
+    for tag in chrome:
+        if not tag.decomposed:
+            tag.decompose()
     for tag in soup.find_all("a", class_="headerlink"):
         tag.decompose()
     for tag in soup(_HIDDEN_TAGS):

@@ -142,8 +142,14 @@ def test_html_page_chrome_is_left_out(tmp_path):
     assert [s.label for s in ex.sections] == ["Options", "Options › use_directory_urls"]
     # Quoted as the page shows it, not as Markdown escapes it.
     assert "Set `use_directory_urls` to *false*" in ex.text
-    # Without <main>, the chrome still goes.
-    f.write_text("<html><body><nav>Home Changelog</nav><h1>Options</h1><p>Text.</p><footer>Built</footer></body></html>")
+    # Without <main>, the chrome still goes: the site's header, sidebar and footer.
+    f.write_text("<html><body><header>Site Search</header><nav>Home Changelog</nav>"
+                 "<aside><ul><li>Changelog</li></ul></aside><div role='complementary'>Ads</div>"
+                 "<article><header><h1>Options</h1></header><p>Text.</p><aside>A note.</aside></article>"
+                 "<footer>Built</footer></body></html>")
+    assert _extract(f).text == "# Options\n\nText.\n\nA note."
+    # <div role="main"> marks the content as <main> does.
+    f.write_text("<html><body><div class='menu'>Menu text</div><div role='main'><h1>Options</h1><p>Text.</p></div></body></html>")
     assert _extract(f).text == "# Options\n\nText."
 
 
@@ -308,9 +314,9 @@ def test_words_the_asker_quotes_or_brackets_are_not_evidence_of_absence():
     from index.answer.abstain import _example_spans
 
     got = _example_spans("how do I put a '(c) 2024 ACME Corp' line at the bottom? my ID (G-XXXX) isn't shown, "
-                         "and `foo.bar` doesn't match")
+                         "and \"foo.bar\" doesn't match, `no_such_option`")
     assert {"ACME", "Corp", "XXXX", "foo", "bar"} <= got
-    assert not {"isn", "doesn", "bottom", "shown"} & got  # apostrophes are not quotes
+    assert not {"isn", "doesn", "bottom", "shown", "no_such_option"} & got  # apostrophes are not quotes; `code` is asked about
 
 
 def test_clause_similarity_reads_the_clauses_of_the_sentences_given(embedder):
