@@ -32,7 +32,7 @@ READ_PASSAGES = 3
 # answer_hit reads only the first unit, so it does not move.
 JOIN_RATIO = 0.8
 MAX_UNITS = 3
-ANSWER_CHARS = 900
+ANSWER_CHARS = 900  # of quoted text; labels and markers come on top
 
 
 # Units whose clauses are also compared with the question when deciding to decline.

@@ -140,16 +140,17 @@ def has_type(kind: str | None, sentence: str, question: str) -> bool:
 # questions, against 0.743 without it. The answer-type part is kept because without it
 # "Which companies joined…?" over the seeds is answered by a sentence that restates the
 # question and names no company.
-# The block part (a list item, table row, code block, or a sentence with what it
-# introduces) and the code part (it holds `code`) were chosen on the httpx and Poetry
-# dev sets (bench/data/devsets, a coarse grid; the unit holding the expected words came
-# first for 0.52 -> 0.61 and 0.39 -> 0.51 of questions, with the section-aware unit
-# vectors of SentenceVectors); they are 0 for plain prose, so SQuAD is unchanged.
+# The block part (a list item, table row, code block, a sentence with what it
+# introduces or a code block with its explanation, a short section) and the code part
+# (it holds `code`) were first chosen on the httpx and Poetry dev sets (bench/data/
+# devsets, a coarse grid; the unit holding the expected words came first for 0.52 ->
+# 0.61 and 0.39 -> 0.51 of questions, with the section-aware unit vectors of
+# SentenceVectors); they are 0 for plain prose, so SQuAD is unchanged.
 # The section part doubles the passage part when the passage comes from a document
 # with headings (Markdown, HTML): its chunks are sections, each about one thing, so
 # its score speaks for each of its units; a prose chunk is an arbitrary window.
-# Chosen on the three dev sets together (httpx, Poetry, MkDocs: answer hit 0.779 ->
-# 0.803, 0.650 -> 0.667, 0.636 -> 0.654); doubling the passage part for every passage
+# Chosen on the three dev sets together (httpx, Poetry, MkDocs, with short sections
+# as units: answer hit 0.779 -> 0.803, 0.650 -> 0.667, 0.636 -> 0.654); doubling the passage part for every passage
 # did as well there but lost the seed article's "Which companies joined…?" to its
 # introduction. With sections and code examples as units, the block part was then
 # halved (0.2 -> 0.1), long units having won over the sentence that answers (answer
@@ -165,7 +166,7 @@ def sentence_features(question: str, q_vec: np.ndarray, cands: list[Candidate], 
     asked for (a new name for "who/which", a year for "when", a number), and the share
     of the question's words it and the sentence before it hold together (a sentence
     often names its subject only as "it" or "he"), whether it is a block (list item,
-    table row, code, or an introduction with what it introduces), whether it holds
+    table row, code, an introduction with what it introduces, a short section), whether it holds
     `code`, and its passage's score again when that passage is a section of Markdown or HTML."""
     qwords = _content_words(question)
     n = max(len(qwords), 1)
