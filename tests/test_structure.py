@@ -320,7 +320,6 @@ def test_words_the_asker_quotes_or_brackets_are_not_evidence_of_absence():
 
 
 def test_clause_similarity_reads_the_clauses_of_the_sentences_given(embedder):
-
     from index.answer.scoring import SentenceVectors
     from index.answer.units import Candidate, clauses
     from index.search import Hit
