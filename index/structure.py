@@ -215,11 +215,10 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
     # A page's own header and asides stay (an article's <header> holds its title, an
     # <aside> in the text is a note); the site's, outside any article, go.
     chrome += [t for t in soup.find_all(["header", "aside"]) if t.find_parent(["article", "main", "section"]) is None]
+    chrome += soup.find_all("a", class_="headerlink")
     for tag in chrome:
-        if not tag.decomposed:
+        if not tag.decomposed:  # inside chrome already gone
             tag.decompose()
-    for tag in soup.find_all("a", class_="headerlink"):
-        tag.decompose()
     for tag in soup(_HIDDEN_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):

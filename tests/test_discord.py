@@ -326,12 +326,17 @@ async def test_ignores_bots_and_unaddressed_messages(bot):
     assert dpytest.verify().message().nothing()
 
 
+def index_one(bot, folder, name: str, text: str) -> None:
+    """A folder holding one file, indexed into the bot's store beside the seeds."""
+    folder.mkdir()
+    (folder / name).write_text(text)
+    bot.cited.index(folder)
+
+
 async def test_quoted_mentions_never_ping(bot, tmp_path):
     # A source passage with @everyone and a role mention must be quoted, not pinged.
-    src = tmp_path / "pings"
-    src.mkdir()
-    (src / "ping.txt").write_text("Attention @everyone and <@&123456>: the meeting about llamas is moved to Friday.")
-    bot.cited.index(src)
+    index_one(bot, tmp_path / "pings", "ping.txt",
+              "Attention @everyone and <@&123456>: the meeting about llamas is moved to Friday.")
     await dpytest.message(f"<@{bot.user.id}> When is the meeting about llamas?")
     msg = dpytest.get_message()
     assert "@everyone" in msg.content
@@ -675,10 +680,8 @@ async def test_dms_answered_unless_turned_off(discord_bot_factory):
 
 async def test_sources_link_to_file_and_line_and_source_text_cannot_format(discord_bot_factory, tmp_path):
     bot = await discord_bot_factory(source_url="https://github.com/org/docs/blob/main")
-    src = tmp_path / "fmt"
-    src.mkdir()
-    (src / "guide.md").write_text("# Guide\n\nThe *llama* setting is `on_by_default` and lives at https://example.com/llama_conf page.\n")
-    bot.cited.index(src)
+    index_one(bot, tmp_path / "fmt", "guide.md",
+              "# Guide\n\nThe *llama* setting is `on_by_default` and lives at https://example.com/llama_conf page.\n")
     await dpytest.message(f"<@{bot.user.id}> What is the llama setting?")
     msg = dpytest.get_message()
     assert r"\*llama\*" in msg.content and "<https://example.com/llama_conf>" in msg.content

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 import numpy as np
 
@@ -36,7 +37,8 @@ def _heading(section: str) -> str:
 
 
 class SentenceVectors:
-    """Vectors of each passage's sentences, kept by chunk id in a bounded LRU.
+    """Vectors of each passage's units (kept by chunk id) and of its sentences' clauses
+    (by chunk id and unit), each in a bounded LRU.
 
     Popular passages are read again and again, and a chunk id names one immutable
     text, so the vectors never go stale. Thread-safe: the bot answers in threads.
@@ -50,56 +52,44 @@ class SentenceVectors:
         self._lock = threading.Lock()
 
     def of(self, cands: list[Candidate]) -> np.ndarray:
-        hits = {c.hit.id: c.hit for c in cands}
-        with self._lock:
-            missing = [h for cid, h in hits.items() if cid not in self._cache]
-        if missing:
-            # Each unit is embedded under its section's own heading ("Options" of
-            # "install › Options" gets the heading "Options"): an option list's items
-            # rarely repeat what they are options of.
-            texts = [[with_context(_heading(u.section), h.text[u.start : u.end]) for u in units_of(h)] for h in missing]
-            vecs = self.embedder.embed([t for ts in texts for t in ts])
-            at = 0
-            with self._lock:
-                for h, ts in zip(missing, texts):
-                    self._cache[h.id] = vecs[at : at + len(ts)]
-                    at += len(ts)
-        with self._lock:
-            rows = [self._cache[c.hit.id][c.k] for c in cands]
-            for cid in hits:
-                self._cache.move_to_end(cid)
-            while len(self._cache) > self.max_chunks:
-                self._cache.popitem(last=False)
+        # Each unit is embedded under its section's own heading ("Options" of
+        # "install › Options" gets the heading "Options"): an option list's items
+        # rarely repeat what they are options of.
+        got = self._cached(self._cache, {c.hit.id: c.hit for c in cands},
+                           lambda h: [with_context(_heading(u.section), h.text[u.start : u.end]) for u in units_of(h)])
+        rows = [got[c.hit.id][c.k] for c in cands]
         return np.asarray(rows, dtype=np.float32).reshape(len(cands), -1)
-
 
     def best_clause(self, cands: list[Candidate], q_vec: np.ndarray) -> float:
         """The highest cosine between the question and a clause of one of ``cands``'
         sentences (-1 when none has clauses): a long source sentence ("Two Chinese
         manufacturers of video surveillance equipment—state-owned Hikvision and…")
         can answer with one of its clauses while the whole sits far from the question."""
-        prose = [c for c in cands if c.kind in ("sentence", "pair")]
-        keys = [(c.hit.id, c.k) for c in prose]
+        prose = {(c.hit.id, c.k): c for c in cands if c.kind in ("sentence", "pair")}
+        got = self._cached(self._clause_cache, prose, lambda c: [c.text[a:b] for a, b in clauses(c.text, 0, len(c.text))])
+        return max((float(np.max(v @ q_vec)) for v in got.values() if len(v)), default=-1.0)
+
+    def _cached(self, cache: OrderedDict, items: dict, texts: Callable) -> dict:
+        """The vectors of ``texts(item)`` for each key of ``items``, from ``cache`` (a
+        bounded LRU) or embedded in one batch, outside the lock, when missing."""
         with self._lock:
-            missing = [(key, c) for key, c in zip(keys, prose) if key not in self._clause_cache]
+            missing = [k for k in items if k not in cache]
         if missing:
-            spans = [[c.text[a:b] for a, b in clauses(c.text, 0, len(c.text))] for _, c in missing]
-            flat = [t for ts in spans for t in ts]
-            vecs = self.embedder.embed(flat) if flat else np.zeros((0, len(q_vec)), dtype=np.float32)
+            batches = [texts(items[k]) for k in missing]
+            flat = [t for ts in batches for t in ts]
+            vecs = self.embedder.embed(flat) if flat else np.zeros((0, 0), dtype=np.float32)
             at = 0
             with self._lock:
-                for (key, _), ts in zip(missing, spans):
-                    self._clause_cache[key] = vecs[at : at + len(ts)]
+                for k, ts in zip(missing, batches):
+                    cache[k] = vecs[at : at + len(ts)]
                     at += len(ts)
-                while len(self._clause_cache) > self.max_chunks:
-                    self._clause_cache.popitem(last=False)
         with self._lock:
-            found = [self._clause_cache[k] for k in keys if k in self._clause_cache]
-            for k in keys:
-                if k in self._clause_cache:
-                    self._clause_cache.move_to_end(k)
-        sims = [float(np.max(v @ q_vec)) for v in found if len(v)]
-        return max(sims, default=-1.0)
+            got = {k: cache[k] for k in items}
+            for k in items:
+                cache.move_to_end(k)
+            while len(cache) > self.max_chunks:
+                cache.popitem(last=False)
+        return got
 
 
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(January|February|March|April|May|June|July|August|"
