@@ -51,7 +51,7 @@ def gather(every: int) -> dict[str, list[tuple[list[float], int]]]:
         rows = []
         for c in load_checks(qfile):
             f = features(cited, c.q)
-            rows.append((f if f is not None else [0.0] * 5, 0 if c.abstain else 1))
+            rows.append((f if f is not None else [0.0] * len(abstain.Evidence(0, 0, 0, 0, 0).vector()), 0 if c.abstain else 1))
         sets[name] = rows
     from bench.calibrate import article_stores
 
@@ -63,15 +63,18 @@ def gather(every: int) -> dict[str, list[tuple[list[float], int]]]:
         other = arts[(arts.index(q.article) + 1) % len(arts)]
         for art, label in ((q.article, 1), (other, 0)):
             f = features(stores[art], q.question)
-            rows.append((f if f is not None else [0.0] * 5, label))
+            rows.append((f if f is not None else [0.0] * len(abstain.Evidence(0, 0, 0, 0, 0).vector()), label))
     sets["squad"] = rows
     return sets
 
 
-def fit(sets: dict, names: list[str]):
+FEATURES_NAMES = ["passage_sim", "unit_sim", "passage_coverage", "corpus_coverage", "absent_rare"]
+
+
+def fit(sets: dict, names: list[str], use: list[int]):
     from sklearn.linear_model import LogisticRegression
 
-    X = np.array([f for n in names for f, _ in sets[n]])
+    X = np.array([[f[i] for i in use] for n in names for f, _ in sets[n]])
     y = np.array([lab for n in names for _, lab in sets[n]])
     # Each set weighs the same, and within a set both classes weigh the same.
     w = []
@@ -80,42 +83,63 @@ def fit(sets: dict, names: list[str]):
         for lab in labels:
             w.append(1.0 / (len(names) * 2 * max(labels.count(lab), 1)))
     model = LogisticRegression(C=1.0, max_iter=1000).fit(X, y, sample_weight=np.array(w) * len(y))
-    return model.coef_[0], float(model.intercept_[0])
+    full = np.zeros(len(FEATURES_NAMES))
+    full[use] = model.coef_[0]
+    return full, float(model.intercept_[0])
+
+
+def probabilities(rows, weights, bias) -> tuple[np.ndarray, np.ndarray]:
+    X = np.array([f for f, _ in rows])
+    y = np.array([lab for _, lab in rows])
+    return 1 / (1 + np.exp(-(X @ weights + bias))), y
 
 
 def score(rows, weights, bias, threshold) -> dict:
-    X = np.array([f for f, _ in rows])
-    y = np.array([lab for _, lab in rows])
-    p = 1 / (1 + np.exp(-(X @ weights + bias)))
+    p, y = probabilities(rows, weights, bias)
     answered = p >= threshold
     pos = y == 1
     return {"false_abstention": round(float((~answered[pos]).mean()), 4) if pos.any() else None,
             "declined": round(float((~answered[~pos]).mean()), 4) if (~pos).any() else None}
 
 
+def highest_threshold(sets, names, weights, bias, max_fa: float = 0.05) -> float:
+    """The highest threshold (in steps of 0.01) whose false abstention is at most
+    ``max_fa`` on every set."""
+    best = 0.05
+    for t in np.arange(0.05, 0.96, 0.01):
+        if all(score(sets[n], weights, bias, t)["false_abstention"] <= max_fa for n in names):
+            best = round(float(t), 2)
+    return best
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--every", type=int, default=4, help="every Nth SQuAD question")
     ap.add_argument("--refresh", action="store_true", help="gather the evidence again")
+    ap.add_argument("--use", default="0,1,2,3,4", help="indices of the features to fit (see FEATURES_NAMES); "
+                    "the others weigh 0")
     args = ap.parse_args()
     if args.refresh or not FEATURES.exists():
         OUT.mkdir(exist_ok=True)
         FEATURES.write_text(json.dumps(gather(args.every)))
     sets = json.loads(FEATURES.read_text())
-    threshold = Settings().min_confidence
+    use = [int(i) for i in args.use.split(",")]
     # The seed article's questions are only scored, never fitted on: they are the
     # held-out check of a corpus of one short file.
     names = sorted(n for n in sets if n != "seed")
-    weights, bias = fit(sets, names)
+    weights, bias = fit(sets, names, use)
+    threshold = highest_threshold(sets, names, weights, bias)
     result = {"weights": [round(float(x), 3) for x in weights], "bias": round(bias, 3),
-              "features": ["passage_sim", "unit_sim", "passage_coverage", "corpus_coverage", "absent_rare"],
-              "sizes": {n: len(sets[n]) for n in sorted(sets)}, "threshold": threshold, "fitted_on_all": {},
-              "held_out": {}, "shipped": {}}
+              "features": FEATURES_NAMES, "sizes": {n: len(sets[n]) for n in sorted(sets)},
+              "threshold": threshold, "fitted_on_all": {}, "held_out": {}, "shipped": {}}
+    shipped_t = Settings().min_confidence
     for n in sorted(sets):
         result["fitted_on_all"][n] = score(sets[n], weights, bias, threshold)
-        w, b = fit(sets, [m for m in names if m != n])
-        result["held_out"][n] = score(sets[n], w, b, threshold)
-        result["shipped"][n] = score(sets[n], abstain.WEIGHTS, abstain.BIAS, threshold)
+        others = [m for m in names if m != n]
+        w, b = fit(sets, others, use)
+        # Held out means the threshold too is chosen without the set.
+        result["held_out"][n] = score(sets[n], w, b, highest_threshold(sets, others, w, b))
+        result["shipped"][n] = score(sets[n], abstain.WEIGHTS, abstain.BIAS, shipped_t)
     (OUT / "fit_abstain.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
 
