@@ -335,3 +335,29 @@ def test_clause_similarity_reads_the_clauses_of_the_sentences_given(embedder):
     assert abs(sv.best_clause([code, sent], q) - want) < 1e-5
     assert abs(sv.best_clause([sent], q) - want) < 1e-5  # and from the cache, the same
     assert sv.best_clause([code], q) == -1.0
+
+
+def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence():
+    from index.answer.abstain import gather
+    from index.lexical import LexicalIndex
+
+    texts = ["Use --ssl-keyfile-password to give the password of the SSL key file.",
+             "When using Uvicorn through WSL you might have to set WATCHFILES_FORCE_POLLING.",
+             "Use --reload-dir to choose which directories to watch."]
+    lex = LexicalIndex.build(["a", "b", "c"], texts, "g1")
+
+    def missing(q):
+        return gather(q, lex, texts, 0.5, 0.5).missing
+
+    # What the question asks about, absent and rare in English, is the evidence.
+    assert missing("does it support GraphQL subscriptions?") == "GraphQL"
+    assert missing("how do I give it a passphrase?") == "passphrase"
+    assert missing("does it work with vim?") == "vim"
+    assert missing("can it run under WSL3X?") == "WSL3X"
+    assert missing("what is src?") == "src"
+    # The asker's circumstances, told in a part that asks nothing, are not.
+    assert missing("my TLS key has a passphrase. how do I give uvicorn the password?") is None
+    assert missing("which patterns are ignored? my vim swap files keep triggering reloads") is None
+    # A versioned name whose name the sources hold, and a folder the asker names.
+    assert missing("running on WSL2 and editing files never triggers a reload, any idea?") is None
+    assert missing("can I make reload only watch src/?") is None

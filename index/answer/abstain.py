@@ -68,8 +68,9 @@ def question_terms(question: str, stemmer, stopwords: frozenset[str]) -> list[tu
 # need not hold them to answer, so their absence is no evidence (on the MkDocs dev set
 # they caused 3 of its 10 false abstentions). Back-ticked text is not among them: it
 # is usually the very option asked about ("what does `foo_bar` do?"), and a word with
-# letters and digits ("S3", "SigV4") is a name.
-_EXAMPLE = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|“[^”]*”|\([^)]*\)")
+# letters and digits ("S3", "SigV4") is a name. A folder the asker names ("watch only
+# src/", "my ./static folder") is theirs too.
+_EXAMPLE = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|“[^”]*”|\([^)]*\)|(?<![\w/~])\.?/?[\w.-]+/(?![\w.])")
 
 
 def _example_spans(question: str) -> set[str]:
