@@ -112,12 +112,24 @@ class LexicalIndex:
         return sorted(self._bm25.vocab_dict) if self._bm25 is not None else []
 
     def has_prefix(self, stem: str) -> bool:
-        """Does some indexed stem start with ``stem`` ("env" -> "environ")?"""
+        """Is ``stem`` a short form of an indexed stem ("env" of "environ")? Not when
+        one more letter makes it a word of its own: "quic" + "k" is "quick", so
+        "quickstart" does not make "QUIC" a word the sources use."""
         import bisect
 
         vocab = self._sorted_vocab
+
+        def indexed(word: str) -> bool:
+            at = bisect.bisect_left(vocab, word)
+            return at < len(vocab) and vocab[at] == word
+
         at = bisect.bisect_left(vocab, stem)
-        return at < len(vocab) and vocab[at].startswith(stem)
+        while at < len(vocab) and vocab[at].startswith(stem):
+            w = vocab[at]
+            if len(w) > len(stem) + 1 and not indexed(w[: len(stem) + 1]):
+                return True
+            at += 1
+        return False
 
     def stems(self, text: str) -> set[str]:
         """The stems BM25 sees in ``text``."""
