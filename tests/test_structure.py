@@ -227,6 +227,42 @@ def test_table_row_answers_alone(docs_cited):
     assert any("5 seconds" in c.quote for c in ans.citations)
 
 
+def test_a_table_row_is_shown_under_its_head_row_which_is_not_quoted():
+    text = ("# Server options\n\nThe server reads these options.\n\n| Option | Default | Description |\n"
+            "|---|---|---|\n| `port` | `8080` | The TCP port it listens on. |\n| `workers` | `1` | Processes. |\n\n"
+            "Options can also come from the environment.\n")
+    from index.answer.units import candidates
+
+    rows = [c for c in candidates([_md_hit(text)]) if c.kind == "row"]
+    assert [c.text for c in rows] == ["| `port` | `8080` | The TCP port it listens on. |", "| `workers` | `1` | Processes. |"]
+    assert {c.context for c in rows} == {"| Option | Default | Description |"}
+    assert all(text[c.start : c.end] == c.text for c in rows)
+    # Only rows carry a head row.
+    assert not any(c.context for c in candidates([_md_hit(text)]) if c.kind != "row")
+
+
+def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedder):
+    from index.cited import Cited
+    from index.settings import Settings
+
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "options.md").write_text(
+        "# Server options\n\nThe server reads the following options from its configuration file.\n\n"
+        "| Option | Type | Default | Description |\n|---|---|---|---|\n"
+        "| `port` | int | `8080` | The TCP port the server listens on. |\n"
+        "| `bind_address` | string | `127.0.0.1` | The interface to bind to. |\n"
+        "| `max_upload_mb` | int | `25` | The largest request body accepted, in megabytes. |\n"
+        "| `log_format` | string | `text` | Either `text` or `json`. |\n")
+    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
+    cited.index(d)
+    ans = cited.ask("What port does the server listen on by default?")
+    first = ans.citations[0]
+    assert first.quote == "| `port` | int | `8080` | The TCP port the server listens on. |"
+    # The reader sees which column is the default; the quote stays the row, exact.
+    assert ans.answer.startswith("| Option | Type | Default | Description |\n| `port` | int | `8080` |")
+
+
 def test_long_units_are_trimmed_and_still_exact(docs_cited):
     ans = docs_cited.ask("What fixes are in the release notes of the changelog?")
     assert not ans.abstained

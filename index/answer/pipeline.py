@@ -71,14 +71,24 @@ def ranked_passages(query: str, searcher: Searcher, sentence_vectors: "SentenceV
     return rerank(query, q_vec, hits, sentence_vectors)[:k]
 
 
-def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO) -> list[int]:
+def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO,
+           similarity: np.ndarray | None = None) -> list[int]:
     """Indices of the units that make the answer, best first. Another unit joins when
     it scores nearly as well, fits in ANSWER_CHARS, and neither overlaps one already
     chosen nor holds or is held by its text (docs repeat themselves: the same sentence
-    under `install` and `sync`)."""
+    under `install` and `sync`). With ``similarity`` (each unit's cosine to the
+    question), a table row or list item the first unit holds takes its place when it
+    is closer to the question and scores nearly as well (see INNER_RATIO)."""
     if len(cands) == 0:
         return []
     order = list(np.argsort(-scores, kind="stable"))
+    if similarity is not None:
+        top = order[0]
+        inner = [i for i in order[1:] if cands[i].kind in ("row", "item") and _within(cands[i], cands[top])
+                 and similarity[i] > similarity[top] and scores[i] >= INNER_RATIO * scores[top]]
+        if inner:
+            order.remove(inner[0])
+            order.insert(0, inner[0])
     chosen = [order[0]]
     for i in order[1:]:
         if len(chosen) == MAX_UNITS or scores[i] < ratio * scores[order[0]]:
@@ -89,6 +99,17 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
             continue
         chosen.append(i)
     return chosen
+
+
+# A short section or an introduction with its table or list holds more of the
+# question's words than any one row, so it often scores first when one row is the
+# answer ("What port does it listen on by default?" over an options table). The row
+# closer to the question is the more precise answer.
+INNER_RATIO = 0.9
+
+
+def _within(a: Candidate, b: Candidate) -> bool:
+    return a.hit.source == b.hit.source and b.start <= a.start and a.end <= b.end and (a.start, a.end) != (b.start, b.end)
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
@@ -158,12 +179,13 @@ def answer(
             text = f"The sources don't mention {ev.missing}." if ev.missing else ABSTAIN_TEXT
             result = Answer(question=q, answer=text, abstained=True, passages=hits, evidence=ev)
         else:
-            chosen = select(cands, scores)
+            chosen = select(cands, scores, similarity=vecs @ q_vec)
             parts, cites = [], []
             for n, i in enumerate(chosen, start=1):
                 c = cands[i]
                 name = label(c)
-                parts.append(f"{name + ': ' if name else ''}{c.text}{' …' if c.trimmed else ''} [{n}]")
+                head = f"{c.context}\n" if c.context else ""
+                parts.append(f"{name + ': ' if name else ''}{head}{c.text}{' …' if c.trimmed else ''} [{n}]")
                 cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text,
                                       round(float(scores[i]), 4), c.lines, c.section))
             result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites, passages=hits,

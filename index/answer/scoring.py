@@ -54,9 +54,10 @@ class SentenceVectors:
     def of(self, cands: list[Candidate]) -> np.ndarray:
         # Each unit is embedded under its section's own heading ("Options" of
         # "install › Options" gets the heading "Options"): an option list's items
-        # rarely repeat what they are options of.
+        # rarely repeat what they are options of. A table row also under its head row.
         got = self._cached(self._cache, {c.hit.id: c.hit for c in cands},
-                           lambda h: [with_context(_heading(u.section), h.text[u.start : u.end]) for u in units_of(h)])
+                           lambda h: [with_context("\n".join(filter(None, (_heading(u.section), u.context))),
+                                                   h.text[u.start : u.end]) for u in units_of(h)])
         rows = [got[c.hit.id][c.k] for c in cands]
         return np.asarray(rows, dtype=np.float32).reshape(len(cands), -1)
 

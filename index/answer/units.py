@@ -85,6 +85,7 @@ class Unit:
     kind: str
     trimmed: bool = False
     section: str = ""  # heading path of the unit itself (a chunk may hold subsections)
+    context: str = ""  # shown and embedded with it, never quoted: a table row's head row
 
 
 def _trim(text: str, s: int, e: int, limit: int = MAX_UNIT_CHARS) -> tuple[int, bool]:
@@ -150,8 +151,18 @@ def units_of(hit: Hit) -> list[Unit]:
 
     _, sections, blocks = markdown_structure(text)
     out: list[Unit] = []
+    head = ""  # the head row of the table being read
     for n, b in enumerate(blocks):
+        if b.kind == "header":
+            head = text[b.start : b.end].strip()
+        elif b.kind != "row":
+            head = ""
         if b.kind in ("heading", "header"):
+            continue
+        if b.kind == "row":
+            # A row alone does not say which column is the default and which the
+            # type: its table's head row goes with it (shown, and embedded).
+            out.append(replace(_unit(text, b.start, b.end, "row"), context=head))
             continue
         if b.kind == "code" and n and blocks[n - 1].kind == "paragraph" and not _introduces(text, blocks[n - 1]):
             # An example brings the sentence before it, which says what it shows:
@@ -163,7 +174,7 @@ def units_of(hit: Hit) -> list[Unit]:
             if lead and b.end - lead[-1][0] <= MAX_UNIT_CHARS:
                 out.append(Unit(lead[-1][0], b.end, "lead"))
                 continue
-        if b.kind in ("item", "row", "code"):
+        if b.kind in ("item", "code"):
             out.append(_unit(text, b.start, b.end, b.kind))
             continue
         spans = _sentences(text, b.start, b.end)
@@ -218,6 +229,7 @@ class Candidate:
     kind: str = "sentence"
     trimmed: bool = False
     section: str = ""  # the unit's own heading path
+    context: str = ""  # see Unit.context
 
     @property
     def lines(self) -> tuple[int, int] | None:
@@ -244,5 +256,5 @@ def candidates(hits: list[Hit], dedupe: bool = True) -> list[Candidate]:
                 continue
             seen.add(key)
             out.append(Candidate(h, k, h.start + u.start, h.start + u.end, h.text[u.start : u.end], u.kind, u.trimmed,
-                                 u.section))
+                                 u.section, u.context))
     return out
