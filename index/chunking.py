@@ -13,7 +13,7 @@ from index.structure import SECTION_SEP, Section
 
 # Recorded in the store: a store cut by another version of this module (or of the text
 # extraction it cuts: sections-4 stopped escaping "_" and "*" in HTML) is rebuilt, not mixed.
-CHUNKER = "sections-4"
+CHUNKER = "sections-5"
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,11 @@ class Block:
 @lru_cache(maxsize=1)
 def _parser():
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.deflist import deflist_plugin
 
-    return MarkdownIt("commonmark").enable("table")
+    # Definition lists: Sphinx's options and API entries (<dl>, which markdownify
+    # writes as "term" / ":   definition") and Markdown's def_list extension.
+    return MarkdownIt("commonmark").enable("table").use(deflist_plugin)
 
 
 _FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)
@@ -111,7 +114,28 @@ def markdown_structure(text: str) -> tuple[str | None, list[Section], list[Block
     covered = False
     levels: list[bool] = []
     in_head = False
+    entry_level = -1  # token level of the definition-list entry being covered
     for i, t in enumerate(tokens):
+        if t.type == "dl_open":
+            levels.append(covered)
+            continue
+        if t.type == "dl_close":
+            covered = levels.pop() if levels else False
+            continue
+        if t.type == "dt_open":
+            if not covered and t.map:
+                # An entry is its term and its definition, one block like a list item:
+                # "--jobs N" is what "Run N jobs in parallel." is about.
+                dd = next((u for u in tokens[i + 1 :] if u.type == "dd_open" and u.level == t.level), None)
+                end = dd.map[1] if dd is not None and dd.map else t.map[0] + 1
+                s, e = _span(text, starts, t.map[0] + offset_lines, end + offset_lines)
+                if e > s:
+                    blocks.append(Block(s, e, "item"))
+                covered, entry_level = True, t.level
+            continue
+        if t.type == "dd_close" and t.level == entry_level:
+            covered, entry_level = False, -1
+            continue
         if t.type in ("bullet_list_open", "ordered_list_open"):
             levels.append(covered)
             covered = False

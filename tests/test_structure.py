@@ -402,3 +402,42 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     # A versioned name whose name the sources hold, and a folder the asker names.
     assert missing("running on WSL2 and editing files never triggers a reload, any idea?") is None
     assert missing("can I make reload only watch src/?") is None
+
+
+SPHINX_OPTIONS = """<html><head><title>Command line</title></head><body>
+<div class="sphinxsidebar" role="navigation"><a href="index.html">Home</a></div>
+<div class="body" role="main"><section id="command-line">
+<h1>Command line<a class="headerlink" href="#command-line">¶</a></h1>
+<p>The <code>tool</code> command accepts these options.</p>
+<dl class="std option"><dt id="cmdoption-tool-j"><span class="pre">-j</span> <span class="pre">N</span>, <span class="pre">--jobs</span> <span class="pre">N</span><a class="headerlink" href="#cmdoption-tool-j">¶</a></dt>
+<dd><p>Run N jobs in parallel. The default is the number of CPU cores.</p></dd></dl>
+<dl class="std option"><dt id="cmdoption-tool-q"><span class="pre">-q</span>, <span class="pre">--quiet</span><a class="headerlink" href="#cmdoption-tool-q">¶</a></dt>
+<dd><p>Print only warnings and errors.</p></dd></dl>
+</section></div></body></html>"""
+
+
+def test_definition_lists_are_one_unit_per_term_with_its_definition(tmp_path, embedder):
+    # Sphinx writes options and API entries as <dl>: the term ("--jobs N") is what its
+    # definition is about, so the two are one unit, quoted exactly.
+    from index.cited import Cited
+    from index.settings import Settings
+    from index.structure import html_to_markdown, markdown_structure
+
+    md, _ = html_to_markdown(SPHINX_OPTIONS)
+    _, _, blocks = markdown_structure(md)
+    items = [md[b.start : b.end] for b in blocks if b.kind == "item"]
+    assert items[0].startswith("-j N, --jobs N\n") and items[0].endswith("number of CPU cores.")
+    assert items[1].startswith("-q, --quiet\n") and items[1].endswith("warnings and errors.")
+    # Markdown's own definition lists (MkDocs' def_list) read the same way.
+    _, _, blocks = markdown_structure("# CLI\n\n`--jobs N`\n:   Run N jobs in parallel.\n\n`--quiet`\n:   Less output.\n")
+    assert [b.kind for b in blocks] == ["heading", "item", "item"]
+
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "cli.html").write_text(SPHINX_OPTIONS)
+    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
+    cited.index(d)
+    ans = cited.ask("how do I run several jobs in parallel?")
+    first = ans.citations[0]
+    assert first.quote.startswith("-j N, --jobs N") and "Run N jobs in parallel" in first.quote
+    assert first.section == "Command line"
