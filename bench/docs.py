@@ -2,14 +2,15 @@
 folder from a public project, its license and commit in SOURCE.md, and questions.jsonl
 written by someone who did not see the code).
 
-    python bench/docs.py [--set httpx] [--set poetry] [--rebuild] [--html]
+    python bench/docs.py [--set httpx] [--set poetry] [--rebuild] [--html | --site]
 
 Reports, per set, the answer hit (expected words in the answer), the right file among
 the citations, false abstention, and declines by kind (near-domain / off-topic).
 With --html, each set's Markdown is first rendered to HTML pages the way a docs site
 serves them (a site header, a sidebar, a footer, "¶" anchors beside the headings, the
 content in a role="main" block), and the same questions are asked of those: the HTML
-path, measured.
+path, measured. With --site, the docs are built by MkDocs with the Material theme, as
+real projects publish them (pip install -e ".[bench]" brings both).
 """
 
 from __future__ import annotations
@@ -66,16 +67,71 @@ def as_html(name: str) -> Path:
     return dst
 
 
-def html_checks(checks):
+# A real site: the set's Markdown built by MkDocs with the Material theme (header,
+# navigation tabs and sidebars, a table of contents, search, footer, "¶" permalinks,
+# code-copy buttons), one folder per page as MkDocs serves them.
+MKDOCS_YML = """site_name: {name}
+theme:
+  name: material
+  features: [navigation.sections, navigation.footer, content.code.copy, toc.follow]
+markdown_extensions:
+  - admonition
+  - attr_list
+  - def_list
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.details
+  - pymdownx.superfences
+  - pymdownx.tabbed:
+      alternate_style: true
+plugins: [search]
+"""
+
+
+def as_site(name: str) -> Path:
+    """The set's docs built with MkDocs + Material; only the pages' HTML is kept."""
+    import os
+    import shutil
+    import subprocess
+
+    work = OUT / f"site-build-{name}"
+    dst = OUT / f"site-{name}"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(DEVSETS / name / "docs", work / "docs")
+    (work / "mkdocs.yml").write_text(MKDOCS_YML.format(name=name))
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=work, check=True,
+                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    for page in (work / "site").rglob("*.html"):
+        if page.name != "404.html":
+            out = dst / page.relative_to(work / "site")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(page, out)
+    return dst
+
+
+def html_checks(checks, site: bool = False):
+    """The checks with their expected file renamed as the HTML pages are: guide.md ->
+    guide.html, or with ``site`` as MkDocs serves it, guide/index.html (index.md and
+    README.md -> index.html)."""
     from dataclasses import replace
 
-    return [replace(c, file=c.file[: -len(".md")] + ".html") if c.file and c.file.endswith(".md") else c
-            for c in checks]
+    def page(f: str) -> str:
+        stem = f[: -len(".md")]
+        if not site:
+            return stem + ".html"
+        folder, _, base = stem.rpartition("/")
+        if base in ("index", "README"):
+            return (folder + "/" if folder else "") + "index.html"
+        return stem + "/index.html"
+
+    return [replace(c, file=page(c.file)) if c.file and c.file.endswith(".md") else c for c in checks]
 
 
-def devset_cited(name: str, rebuild: bool = False, html: bool = False, **overrides) -> Cited:
-    docs = as_html(name) if html else DEVSETS / name / "docs"
-    store = OUT / (f"devset-{name}-html" if html else f"devset-{name}")
+def devset_cited(name: str, rebuild: bool = False, html: bool = False, site: bool = False, **overrides) -> Cited:
+    docs = as_site(name) if site else as_html(name) if html else DEVSETS / name / "docs"
+    store = OUT / (f"devset-{name}-site" if site else f"devset-{name}-html" if html else f"devset-{name}")
     cited = Cited(Settings(data_dir=store, sources=docs, **overrides))
     t = time.perf_counter()
     report = sync_store(cited, docs, rebuild)
@@ -89,14 +145,16 @@ def main():
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--failures", action="store_true", help="print every failure")
     ap.add_argument("--html", action="store_true", help="ask the same questions of the docs rendered to HTML")
+    ap.add_argument("--site", action="store_true",
+                    help="ask them of the docs built as a site by MkDocs with the Material theme")
     args = ap.parse_args()
     names = args.sets or sorted(p.name for p in DEVSETS.iterdir() if (p / "questions.jsonl").exists())
     results = {}
     for name in names:
-        cited = devset_cited(name, args.rebuild, args.html)
+        cited = devset_cited(name, args.rebuild, args.html, args.site)
         checks = load_checks(DEVSETS / name / "questions.jsonl")
-        if args.html:
-            checks = html_checks(checks)
+        if args.html or args.site:
+            checks = html_checks(checks, site=args.site)
         r = eval_checks(cited, checks)
         results[name] = r
         if args.failures:
@@ -104,7 +162,8 @@ def main():
                 print(json.dumps(f, ensure_ascii=False), file=sys.stderr)
         print(name, json.dumps({k: v for k, v in r.items() if k != "failures"}))
     OUT.mkdir(exist_ok=True)
-    (OUT / ("docs-html.json" if args.html else "docs.json")).write_text(json.dumps(results, indent=2))
+    out = "docs-site.json" if args.site else "docs-html.json" if args.html else "docs.json"
+    (OUT / out).write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":
