@@ -45,6 +45,7 @@ class Chunk:
     line: int | None = None  # 1-based line of ``start``, for formats with lines
     section: str = ""  # heading path, "Options › Password prompt"
     title: str | None = None  # the file's title
+    fence: str = ""  # the opening fence line, when the chunk begins inside a code block cut across chunks
 
     @property
     def context(self) -> str:
@@ -181,7 +182,13 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
         n = sp.count_tokens(text[b.start : b.end])
         if n > budget:
             flush()
-            out += _located(text, b.start, b.end, sp, budget, None, section, title)
+            pieces = _located(text, b.start, b.end, sp, budget, None, section, title)
+            if b.kind == "code":
+                # A piece after the first begins inside the block: without its opening
+                # fence, the closing one would be read as opening a new block.
+                fence = text[b.start : b.end].split("\n", 1)[0].strip()
+                pieces = [replace(c, fence=fence) if c.start > b.start else c for c in pieces]
+            out += pieces
             continue
         # Counted over the span, not summed over blocks: what lies between blocks (a
         # table's |---| line, a list's markers) costs tokens too.

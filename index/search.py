@@ -37,6 +37,7 @@ class Hit:
     line: int | None = None  # 1-based line of ``start`` in text and Markdown sources
     section: str = ""  # heading path of the chunk's section, "Options › Password prompt"
     title: str | None = None  # its file's title
+    fence: str = ""  # see chunking.Chunk.fence
 
 
 def fuse(dense: dict[str, float], lexical: dict[str, float], dense_weight: float = DENSE_WEIGHT) -> list[tuple[str, float]]:
@@ -182,7 +183,7 @@ class Searcher:
                 hits.append(
                     Hit(cid, m["path"], m.get("page"), int(m["start"]), int(m["end"]), doc,
                         round(float(score), 4), float(dense[cid]), lex.get(cid, 0.0) / lmax, m.get("line"),
-                        m.get("section", ""), m.get("title"))
+                        m.get("section", ""), m.get("title"), m.get("fence", ""))
                 )
                 if len(hits) == k:
                     break

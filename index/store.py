@@ -328,9 +328,11 @@ def _stored(cid: str, m: dict) -> StoredChunk:
 
 def chunk_metadata(
     path: str, sha: str, n: int, start: int, end: int, page: int | None, text_hash: str, line: int | None = None,
-    section: str = "", title: str | None = None,
+    section: str = "", title: str | None = None, fence: str = "",
 ) -> dict:
     meta = {"path": path, "sha": sha, "n": n, "start": start, "end": end, "text_hash": text_hash}
+    if fence:
+        meta["fence"] = fence
     if section:
         meta["section"] = section
     if title:

@@ -38,11 +38,15 @@ class Block:
 @lru_cache(maxsize=1)
 def _parser():
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.admon import admon_plugin
     from mdit_py_plugins.deflist import deflist_plugin
 
     # Definition lists: Sphinx's options and API entries (<dl>, which markdownify
     # writes as "term" / ":   definition") and Markdown's def_list extension.
-    return MarkdownIt("commonmark").enable("table").use(deflist_plugin)
+    # Admonitions ("!!! tip" and "??? note" over an indented body, as MkDocs and
+    # Python-Markdown write them): without the plugin the body is an indented code
+    # block, and the tip is neither read as prose nor found by a question.
+    return MarkdownIt("commonmark").enable("table").use(deflist_plugin).use(admon_plugin)
 
 
 _FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)

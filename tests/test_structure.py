@@ -100,6 +100,28 @@ def test_fenced_code_is_kept_whole_when_it_fits(tmp_path):
     assert len(chunks) >= 3
 
 
+def test_a_code_block_cut_across_chunks_keeps_its_fence(tmp_path):
+    from index.answer.units import candidates
+    from index.search import Hit
+
+    code = "```dockerfile\n" + "\n".join(f"RUN step_{i} --flag value-{i} && echo done-{i}" for i in range(40)) + "\n```"
+    f = tmp_path / "docker.md"
+    f.write_text("# Docker\n\nA sample Dockerfile:\n\n" + code + "\n\nThen build the image.\n")
+    chunks = chunk(_extract(f), sentence_splitter(120, 16))
+    text = f.read_text()
+    inside = [c for c in chunks if c.fence]
+    assert inside and all(c.fence == "```dockerfile" for c in inside)
+    assert not any(c.fence for c in chunks if c.text.startswith("# Docker"))
+    # Read as an answer, the rest of the block is one code unit, shown under its
+    # opening fence (not quoted), never the closing fence read as an opening one.
+    last = inside[-1]
+    assert last.text.rstrip().endswith("```")
+    hit = Hit("c2", "docker.md", None, last.start, last.end, last.text, 0.5, 0.5, 0.5, last.line, last.section, None,
+              last.fence)
+    units = candidates([hit])
+    assert [(u.kind, u.context) for u in units] == [("code", "```dockerfile")]
+    assert units[0].text.endswith("```") and text[units[0].start : units[0].end] == units[0].text
+
 def test_html_sections_lists_tables_and_hidden_text(tmp_path, splitter):
     f = tmp_path / "page.html"
     f.write_text(

@@ -85,7 +85,9 @@ class Unit:
     kind: str
     trimmed: bool = False
     section: str = ""  # heading path of the unit itself (a chunk may hold subsections)
-    context: str = ""  # shown and embedded with it, never quoted: a table row's head row
+    # Shown and embedded with it, never quoted: a table row's head row, the opening
+    # fence of a code block begun in the chunk before.
+    context: str = ""
 
 
 def _trim(text: str, s: int, e: int, limit: int = MAX_UNIT_CHARS) -> tuple[int, bool]:
@@ -147,9 +149,7 @@ def units_of(hit: Hit) -> list[Unit]:
     text = hit.text
     if not is_structured(hit):
         return [replace(u, section=hit.section) for u in _prose_units(text, split_sentences(text))]
-    from index.structure import markdown_structure
-
-    _, sections, blocks = markdown_structure(text)
+    sections, blocks = _structure(hit)
     out: list[Unit] = []
     head = ""  # the head row of the table being read
     for n, b in enumerate(blocks):
@@ -193,12 +193,35 @@ def units_of(hit: Hit) -> list[Unit]:
     # A short section whole (<= MAX_UNIT_CHARS, more than one unit):
     # answer hit on the dev sets +0.024 (httpx), +0.034 (Poetry), +0.018 (MkDocs).
     out.extend(_section_units(text, sections, blocks, out))
+    if hit.fence:
+        # The rest of a code block begun in the chunk before is shown under its opening
+        # fence line, or its closing fence would open a block in the reader's chat.
+        out = [replace(u, context=hit.fence) if u.kind == "code" and u.start == 0 else u for u in out]
     chunk_path = tuple(p for p in hit.section.split(SECTION_SEP) if p) if hit.section else ()
     placed = []
     for u in out:
         local = next((s.path for s in reversed(sections) if s.start <= u.start), ())
         placed.append(replace(u, section=_full_path(chunk_path, local)))
     return placed
+
+
+def _structure(hit: Hit):
+    """Sections and blocks of a structured passage, offsets into its text. A passage
+    that begins inside a code block is read with the block's opening fence before it."""
+    from index.structure import Block, Section, markdown_structure
+
+    if not hit.fence:
+        _, sections, blocks = markdown_structure(hit.text)
+        return sections, blocks
+    pad = len(hit.fence) + 1
+    _, sections, blocks = markdown_structure(hit.fence + "\n" + hit.text)
+
+    def at(x: int) -> int:
+        return min(max(x - pad, 0), len(hit.text))
+
+    blocks = [Block(at(b.start), at(b.end), b.kind) for b in blocks if at(b.end) > at(b.start)]
+    sections = [Section(at(s.start), at(s.end), s.path) for s in sections]
+    return sections, blocks
 
 
 def _section_units(text: str, sections, blocks, units: list[Unit]) -> list[Unit]:
