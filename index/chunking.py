@@ -69,9 +69,22 @@ def context_header(title: str | None, section: str) -> str:
     return SECTION_SEP.join(parts)
 
 
+# A Markdown link's target: "[the guide](https://example.org/docs/guide.html)".
+_LINK_TARGET = re.compile(r"(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+
+
+def readable(text: str) -> str:
+    """``text`` as its reader sees it: a link's words without its target. Targets are
+    read by no one but fill BM25 and the embedding with "https", "github" and "com", so
+    a question about HTTPS found the contributing guide's clone URLs before the page on
+    running with HTTPS (uvicorn dev set)."""
+    return _LINK_TARGET.sub("", text) if "](" in text else text
+
+
 def with_context(context: str, text: str) -> str:
-    """What is embedded and what BM25 indexes: the contextual header, then the text
-    (the quote never includes the header)."""
+    """What is embedded and what BM25 indexes: the contextual header, then the text as
+    read (the quote never includes the header, and keeps its links)."""
+    text = readable(text)
     return f"{context}\n\n{text}" if context else text
 
 
