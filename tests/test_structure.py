@@ -463,3 +463,16 @@ def test_definition_lists_are_one_unit_per_term_with_its_definition(tmp_path, em
     first = ans.citations[0]
     assert first.quote.startswith("-j N, --jobs N") and "Run N jobs in parallel" in first.quote
     assert first.section == "Command line"
+
+
+def test_link_targets_are_not_indexed_but_quotes_keep_them(tmp_path, splitter):
+    from index.chunking import readable, with_context
+
+    text = "Clone [the repository](https://github.com/org/tool) and see [docs](guide.md#setup \"Setup\")."
+    assert readable(text) == "Clone [the repository] and see [docs]."
+    assert "https" not in with_context("Contributing", text) and "github" not in with_context("", text)
+    f = tmp_path / "c.md"
+    f.write_text("# Contributing\n\n" + text + "\n")
+    c = chunk(_extract(f), splitter)[0]
+    assert "https://github.com/org/tool" in c.text  # what is quoted is the source, exact
+    assert "https" not in c.embed_text
