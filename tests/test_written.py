@@ -14,7 +14,8 @@ import time
 import pytest
 
 from conftest import SEED_FILE, SEEDS, _free_port
-from index.answer.check import check, misplaced_facts, split_claims
+from index.answer.check import check, split_claims
+from index.answer.facts import misplaced_facts
 from index.answer.written import assemble
 from index.search import Hit
 
