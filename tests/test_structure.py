@@ -402,8 +402,9 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     texts = ["Use --ssl-keyfile-password to give the password of the SSL key file.",
              "When using Uvicorn through WSL you might have to set WATCHFILES_FORCE_POLLING.",
              "Use --reload-dir to choose which directories to watch.",
-             "See the quickstart for a quick tour; environment variables are read too."]
-    lex = LexicalIndex.build(["a", "b", "c", "d"], texts, "g1")
+             "See the quickstart for a quick tour; environment variables are read too.",
+             "Check that the certificate is correct."]
+    lex = LexicalIndex.build(["a", "b", "c", "d", "e"], texts, "g1")
 
     def missing(q):
         return gather(q, lex, texts, 0.5, 0.5).missing
@@ -418,6 +419,7 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     # another ("quic" of "quick", so not of "quickstart") is not.
     assert missing("which env vars does it read?") is None
     assert missing("can I enable HTTP/3 over QUIC?") == "QUIC"
+    assert missing("how do I configure CORS origins?") == "CORS"  # stems to "cor", as "correct" begins
     # The asker's circumstances, told in a part that asks nothing, are not.
     assert missing("my TLS key has a passphrase. how do I give uvicorn the password?") is None
     assert missing("which patterns are ignored? my vim swap files keep triggering reloads") is None

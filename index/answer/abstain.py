@@ -138,7 +138,10 @@ def gather(question: str, lexical, passage_texts: list[str], passage_sim: float,
         if versioned and lexical.doc_freqs([versioned.group(1)])[versioned.group(1)] > 0:
             continue
         # A short form of a word the sources use ("env" for "environment") is not absent.
-        if dfs[s] == 0 and not (len(s) >= 3 and lexical.has_prefix(s)):
+        # A stem under four letters is matched as written: "CORS" stems to "cor", which
+        # "correct" starts with; "cors" starts nothing.
+        short = s if len(s) >= 4 else w.lower()
+        if dfs[s] == 0 and not (len(short) >= 3 and lexical.has_prefix(short)):
             z = _zipf(w.lower())
             if z < RARE_ZIPF and (rarest is None or z < rarest):
                 missing, rarest = w, z
