@@ -137,10 +137,10 @@ def gather(question: str, lexical, passage_texts: list[str], passage_sim: float,
         versioned = _VERSIONED.match(s)
         if versioned and lexical.doc_freqs([versioned.group(1)])[versioned.group(1)] > 0:
             continue
-        # A short form of a word the sources use ("env" for "environment") is not absent.
-        # A stem under four letters is matched as written: "CORS" stems to "cor", which
-        # "correct" starts with; "cors" starts nothing.
-        short = s if len(s) >= 4 else w.lower()
+        # A short form of a word the sources use ("env" for "environment", "vars") is
+        # not absent. An acronym is not inflected, so it is matched as written: "CORS"
+        # stems to "cor", which "correct" starts; "cors" starts nothing.
+        short = w.lower() if w.isupper() else s
         if dfs[s] == 0 and not (len(short) >= 3 and lexical.has_prefix(short)):
             z = _zipf(w.lower())
             if z < RARE_ZIPF and (rarest is None or z < rarest):
