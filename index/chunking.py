@@ -12,7 +12,9 @@ from index.sources import Extracted
 from index.structure import SECTION_SEP, Section
 
 # Recorded in the store: a store cut by another version of this module (or of the text
-# extraction it cuts: sections-4 stopped escaping "_" and "*" in HTML) is rebuilt, not mixed.
+# extraction it cuts) is refused, not mixed, until `cited index --rebuild`. sections-4
+# stopped escaping "_" and "*" in HTML; sections-5 reads definition lists and
+# admonitions, keeps a cut code block's fence, and embeds links without their targets.
 CHUNKER = "sections-5"
 
 
@@ -200,7 +202,8 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
                 # A piece after the first begins inside the block: without its opening
                 # fence, the closing one would be read as opening a new block.
                 fence = text[b.start : b.end].split("\n", 1)[0].strip()
-                pieces = [replace(c, fence=fence) if c.start > b.start else c for c in pieces]
+                if fence.startswith(("```", "~~~")):  # an indented block has no fence line
+                    pieces = [replace(c, fence=fence) if c.start > b.start else c for c in pieces]
             out += pieces
             continue
         # Counted over the span, not summed over blocks: what lies between blocks (a

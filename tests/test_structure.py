@@ -121,6 +121,28 @@ def test_a_code_block_cut_across_chunks_keeps_its_fence(tmp_path):
     units = candidates([hit])
     assert [(u.kind, u.context) for u in units] == [("code", "```dockerfile")]
     assert units[0].text.endswith("```") and text[units[0].start : units[0].end] == units[0].text
+    # An indented code block has no fence line to carry.
+    g = tmp_path / "indented.md"
+    g.write_text("# Log\n\nA long log:\n\n" + "\n".join(f"    line {i} of the log output here" for i in range(60)) + "\n")
+    assert not any(c.fence for c in chunk(_extract(g), sentence_splitter(120, 16)))
+
+
+def test_an_open_fence_is_closed_for_the_reader_never_in_the_quote(tmp_path, embedder):
+    from index.cited import Cited
+    from index.settings import Settings
+
+    d = tmp_path / "docs"
+    d.mkdir()
+    code = "```python\n" + "\n".join(f"configure_worker_pool(size={i}, timeout={i * 3}, retries={i % 4})" for i in range(60)) + "\n```"
+    (d / "pool.md").write_text("# Worker pool\n\nA long example that configures the worker pool:\n\n" + code + "\n")
+    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
+    cited.index(d)
+    ans = cited.ask("How do I configure the worker pool size and timeout?")
+    assert not ans.abstained
+    for part in ans.answer.split(" ["):
+        assert part.count("```") % 2 == 0, part  # every fence the reader sees is closed
+    text = (d / "pool.md").read_text()
+    assert all(text[c.start : c.end] == c.quote for c in ans.citations)
 
 def test_html_sections_lists_tables_and_hidden_text(tmp_path, splitter):
     f = tmp_path / "page.html"
@@ -366,6 +388,13 @@ def test_an_answer_takes_at_most_three_units_within_its_budget():
     dup = Candidate(other, 0, 0, 24, "```bash\npoetry build\n```")
     lead = Candidate(hit, 9, 0, 70, "The build command builds archives.\n\n```bash\npoetry build\n```")
     assert select([lead, dup], np.array([1.0, 0.99])) == [0]
+    # A row the first unit holds may answer instead, but the bar to join stays the best's.
+    table = "The options:\n\n| a | b |\n|---|---|\n| `port` | 8080 |\n"
+    th = _md_hit(table + "x" * 100)
+    sec = Candidate(th, 0, 0, len(table), table, "section")
+    row = Candidate(th, 1, table.index("| `port`"), len(table) - 1, "| `port` | 8080 |", "row")
+    other = Candidate(_md_hit("y" * 300), 0, 0, 50, "another unit entirely", "sentence")
+    assert select([sec, row, other], np.array([1.0, 0.92, 0.75]), similarity=np.array([0.3, 0.6, 0.2])) == [1]
 
 
 def test_words_the_asker_quotes_or_brackets_are_not_evidence_of_absence():
@@ -420,6 +449,11 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     assert missing("which env vars does it read?") is None
     assert missing("can I enable HTTP/3 over QUIC?") == "QUIC"
     assert missing("how do I configure CORS origins?") == "CORS"  # stems to "cor", as "correct" begins
+    assert missing("WHICH ENV VARS DOES IT READ?") is None  # all capitals: no acronyms to tell apart
+    # A part that is not the asker's own setting, or an asking part that says nothing
+    # itself, keeps the absent word as evidence.
+    assert missing("For GraphQL subscriptions, what do I set?") == "GraphQL"
+    assert missing("I want to use GraphQL subscriptions. Is that supported?") == "GraphQL"
     # The asker's circumstances, told in a part that asks nothing, are not.
     assert missing("my TLS key has a passphrase. how do I give uvicorn the password?") is None
     assert missing("which patterns are ignored? my vim swap files keep triggering reloads") is None

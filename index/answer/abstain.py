@@ -89,16 +89,23 @@ _ASKS = re.compile(r"\?|\b(?:what|which|who|whom|whose|when|where|why|how|any|an
                    re.I)
 
 
-def _setting_words(question: str) -> set[str]:
+# A setting is told in the first person ("my key…", "our network…", "I run…"); a part
+# that names the subject otherwise ("For GraphQL subscriptions, what do I set?") is the
+# question's own. And the asking part must say something itself: in "I want GraphQL
+# subscriptions. Is that supported?" the first part is what is asked about.
+_FIRST_PERSON = re.compile(r"^\W*(?:my|our|i|i'm|i've|im|we|we're|we've|us)\b", re.I)
+
+
+def _setting_words(question: str, stopwords: frozenset[str] = frozenset()) -> set[str]:
     """Words of the question's parts that ask nothing (see _PARTS)."""
     parts = [p for p in _PARTS.split(question.strip()) if p]
     if len(parts) < 2:
         return set()
     asking = [p for p in parts if _ASKS.search(p.strip())]
-    told = [p for p in parts if not _ASKS.search(p.strip())]
-    if not asking:
-        return set()
+    told = [p for p in parts if not _ASKS.search(p.strip()) and _FIRST_PERSON.match(p)]
     said = {w for p in asking for w in re.findall(r"(?u)\b\w\w+\b", p)}
+    if not told or len({w.lower() for w in said} - stopwords) < 2:
+        return set()
     return {w for p in told for w in re.findall(r"(?u)\b\w\w+\b", p)} - said
 
 
@@ -130,17 +137,19 @@ def gather(question: str, lexical, passage_texts: list[str], passage_sim: float,
     in_passage = max((sum(idf[s] for _, s in terms if s in held) / total
                       for held in map(lexical.stems, passage_texts)), default=0.0)
     missing, rarest = None, None
-    examples = _example_spans(question) | _setting_words(question)
+    examples = _example_spans(question) | _setting_words(question, lexical.stopwords)
     for w, s in terms:
         if w in examples or w.isdigit():
             continue
         versioned = _VERSIONED.match(s)
-        if versioned and lexical.doc_freqs([versioned.group(1)])[versioned.group(1)] > 0:
-            continue
+        if versioned:
+            name = lexical.stemmer.stemWord(versioned.group(1))
+            if lexical.doc_freqs([name])[name] > 0:
+                continue
         # A short form of a word the sources use ("env" for "environment", "vars") is
         # not absent. An acronym is not inflected, so it is matched as written: "CORS"
         # stems to "cor", which "correct" starts; "cors" starts nothing.
-        short = w.lower() if w.isupper() else s
+        short = w.lower() if w.isupper() and not question.isupper() else s
         if dfs[s] == 0 and not (len(short) >= 3 and lexical.has_prefix(short)):
             z = _zipf(w.lower())
             if z < RARE_ZIPF and (rarest is None or z < rarest):

@@ -82,6 +82,7 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
     if len(cands) == 0:
         return []
     order = list(np.argsort(-scores, kind="stable"))
+    best = scores[order[0]]  # the bar to join stays the best unit's, promoted row or not
     if similarity is not None:
         top = order[0]
         inner = [i for i in order[1:] if cands[i].kind in ("row", "item") and _within(cands[i], cands[top])
@@ -91,7 +92,7 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
             order.insert(0, inner[0])
     chosen = [order[0]]
     for i in order[1:]:
-        if len(chosen) == MAX_UNITS or scores[i] < ratio * scores[order[0]]:
+        if len(chosen) == MAX_UNITS or scores[i] < ratio * best:
             break
         if any(_overlaps(cands[i], cands[j]) for j in chosen):
             continue
@@ -106,6 +107,9 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
 # answer ("What port does it listen on by default?" over an options table). The row
 # closer to the question is the more precise answer.
 INNER_RATIO = 0.9
+
+
+_FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.M)
 
 
 def _within(a: Candidate, b: Candidate) -> bool:
@@ -185,7 +189,11 @@ def answer(
                 c = cands[i]
                 name = label(c)
                 head = f"{c.context}\n" if c.context else ""
-                parts.append(f"{name + ': ' if name else ''}{head}{c.text}{' …' if c.trimmed else ''} [{n}]")
+                shown = f"{head}{c.text}{' …' if c.trimmed else ''}"
+                # A code block cut by a chunk or a trim is closed for the reader (never in the quote).
+                if len(_FENCE_LINE.findall(shown)) % 2:
+                    shown += "\n```"
+                parts.append(f"{name + ': ' if name else ''}{shown} [{n}]")
                 cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text,
                                       round(float(scores[i]), 4), c.lines, c.section))
             result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites, passages=hits,
