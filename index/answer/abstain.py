@@ -48,10 +48,14 @@ WEIGHTS = np.array([3.926, 4.638, 2.759, 3.208, -2.534])
 BIAS = -7.248
 
 
+# A word as BM25 tokenizes one (bm25s' default pattern).
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
 def question_terms(question: str, stemmer, stopwords: frozenset[str]) -> list[tuple[str, str]]:
     """(word as written, stem) of the question's content words, as BM25 tokenizes them."""
     out, seen = [], set()
-    for m in re.finditer(r"(?u)\b\w\w+\b", question):
+    for m in _WORD.finditer(question):
         w = m.group(0)
         low = w.lower()
         if low in stopwords:
@@ -74,7 +78,7 @@ _EXAMPLE = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|“[^”]*”|\([^)]*\)|
 
 
 def _example_spans(question: str) -> set[str]:
-    return {w for m in _EXAMPLE.finditer(question) for w in re.findall(r"(?u)\b\w\w+\b", m.group(0))}
+    return {w for m in _EXAMPLE.finditer(question) for w in _WORD.findall(m.group(0))}
 
 
 # A question often tells its setting before it asks ("My key has a passphrase. How do
@@ -101,12 +105,12 @@ def _setting_words(question: str, stopwords: frozenset[str] = frozenset()) -> se
     parts = [p for p in _PARTS.split(question.strip()) if p]
     if len(parts) < 2:
         return set()
-    asking = [p for p in parts if _ASKS.search(p.strip())]
-    told = [p for p in parts if not _ASKS.search(p.strip()) and _FIRST_PERSON.match(p)]
-    said = {w for p in asking for w in re.findall(r"(?u)\b\w\w+\b", p)}
+    asks = [bool(_ASKS.search(p.strip())) for p in parts]
+    told = [p for p, a in zip(parts, asks) if not a and _FIRST_PERSON.match(p)]
+    said = {w for p, a in zip(parts, asks) if a for w in _WORD.findall(p)}
     if not told or len({w.lower() for w in said} - stopwords) < 2:
         return set()
-    return {w for p in told for w in re.findall(r"(?u)\b\w\w+\b", p)} - said
+    return {w for p in told for w in _WORD.findall(p)} - said
 
 
 # A name with a version ("WSL2", "python3", "HTTP2") is the name the sources use.
