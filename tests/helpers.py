@@ -59,3 +59,44 @@ def make_pdf(pages: list[str]) -> bytes:
         out += b"%010d 00000 n \n" % off
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
     return bytes(out)
+
+
+# A docs page as projects write them: front matter, ATX and Setext headings, a colon-led
+# list, a table, fenced code (test_structure.py and test_units.py).
+DOC = """---
+title: Front matter title
+weight: 10
+---
+
+Setup guide
+===========
+
+Intro text before any option.
+
+## Options
+
+### Password prompt
+
+The prompt asks once. It never echoes what you type.
+
+### Proxy
+
+To route traffic through a proxy, set one of these options:
+
+- `proxy_url`: the address of the proxy.
+- `proxy_auth`: a user name and password for it.
+
+```python
+client = Client(proxy_url="http://localhost:8030")
+
+client.get("/")
+```
+
+Other settings
+--------------
+
+| setting | default |
+|---|---|
+| `timeout` | 5 seconds |
+| `retries` | 3 |
+"""

@@ -1,53 +1,16 @@
-"""Sources keep their structure: heading paths, blocks kept whole, answer units shaped
-like the source, and abstentions that say which word the sources lack."""
+"""Sources keep their structure: heading paths, blocks kept whole, page chrome left out,
+tables, definition lists and code fences as the reader sees them. Answer units are in
+test_units.py, declining in test_abstain.py."""
 
 import io
 
 import pytest
 
-from conftest import SEEDS
-from helpers import make_pdf
+from helpers import DOC, make_pdf
 from index.chunking import Splitter, chunk, sentence_splitter
 from index.sources import SourceFile, extract
 from index.structure import markdown_structure
 
-DOC = """---
-title: Front matter title
-weight: 10
----
-
-Setup guide
-===========
-
-Intro text before any option.
-
-## Options
-
-### Password prompt
-
-The prompt asks once. It never echoes what you type.
-
-### Proxy
-
-To route traffic through a proxy, set one of these options:
-
-- `proxy_url`: the address of the proxy.
-- `proxy_auth`: a user name and password for it.
-
-```python
-client = Client(proxy_url="http://localhost:8030")
-
-client.get("/")
-```
-
-Other settings
---------------
-
-| setting | default |
-|---|---|
-| `timeout` | 5 seconds |
-| `retries` | 3 |
-"""
 
 
 def _extract(path):
@@ -237,100 +200,6 @@ def test_plain_splitter_functions_still_work(tmp_path):
     assert isinstance(Splitter(lambda t: [t], len, 10).size, int)
 
 
-# -- answers over structured sources (real model, real Chroma) ---------------------
-
-
-@pytest.fixture
-def docs_cited(tmp_path, embedder):
-    from index.cited import Cited
-    from index.settings import Settings
-
-    d = tmp_path / "docs"
-    d.mkdir()
-    (d / "guide.md").write_text(DOC)
-    (d / "long.md").write_text("# Changelog\n\n## Release notes\n\n- " + " ".join(f"Fixed bug number {i} in the parser." for i in range(25)) + "\n")
-    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
-    cited.index(d)
-    return cited
-
-
-def test_colon_led_list_is_answered_as_a_unit(docs_cited):
-    ans = docs_cited.ask("How do I send my requests through a proxy?")
-    assert not ans.abstained
-    first = ans.citations[0]
-    assert first.quote.startswith("To route traffic through a proxy, set one of these options:")
-    assert "`proxy_url`" in first.quote and "`proxy_auth`" in first.quote
-    assert first.section == "Setup guide › Options › Proxy"
-    assert first.where().startswith("guide.md › Setup guide › Options › Proxy, line")
-    assert ans.to_dict()["citations"][0]["section"] == "Setup guide › Options › Proxy"
-
-
-def test_table_row_answers_alone(docs_cited):
-    ans = docs_cited.ask("What is the default timeout setting?")
-    assert not ans.abstained
-    assert any("5 seconds" in c.quote for c in ans.citations)
-
-
-def test_a_table_row_is_shown_under_its_head_row_which_is_not_quoted():
-    text = ("# Server options\n\nThe server reads these options.\n\n| Option | Default | Description |\n"
-            "|---|---|---|\n| `port` | `8080` | The TCP port it listens on. |\n| `workers` | `1` | Processes. |\n\n"
-            "Options can also come from the environment.\n")
-    from index.answer.units import candidates
-
-    rows = [c for c in candidates([_md_hit(text)]) if c.kind == "row"]
-    assert [c.text for c in rows] == ["| `port` | `8080` | The TCP port it listens on. |", "| `workers` | `1` | Processes. |"]
-    assert {c.context for c in rows} == {"| Option | Default | Description |"}
-    assert all(text[c.start : c.end] == c.text for c in rows)
-    # Only rows carry a head row.
-    assert not any(c.context for c in candidates([_md_hit(text)]) if c.kind != "row")
-
-
-def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedder):
-    from index.cited import Cited
-    from index.settings import Settings
-
-    d = tmp_path / "docs"
-    d.mkdir()
-    (d / "options.md").write_text(
-        "# Server options\n\nThe server reads the following options from its configuration file.\n\n"
-        "| Option | Type | Default | Description |\n|---|---|---|---|\n"
-        "| `port` | int | `8080` | The TCP port the server listens on. |\n"
-        "| `bind_address` | string | `127.0.0.1` | The interface to bind to. |\n"
-        "| `max_upload_mb` | int | `25` | The largest request body accepted, in megabytes. |\n"
-        "| `log_format` | string | `text` | Either `text` or `json`. |\n")
-    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
-    cited.index(d)
-    ans = cited.ask("What port does the server listen on by default?")
-    first = ans.citations[0]
-    assert first.quote == "| `port` | int | `8080` | The TCP port the server listens on. |"
-    # The reader sees which column is the default; the quote stays the row, exact.
-    assert ans.answer.startswith("| Option | Type | Default | Description |\n| `port` | int | `8080` |")
-
-
-def test_long_units_are_trimmed_and_still_exact(docs_cited):
-    ans = docs_cited.ask("What fixes are in the release notes of the changelog?")
-    assert not ans.abstained
-    c = ans.citations[0]
-    assert len(c.quote) <= 600
-    assert "…" in ans.answer
-    text = (docs_cited.settings.sources / c.source).read_text()
-    assert text[c.start : c.end] == c.quote
-
-
-def test_abstention_names_the_missing_word(seeded):
-    ans = seeded.ask("Does Hikvision support GraphQL subscriptions?")
-    assert ans.abstained and ans.citations == []
-    assert ans.answer == "The sources don't mention GraphQL."
-
-
-def test_seed_state_owned_question_is_answered_with_the_hikvision_passage(seeded):
-    ans = seeded.ask("Which of the two companies is state-owned?")
-    assert not ans.abstained
-    assert "state-owned Hikvision" in ans.citations[0].quote
-    assert ans.citations[0].source == "hikvision-dahua-un-global-compact.txt"
-    assert SEEDS.joinpath(ans.citations[0].source).read_text()[ans.citations[0].start : ans.citations[0].end] == ans.citations[0].quote
-
-
 def test_heading_text_keeps_identifiers_and_drops_emphasis():
     from index.structure import plain
 
@@ -338,128 +207,6 @@ def test_heading_text_keeps_identifiers_and_drops_emphasis():
     assert plain("SSL_CERT_FILE") == "SSL_CERT_FILE"
     assert plain("**Note** on `__init__`") == "Note on __init__"
     assert plain("[The client](client.md) and *timeouts*") == "The client and timeouts"
-
-
-# -- answer units of a docs passage (pure: no model) -----------------------------------
-
-
-def _md_hit(text: str, section: str = "Guide"):
-    from index.search import Hit
-
-    return Hit("c1", "guide.md", None, 0, len(text), text, 0.5, 0.5, 0.5, 1, section, "Guide")
-
-
-def _units(text: str) -> list[tuple[str, str]]:
-    from index.answer.units import units_of
-
-    return [(u.kind, text[u.start : u.end]) for u in units_of(_md_hit(text))]
-
-
-def test_a_code_block_brings_the_sentence_that_explains_it():
-    text = ("# Headers\n\nHeaders are kept as sent. The Headers type is case-insensitive.\n\n"
-            "```python\nr.headers['content-type']\n```\n")
-    units = _units(text)
-    assert ("lead", "The Headers type is case-insensitive.\n\n```python\nr.headers['content-type']\n```") in units
-    # The example does not also stand alone: on its own it answers nothing.
-    assert not any(kind == "code" for kind, _ in units)
-
-
-def test_a_short_section_is_also_one_unit():
-    text = "### retries\n\nHow many times a failed download is tried again.\n\n**Default**: `3`\n\n### timeout\n\nSeconds.\n"
-    units = _units(text)
-    assert ("section", "How many times a failed download is tried again.\n\n**Default**: `3`") in units
-    # A one-sentence section is its sentence already.
-    assert [t for k, t in units if k == "section"] == ["How many times a failed download is tried again.\n\n**Default**: `3`"]
-
-
-def test_an_answer_takes_at_most_three_units_within_its_budget():
-    import numpy as np
-
-    from index.answer.pipeline import ANSWER_CHARS, MAX_UNITS, select
-    from index.answer.units import Candidate
-
-    hit = _md_hit("x" * 4000)
-    cands = [Candidate(hit, k, k * 500, k * 500 + n, f"{k} " + "w" * (n - 2)) for k, n in enumerate([300, 300, 400, 200, 100])]
-    chosen = select(cands, np.array([1.0, 0.95, 0.9, 0.85, 0.5]))
-    assert chosen == [0, 1, 3]  # the 400-character one would pass 900; the fifth scores too low
-    assert len(chosen) <= MAX_UNITS and sum(len(cands[i].text) for i in chosen) <= ANSWER_CHARS
-    # Text another chosen unit already holds adds nothing (docs repeat their examples).
-    other = _md_hit("```bash\npoetry build\n```")
-    dup = Candidate(other, 0, 0, 24, "```bash\npoetry build\n```")
-    lead = Candidate(hit, 9, 0, 70, "The build command builds archives.\n\n```bash\npoetry build\n```")
-    assert select([lead, dup], np.array([1.0, 0.99])) == [0]
-    # A row the first unit holds may answer instead, but the bar to join stays the best's.
-    table = "The options:\n\n| a | b |\n|---|---|\n| `port` | 8080 |\n"
-    th = _md_hit(table + "x" * 100)
-    sec = Candidate(th, 0, 0, len(table), table, "section")
-    row = Candidate(th, 1, table.index("| `port`"), len(table) - 1, "| `port` | 8080 |", "row")
-    other = Candidate(_md_hit("y" * 300), 0, 0, 50, "another unit entirely", "sentence")
-    assert select([sec, row, other], np.array([1.0, 0.92, 0.75]), similarity=np.array([0.3, 0.6, 0.2])) == [1]
-
-
-def test_words_the_asker_quotes_or_brackets_are_not_evidence_of_absence():
-    from index.answer.abstain import _example_spans
-
-    got = _example_spans("how do I put a '(c) 2024 ACME Corp' line at the bottom? my ID (G-XXXX) isn't shown, "
-                         "and \"foo.bar\" doesn't match, `no_such_option`")
-    assert {"ACME", "Corp", "XXXX", "foo", "bar"} <= got
-    assert not {"isn", "doesn", "bottom", "shown", "no_such_option"} & got  # apostrophes are not quotes; `code` is asked about
-
-
-def test_clause_similarity_reads_the_clauses_of_the_sentences_given(embedder):
-    from index.answer.scoring import SentenceVectors
-    from index.answer.units import Candidate, clauses
-    from index.search import Hit
-
-    sentence = "Two Chinese makers of video surveillance equipment, state-owned Hikvision and Dahua, joined the compact"
-    hit = Hit("c", "a.md", None, 0, 200, "x" * 200, 0.5, 0.5, 0.5)
-    code = Candidate(hit, 0, 0, 40, "a, b, c, d, e, f, g, h, i, j, k, l, m, n", "code")
-    sent = Candidate(hit, 1, 40, 40 + len(sentence), sentence, "sentence")
-    q = embedder.embed(["What kind of equipment do the two firms make?"])[0]
-    want = max(float(v @ q) for v in embedder.embed([sentence[a:b] for a, b in clauses(sentence, 0, len(sentence))]))
-    sv = SentenceVectors(embedder)
-    # A code block ahead of the sentence must not lend it its own "clauses".
-    assert abs(sv.best_clause([code, sent], q) - want) < 1e-5
-    assert abs(sv.best_clause([sent], q) - want) < 1e-5  # and from the cache, the same
-    assert sv.best_clause([code], q) == -1.0
-
-
-def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence():
-    from index.answer.abstain import gather
-    from index.lexical import LexicalIndex
-
-    texts = ["Use --ssl-keyfile-password to give the password of the SSL key file.",
-             "When using Uvicorn through WSL you might have to set WATCHFILES_FORCE_POLLING.",
-             "Use --reload-dir to choose which directories to watch.",
-             "See the quickstart for a quick tour; environment variables are read too.",
-             "Check that the certificate is correct."]
-    lex = LexicalIndex.build(["a", "b", "c", "d", "e"], texts, "g1")
-
-    def missing(q):
-        return gather(q, lex, texts, 0.5, 0.5).missing
-
-    # What the question asks about, absent and rare in English, is the evidence.
-    assert missing("does it support GraphQL subscriptions?") == "GraphQL"
-    assert missing("how do I give it a passphrase?") == "passphrase"
-    assert missing("does it work with vim?") == "vim"
-    assert missing("can it run under WSL3X?") == "WSL3X"
-    assert missing("what is src?") == "src"
-    # A short form of a word the sources use is theirs; a word one letter short of
-    # another ("quic" of "quick", so not of "quickstart") is not.
-    assert missing("which env vars does it read?") is None
-    assert missing("can I enable HTTP/3 over QUIC?") == "QUIC"
-    assert missing("how do I configure CORS origins?") == "CORS"  # stems to "cor", as "correct" begins
-    assert missing("WHICH ENV VARS DOES IT READ?") is None  # all capitals: no acronyms to tell apart
-    # A part that is not the asker's own setting, or an asking part that says nothing
-    # itself, keeps the absent word as evidence.
-    assert missing("For GraphQL subscriptions, what do I set?") == "GraphQL"
-    assert missing("I want to use GraphQL subscriptions. Is that supported?") == "GraphQL"
-    # The asker's circumstances, told in a part that asks nothing, are not.
-    assert missing("my TLS key has a passphrase. how do I give uvicorn the password?") is None
-    assert missing("which patterns are ignored? my vim swap files keep triggering reloads") is None
-    # A versioned name whose name the sources hold, and a folder the asker names.
-    assert missing("running on WSL2 and editing files never triggers a reload, any idea?") is None
-    assert missing("can I make reload only watch src/?") is None
 
 
 SPHINX_OPTIONS = """<html><head><title>Command line</title></head><body>

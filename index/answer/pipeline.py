@@ -178,6 +178,7 @@ def answer(
             [with_context(context_header(h.title, h.section), h.text) for h in hits[:READ_PASSAGES]],
             passage_sim=max(h.dense for h in hits),
             unit_sim=unit_similarity(cands, vecs, scores, q_vec, sentence_vectors),
+            word_vectors=sentence_vectors.words,
         )
         if abstain.p_answerable(ev) < min_confidence:
             text = f"The sources don't mention {ev.missing}." if ev.missing else ABSTAIN_TEXT

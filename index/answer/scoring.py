@@ -37,8 +37,8 @@ def _heading(section: str) -> str:
 
 
 class SentenceVectors:
-    """Vectors of each passage's units (kept by chunk id) and of its sentences' clauses
-    (by chunk id and unit), each in a bounded LRU.
+    """Vectors of each passage's units (kept by chunk id), of its sentences' clauses
+    (by chunk id and unit) and of single words, each in a bounded LRU.
 
     Popular passages are read again and again, and a chunk id names one immutable
     text, so the vectors never go stale. Thread-safe: the bot answers in threads.
@@ -49,6 +49,7 @@ class SentenceVectors:
         self.max_chunks = max_chunks
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._clause_cache: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
+        self._word_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def of(self, cands: list[Candidate]) -> np.ndarray:
@@ -60,6 +61,11 @@ class SentenceVectors:
                                                    h.text[u.start : u.end]) for u in units_of(h)])
         rows = [got[c.hit.id][c.k] for c in cands]
         return np.asarray(rows, dtype=np.float32).reshape(len(cands), -1)
+
+    def words(self, words: list[str]) -> np.ndarray:
+        """Each word's vector, alone (abstain.py looks for synonyms with them)."""
+        got = self._cached(self._word_cache, {w: w for w in words}, lambda w: [w])
+        return np.asarray([got[w][0] for w in words], dtype=np.float32)
 
     def best_clause(self, cands: list[Candidate], q_vec: np.ndarray) -> float:
         """The highest cosine between the question and a clause of one of ``cands``'

@@ -1,0 +1,81 @@
+"""Declining from evidence: which word the sources lack, and which words of a question
+are the asker's own (quoted, a setting, a version, a folder) rather than evidence."""
+
+from conftest import SEEDS
+
+def test_abstention_names_the_missing_word(seeded):
+    ans = seeded.ask("Does Hikvision support GraphQL subscriptions?")
+    assert ans.abstained and ans.citations == []
+    assert ans.answer == "The sources don't mention GraphQL."
+
+
+def test_seed_state_owned_question_is_answered_with_the_hikvision_passage(seeded):
+    ans = seeded.ask("Which of the two companies is state-owned?")
+    assert not ans.abstained
+    assert "state-owned Hikvision" in ans.citations[0].quote
+    assert ans.citations[0].source == "hikvision-dahua-un-global-compact.txt"
+    assert SEEDS.joinpath(ans.citations[0].source).read_text()[ans.citations[0].start : ans.citations[0].end] == ans.citations[0].quote
+
+
+def test_words_the_asker_quotes_or_brackets_are_not_evidence_of_absence():
+    from index.answer.abstain import _example_spans
+
+    got = _example_spans("how do I put a '(c) 2024 ACME Corp' line at the bottom? my ID (G-XXXX) isn't shown, "
+                         "and \"foo.bar\" doesn't match, `no_such_option`")
+    assert {"ACME", "Corp", "XXXX", "foo", "bar"} <= got
+    assert not {"isn", "doesn", "bottom", "shown", "no_such_option"} & got  # apostrophes are not quotes; `code` is asked about
+
+
+def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence():
+    from index.answer.abstain import gather
+    from index.lexical import LexicalIndex
+
+    texts = ["Use --ssl-keyfile-password to give the password of the SSL key file.",
+             "When using Uvicorn through WSL you might have to set WATCHFILES_FORCE_POLLING.",
+             "Use --reload-dir to choose which directories to watch.",
+             "See the quickstart for a quick tour; environment variables are read too.",
+             "Check that the certificate is correct."]
+    lex = LexicalIndex.build(["a", "b", "c", "d", "e"], texts, "g1")
+
+    def missing(q):
+        return gather(q, lex, texts, 0.5, 0.5).missing
+
+    # What the question asks about, absent and rare in English, is the evidence.
+    assert missing("does it support GraphQL subscriptions?") == "GraphQL"
+    assert missing("how do I give it a passphrase?") == "passphrase"
+    assert missing("does it work with vim?") == "vim"
+    assert missing("can it run under WSL3X?") == "WSL3X"
+    assert missing("what is src?") == "src"
+    # A short form of a word the sources use is theirs; a word one letter short of
+    # another ("quic" of "quick", so not of "quickstart") is not.
+    assert missing("which env vars does it read?") is None
+    assert missing("can I enable HTTP/3 over QUIC?") == "QUIC"
+    assert missing("how do I configure CORS origins?") == "CORS"  # stems to "cor", as "correct" begins
+    assert missing("WHICH ENV VARS DOES IT READ?") is None  # all capitals: no acronyms to tell apart
+    # A part that is not the asker's own setting, or an asking part that says nothing
+    # itself, keeps the absent word as evidence.
+    assert missing("For GraphQL subscriptions, what do I set?") == "GraphQL"
+    assert missing("I want to use GraphQL subscriptions. Is that supported?") == "GraphQL"
+    # The asker's circumstances, told in a part that asks nothing, are not.
+    assert missing("my TLS key has a passphrase. how do I give uvicorn the password?") is None
+    assert missing("which patterns are ignored? my vim swap files keep triggering reloads") is None
+    # A versioned name whose name the sources hold, and a folder the asker names.
+    assert missing("running on WSL2 and editing files never triggers a reload, any idea?") is None
+    assert missing("can I make reload only watch src/?") is None
+
+
+def test_a_synonym_in_the_passage_counts_as_the_question_s_word(embedder):
+    from index.answer.abstain import synonyms_held
+    from index.lexical import question_stopwords
+
+    passages = ["Two Chinese companies joined the compact.", "Set the theme color of the site.",
+                "Serve over HTTPS with a certificate."]
+    held = synonyms_held(["firms", "colour", "ssl", "GraphQL"], passages, embedder.embed, question_stopwords())
+    assert held == [{"firms"}, {"colour"}, set()]  # "ssl" is related to "HTTPS", not the same word
+
+
+def test_every_seed_question_is_answered_even_in_other_words(seeded):
+    # "firms" and "make" are not the article's words ("companies", "manufacturers").
+    ans = seeded.ask("What kind of equipment do the two firms make?")
+    assert not ans.abstained
+    assert "video surveillance equipment" in ans.citations[0].quote

@@ -1,0 +1,160 @@
+"""Answers shaped like the source: a colon-led list, a table row under its head row, a
+code block with the sentence that explains it, a short section, at most three units."""
+
+import pytest
+
+from helpers import DOC
+
+# -- answers over structured sources (real model, real Chroma) ---------------------
+
+
+@pytest.fixture
+def docs_cited(tmp_path, embedder):
+    from index.cited import Cited
+    from index.settings import Settings
+
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "guide.md").write_text(DOC)
+    (d / "long.md").write_text("# Changelog\n\n## Release notes\n\n- " + " ".join(f"Fixed bug number {i} in the parser." for i in range(25)) + "\n")
+    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
+    cited.index(d)
+    return cited
+
+
+def test_colon_led_list_is_answered_as_a_unit(docs_cited):
+    ans = docs_cited.ask("How do I send my requests through a proxy?")
+    assert not ans.abstained
+    first = ans.citations[0]
+    assert first.quote.startswith("To route traffic through a proxy, set one of these options:")
+    assert "`proxy_url`" in first.quote and "`proxy_auth`" in first.quote
+    assert first.section == "Setup guide › Options › Proxy"
+    assert first.where().startswith("guide.md › Setup guide › Options › Proxy, line")
+    assert ans.to_dict()["citations"][0]["section"] == "Setup guide › Options › Proxy"
+
+
+def test_table_row_answers_alone(docs_cited):
+    ans = docs_cited.ask("What is the default timeout setting?")
+    assert not ans.abstained
+    assert any("5 seconds" in c.quote for c in ans.citations)
+
+
+def test_a_table_row_is_shown_under_its_head_row_which_is_not_quoted():
+    text = ("# Server options\n\nThe server reads these options.\n\n| Option | Default | Description |\n"
+            "|---|---|---|\n| `port` | `8080` | The TCP port it listens on. |\n| `workers` | `1` | Processes. |\n\n"
+            "Options can also come from the environment.\n")
+    from index.answer.units import candidates
+
+    rows = [c for c in candidates([_md_hit(text)]) if c.kind == "row"]
+    assert [c.text for c in rows] == ["| `port` | `8080` | The TCP port it listens on. |", "| `workers` | `1` | Processes. |"]
+    assert {c.context for c in rows} == {"| Option | Default | Description |"}
+    assert all(text[c.start : c.end] == c.text for c in rows)
+    # Only rows carry a head row.
+    assert not any(c.context for c in candidates([_md_hit(text)]) if c.kind != "row")
+
+
+def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedder):
+    from index.cited import Cited
+    from index.settings import Settings
+
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "options.md").write_text(
+        "# Server options\n\nThe server reads the following options from its configuration file.\n\n"
+        "| Option | Type | Default | Description |\n|---|---|---|---|\n"
+        "| `port` | int | `8080` | The TCP port the server listens on. |\n"
+        "| `bind_address` | string | `127.0.0.1` | The interface to bind to. |\n"
+        "| `max_upload_mb` | int | `25` | The largest request body accepted, in megabytes. |\n"
+        "| `log_format` | string | `text` | Either `text` or `json`. |\n")
+    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
+    cited.index(d)
+    ans = cited.ask("What port does the server listen on by default?")
+    first = ans.citations[0]
+    assert first.quote == "| `port` | int | `8080` | The TCP port the server listens on. |"
+    # The reader sees which column is the default; the quote stays the row, exact.
+    assert ans.answer.startswith("| Option | Type | Default | Description |\n| `port` | int | `8080` |")
+
+
+def test_long_units_are_trimmed_and_still_exact(docs_cited):
+    ans = docs_cited.ask("What fixes are in the release notes of the changelog?")
+    assert not ans.abstained
+    c = ans.citations[0]
+    assert len(c.quote) <= 600
+    assert "…" in ans.answer
+    text = (docs_cited.settings.sources / c.source).read_text()
+    assert text[c.start : c.end] == c.quote
+
+
+# -- answer units of a docs passage (pure: no model) -----------------------------------
+
+
+def _md_hit(text: str, section: str = "Guide"):
+    from index.search import Hit
+
+    return Hit("c1", "guide.md", None, 0, len(text), text, 0.5, 0.5, 0.5, 1, section, "Guide")
+
+
+def _units(text: str) -> list[tuple[str, str]]:
+    from index.answer.units import units_of
+
+    return [(u.kind, text[u.start : u.end]) for u in units_of(_md_hit(text))]
+
+
+def test_a_code_block_brings_the_sentence_that_explains_it():
+    text = ("# Headers\n\nHeaders are kept as sent. The Headers type is case-insensitive.\n\n"
+            "```python\nr.headers['content-type']\n```\n")
+    units = _units(text)
+    assert ("lead", "The Headers type is case-insensitive.\n\n```python\nr.headers['content-type']\n```") in units
+    # The example does not also stand alone: on its own it answers nothing.
+    assert not any(kind == "code" for kind, _ in units)
+
+
+def test_a_short_section_is_also_one_unit():
+    text = "### retries\n\nHow many times a failed download is tried again.\n\n**Default**: `3`\n\n### timeout\n\nSeconds.\n"
+    units = _units(text)
+    assert ("section", "How many times a failed download is tried again.\n\n**Default**: `3`") in units
+    # A one-sentence section is its sentence already.
+    assert [t for k, t in units if k == "section"] == ["How many times a failed download is tried again.\n\n**Default**: `3`"]
+
+
+def test_an_answer_takes_at_most_three_units_within_its_budget():
+    import numpy as np
+
+    from index.answer.pipeline import ANSWER_CHARS, MAX_UNITS, select
+    from index.answer.units import Candidate
+
+    hit = _md_hit("x" * 4000)
+    cands = [Candidate(hit, k, k * 500, k * 500 + n, f"{k} " + "w" * (n - 2)) for k, n in enumerate([300, 300, 400, 200, 100])]
+    chosen = select(cands, np.array([1.0, 0.95, 0.9, 0.85, 0.5]))
+    assert chosen == [0, 1, 3]  # the 400-character one would pass 900; the fifth scores too low
+    assert len(chosen) <= MAX_UNITS and sum(len(cands[i].text) for i in chosen) <= ANSWER_CHARS
+    # Text another chosen unit already holds adds nothing (docs repeat their examples).
+    other = _md_hit("```bash\npoetry build\n```")
+    dup = Candidate(other, 0, 0, 24, "```bash\npoetry build\n```")
+    lead = Candidate(hit, 9, 0, 70, "The build command builds archives.\n\n```bash\npoetry build\n```")
+    assert select([lead, dup], np.array([1.0, 0.99])) == [0]
+    # A row the first unit holds may answer instead, but the bar to join stays the best's.
+    table = "The options:\n\n| a | b |\n|---|---|\n| `port` | 8080 |\n"
+    th = _md_hit(table + "x" * 100)
+    sec = Candidate(th, 0, 0, len(table), table, "section")
+    row = Candidate(th, 1, table.index("| `port`"), len(table) - 1, "| `port` | 8080 |", "row")
+    other = Candidate(_md_hit("y" * 300), 0, 0, 50, "another unit entirely", "sentence")
+    assert select([sec, row, other], np.array([1.0, 0.92, 0.75]), similarity=np.array([0.3, 0.6, 0.2])) == [1]
+
+
+def test_clause_similarity_reads_the_clauses_of_the_sentences_given(embedder):
+    from index.answer.scoring import SentenceVectors
+    from index.answer.units import Candidate, clauses
+    from index.search import Hit
+
+    sentence = "Two Chinese makers of video surveillance equipment, state-owned Hikvision and Dahua, joined the compact"
+    hit = Hit("c", "a.md", None, 0, 200, "x" * 200, 0.5, 0.5, 0.5)
+    code = Candidate(hit, 0, 0, 40, "a, b, c, d, e, f, g, h, i, j, k, l, m, n", "code")
+    sent = Candidate(hit, 1, 40, 40 + len(sentence), sentence, "sentence")
+    q = embedder.embed(["What kind of equipment do the two firms make?"])[0]
+    want = max(float(v @ q) for v in embedder.embed([sentence[a:b] for a, b in clauses(sentence, 0, len(sentence))]))
+    sv = SentenceVectors(embedder)
+    # A code block ahead of the sentence must not lend it its own "clauses".
+    assert abs(sv.best_clause([code, sent], q) - want) < 1e-5
+    assert abs(sv.best_clause([sent], q) - want) < 1e-5  # and from the cache, the same
+    assert sv.best_clause([code], q) == -1.0
