@@ -14,8 +14,9 @@ from index.structure import SECTION_SEP, Section
 # Recorded in the store: a store cut by another version of this module (or of the text
 # extraction it cuts) is refused, not mixed, until `cited index --rebuild`. sections-4
 # stopped escaping "_" and "*" in HTML; sections-5 reads definition lists and
-# admonitions, keeps a cut code block's fence, and embeds links without their targets.
-CHUNKER = "sections-5"
+# admonitions, keeps a cut code block's fence, and embeds links without their targets;
+# sections-6 gives a chunk that begins inside a table its head row.
+CHUNKER = "sections-6"
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,9 @@ class Chunk:
     line: int | None = None  # 1-based line of ``start``, for formats with lines
     section: str = ""  # heading path, "Options › Password prompt"
     title: str | None = None  # the file's title
-    fence: str = ""  # the opening fence line, when the chunk begins inside a code block cut across chunks
+    # What a chunk that begins inside a block needs before it to be read right: a code
+    # block's opening fence line, or a table's head row and its |---| line.
+    fence: str = ""
 
     @property
     def context(self) -> str:
@@ -55,7 +58,7 @@ class Chunk:
 
     @property
     def embed_text(self) -> str:
-        return with_context(self.context, self.text)
+        return indexed_text(self.title, self.section, self.text, self.fence)
 
     @property
     def text_hash(self) -> str:
@@ -88,6 +91,14 @@ def with_context(context: str, text: str) -> str:
     read (the quote never includes the header, and keeps its links)."""
     text = readable(text)
     return f"{context}\n\n{text}" if context else text
+
+
+def indexed_text(title: str | None, section: str, text: str, fence: str = "") -> str:
+    """A chunk as it is embedded and as BM25 indexes it: its contextual header, the first
+    line it carries from a block begun before it (a table's head row names the columns
+    of its rows), then its text."""
+    body = f"{fence.split(chr(10), 1)[0]}\n{text}" if fence else text
+    return with_context(context_header(title, section), body)
 
 
 def sentence_splitter(chunk_size: int, chunk_overlap: int) -> Splitter:
@@ -183,17 +194,26 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
         return []
     out: list[Chunk] = []
     group: list = []
+    head, head_cost = "", 0  # the head row and |---| line of the table being packed
+    head_of: dict[int, str] = {}  # each packed row's table head, by the row's start
 
     def flush():
         nonlocal group
         if group and not all(b.kind == "heading" for b in group):
             s, e = group[0].start, group[-1].end
-            out.append(Chunk(text[s:e], s, e, None, section=section, title=title))
+            lead = head_of.get(s, "") if group[0].kind == "row" else ""
+            out.append(Chunk(text[s:e], s, e, None, section=section, title=title, fence=lead))
         last = group[-1] if group else None
         group = []
         return last
 
     for b in blocks:
+        if b.kind == "header":
+            line_end = text.find("\n", b.end + 1)  # the |---| line under the head row
+            head = text[b.start : line_end if line_end >= 0 else len(text)].strip()
+            head_cost = sp.count_tokens(head.split("\n", 1)[0]) + 1
+        elif b.kind != "row":
+            head, head_cost = "", 0
         n = sp.count_tokens(text[b.start : b.end])
         if n > budget:
             flush()
@@ -206,14 +226,20 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
                     pieces = [replace(c, fence=fence) if c.start > b.start else c for c in pieces]
             out += pieces
             continue
+
         # Counted over the span, not summed over blocks: what lies between blocks (a
-        # table's |---| line, a list's markers) costs tokens too.
-        if group and sp.count_tokens(text[group[0].start : b.end]) > budget:
+        # table's |---| line, a list's markers) costs tokens too. Rows carried under
+        # their head row leave room for it.
+        def cost(first) -> int:
+            return sp.count_tokens(text[first.start : b.end]) + (head_cost if first.kind == "row" else 0)
+
+        if group and cost(group[0]) > budget:
             last = flush()
             if (last is not None and last.kind != "heading"
-                    and sp.count_tokens(text[last.start : last.end]) <= CARRY_TOKENS
-                    and sp.count_tokens(text[last.start : b.end]) <= budget):
+                    and sp.count_tokens(text[last.start : last.end]) <= CARRY_TOKENS and cost(last) <= budget):
                 group = [last]
+        if b.kind == "row":
+            head_of[b.start] = head
         group.append(b)
     flush()
     return out

@@ -207,7 +207,7 @@ def ids_digest(ids) -> str:
 def rebuild_from_store(store, generation: str) -> LexicalIndex:
     """A fresh index of the store's live chunks (those its manifest backs), each read
     with its contextual header, as it was embedded."""
-    from index.chunking import context_header, with_context
+    from index.chunking import indexed_text
 
     manifest = store.manifest()
     ids, texts = [], []
@@ -216,5 +216,5 @@ def rebuild_from_store(store, generation: str) -> LexicalIndex:
         rec = manifest.get(meta["path"])
         if rec is not None and rec.sha == meta["sha"]:
             ids.append(row["ids"])
-            texts.append(with_context(context_header(meta.get("title"), meta.get("section", "")), row["documents"]))
+            texts.append(indexed_text(meta.get("title"), meta.get("section", ""), row["documents"], meta.get("fence", "")))
     return LexicalIndex.build(ids, texts, generation)

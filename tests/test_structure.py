@@ -12,7 +12,6 @@ from index.sources import SourceFile, extract
 from index.structure import markdown_structure
 
 
-
 def _extract(path):
     return extract(SourceFile(path.name, path), path.read_bytes())
 
@@ -106,6 +105,35 @@ def test_an_open_fence_is_closed_for_the_reader_never_in_the_quote(tmp_path, emb
         assert part.count("```") % 2 == 0, part  # every fence the reader sees is closed
     text = (d / "pool.md").read_text()
     assert all(text[c.start : c.end] == c.quote for c in ans.citations)
+
+
+TABLE_HEAD = "| Option | Type | Default | Description |\n|---|---|---|---|"
+
+
+def test_a_table_cut_across_chunks_gives_each_chunk_its_head_row(tmp_path, splitter, embedder):
+    from index.cited import Cited
+    from index.settings import Settings
+
+    rows = "\n".join(f"| `option_{i}` | int | `{i * 10}` | How many widgets of kind {i} a pool may hold. |"
+                     for i in range(40))
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "settings.md").write_text(f"# Settings\n\nEvery setting:\n\n{TABLE_HEAD}\n{rows}\n")
+    chunks = chunk(_extract(d / "settings.md"), splitter)
+    later = chunks[1:]
+    assert later and all(c.text.startswith("| `option_") and c.fence == TABLE_HEAD for c in later)
+    assert chunks[0].fence == ""  # the first holds the head row itself
+    for c in later:  # embedded (and indexed) under the head row, within what the model reads
+        assert c.embed_text.startswith("Settings\n\n| Option | Type | Default | Description |\n| `option_")
+        assert splitter.count_tokens(c.embed_text) <= 256
+    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
+    cited.index(d)
+    ans = cited.ask("What is the default of option_37?")
+    first = ans.citations[0]
+    assert first.quote.startswith("| `option_37` | int | `370` |")
+    assert ans.answer.startswith("| Option | Type | Default | Description |\n| `option_37` |")
+    assert (d / "settings.md").read_text()[first.start : first.end] == first.quote
+
 
 def test_html_sections_lists_tables_and_hidden_text(tmp_path, splitter):
     f = tmp_path / "page.html"

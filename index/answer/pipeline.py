@@ -15,7 +15,7 @@ from index.answer import abstain
 from index.answer.model import ABSTAIN_TEXT, Answer, Citation
 from index.answer.scoring import RERANK_PASSAGES, SentenceVectors, rerank, score_sentences
 from index.answer.units import Candidate, candidates
-from index.chunking import context_header, with_context
+from index.chunking import indexed_text
 from index.errors import BadQuestion
 from index.search import Hit, Searcher
 from index.structure import SECTION_SEP
@@ -175,7 +175,7 @@ def answer(
         scores = score_sentences(query, q_vec, cands, vecs)
         ev = abstain.gather(
             query, searcher.lexical(),
-            [with_context(context_header(h.title, h.section), h.text) for h in hits[:READ_PASSAGES]],
+            [indexed_text(h.title, h.section, h.text, h.fence) for h in hits[:READ_PASSAGES]],
             passage_sim=max(h.dense for h in hits),
             unit_sim=unit_similarity(cands, vecs, scores, q_vec, sentence_vectors),
             word_vectors=sentence_vectors.words,

@@ -151,7 +151,9 @@ def units_of(hit: Hit) -> list[Unit]:
         return [replace(u, section=hit.section) for u in _prose_units(text, split_sentences(text))]
     sections, blocks = _structure(hit)
     out: list[Unit] = []
-    head = ""  # the head row of the table being read
+    # The head row of the table being read; a passage that begins inside a table carries
+    # it (Chunk.fence).
+    head = hit.fence.split("\n", 1)[0].strip() if hit.fence and not hit.fence.startswith(("```", "~~~")) else ""
     for n, b in enumerate(blocks):
         if b.kind == "header":
             head = text[b.start : b.end].strip()
@@ -207,7 +209,8 @@ def units_of(hit: Hit) -> list[Unit]:
 
 def _structure(hit: Hit):
     """Sections and blocks of a structured passage, offsets into its text. A passage
-    that begins inside a code block is read with the block's opening fence before it."""
+    that begins inside a code block or a table is read with what it carries (the opening
+    fence, the head row) before it."""
     from index.structure import Block, Section, markdown_structure
 
     if not hit.fence:
