@@ -114,13 +114,8 @@ def sync(
     keep: set[str] = set()
     for src in files:
         keep.add(src.rel)  # unreadable now (permissions, vanished): keep what the store has of it
-        try:
-            data = read_bytes(src)
-        except SourceError as e:
-            report.skipped.append(Skipped(src.rel, str(e)))
-            continue
-        except Exception as e:  # noqa: BLE001 - one file's fault never stops the run
-            report.skipped.append(_unexpected(src, e))
+        data = _or_skip(src, report, lambda: read_bytes(src))
+        if data is None:
             continue
         sha = content_hash(data)
         rec = manifest.get(src.rel)
@@ -177,6 +172,18 @@ def sync(
     if stale:
         rebuild_from_store(store, gen).save(lexical_dir)
     return report
+
+
+def _or_skip(src: SourceFile, report: SyncReport, step):
+    """``step()``, or None with ``src`` reported as skipped: one file's fault never
+    stops the run."""
+    try:
+        return step()
+    except SourceError as e:
+        report.skipped.append(Skipped(src.rel, str(e)))
+    except Exception as e:  # noqa: BLE001 - one file's fault never stops the run
+        report.skipped.append(_unexpected(src, e))
+    return None
 
 
 def _unexpected(src: SourceFile, e: Exception) -> Skipped:
@@ -238,13 +245,8 @@ def _index_batch(batch, store: Store, embedder: Embedder, split: Splitter, manif
     for src, sha, data in batch:
         # A file that cannot be read now (overwritten with binary bytes, a PDF still
         # being copied) keeps its last indexed version: the store is not touched.
-        try:
-            chunks = chunk(_bounded(extract(src, data)), split)
-        except SourceError as e:
-            report.skipped.append(Skipped(src.rel, str(e)))
-            continue
-        except Exception as e:  # noqa: BLE001 - one file's fault never stops the run
-            report.skipped.append(_unexpected(src, e))
+        chunks = _or_skip(src, report, lambda: chunk(_bounded(extract(src, data)), split))
+        if chunks is None:
             continue
         planned.append((src, sha, chunks))
 
