@@ -158,3 +158,18 @@ def test_clause_similarity_reads_the_clauses_of_the_sentences_given(embedder):
     assert abs(sv.best_clause([code, sent], q) - want) < 1e-5
     assert abs(sv.best_clause([sent], q) - want) < 1e-5  # and from the cache, the same
     assert sv.best_clause([code], q) == -1.0
+
+
+def test_a_best_sentence_gives_way_to_it_and_the_sentence_leaning_on_it():
+    import numpy as np
+
+    from index.answer.pipeline import select
+    from index.answer.units import candidates
+
+    text = ("# Success\n\nWe don't support `response.is_ok` since the naming is ambiguous. "
+            "Instead we provide the `response.is_success` property.\n")
+    cands = candidates([_md_hit(text)])
+    kinds = [c.kind for c in cands]
+    assert kinds == ["sentence", "pair"]  # the leaning sentence never stands alone
+    assert [cands[i].kind for i in select(cands, np.array([1.0, 0.95]))] == ["pair"]
+    assert [cands[i].kind for i in select(cands, np.array([1.0, 0.8]))] == ["sentence"]

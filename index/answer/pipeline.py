@@ -78,7 +78,8 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
     chosen nor holds or is held by its text (docs repeat themselves: the same sentence
     under `install` and `sync`). With ``similarity`` (each unit's cosine to the
     question), a table row or list item the first unit holds takes its place when it
-    is closer to the question and scores nearly as well (see INNER_RATIO)."""
+    is closer to the question and scores nearly as well (see INNER_RATIO), and a best
+    sentence gives way to it and the next sentence that leans on it (PAIR_RATIO)."""
     if len(cands) == 0:
         return []
     order = list(np.argsort(-scores, kind="stable"))
@@ -90,6 +91,15 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
         if inner:
             order.remove(inner[0])
             order.insert(0, inner[0])
+    top = order[0]
+    if cands[top].kind == "sentence":
+        # The next sentence leans on the best one ("We don't support `is_ok`… Instead we
+        # provide `is_success`"): nearly as good together, they answer together.
+        outer = [i for i in order[1:] if cands[i].kind == "pair" and cands[i].hit.source == cands[top].hit.source
+                 and cands[i].start == cands[top].start and scores[i] >= PAIR_RATIO * scores[top]]
+        if outer:
+            order.remove(outer[0])
+            order.insert(0, outer[0])
     chosen = [order[0]]
     for i in order[1:]:
         if len(chosen) == MAX_UNITS or scores[i] < ratio * best:
@@ -107,6 +117,12 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
 # answer ("What port does it listen on by default?" over an options table). The row
 # closer to the question is the more precise answer.
 INNER_RATIO = 0.9
+
+# A best sentence that the next one leans on gives way to the two together (a "pair"
+# unit) when they score at least this share of it. Measured: answer hit +1 question
+# on httpx, 0 on the other dev sets; SQuAD dev-a (1,500 questions) 0.7767 -> 0.7773,
+# median answer 394 -> 404 characters. The same at 0.90-0.97.
+PAIR_RATIO = 0.94
 
 
 _FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.M)
