@@ -173,3 +173,13 @@ def test_a_best_sentence_gives_way_to_it_and_the_sentence_leaning_on_it():
     assert kinds == ["sentence", "pair"]  # the leaning sentence never stands alone
     assert [cands[i].kind for i in select(cands, np.array([1.0, 0.95]))] == ["pair"]
     assert [cands[i].kind for i in select(cands, np.array([1.0, 0.8]))] == ["sentence"]
+
+
+def test_a_sentence_that_asks_brings_the_one_that_answers():
+    text = ('# Docker\n\nA common question is **"how many workers should I run?"**. '
+            "The recommended approach is to let your orchestration system decide.\n")
+    units = _units(text)
+    assert ("pair", 'A common question is **"how many workers should I run?"**. '
+                    "The recommended approach is to let your orchestration system decide.") in units
+    # A sentence that asks nothing does not pull the next one in.
+    assert ("sentence", "Workers share nothing.") in _units("# W\n\nWorkers share nothing. Each one has its own loop.\n")

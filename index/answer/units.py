@@ -125,10 +125,16 @@ def _sentences(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return [(s + a, s + b) for a, b in split_sentences(text[s:e])]
 
 
+# A sentence that asks ("A common question is **"how many workers should I run?"**.")
+# is answered by the one after it.
+_ASKED = re.compile(r"\?[\s*_\"'”)]*[.:]?$")
+
+
 def _prose_units(text: str, spans: list[tuple[int, int]]) -> list[Unit]:
     out = []
     for n, (s, e) in enumerate(spans):
-        if n > 0 and _LEANS.match(text[s:e]) and e - spans[n - 1][0] <= MAX_UNIT_CHARS:
+        if n > 0 and (_LEANS.match(text[s:e]) or _ASKED.search(text[spans[n - 1][0] : spans[n - 1][1]])) \
+                and e - spans[n - 1][0] <= MAX_UNIT_CHARS:
             out.append(Unit(spans[n - 1][0], e, "pair"))
         else:
             out.append(_unit(text, s, e, "sentence"))
