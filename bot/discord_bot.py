@@ -5,8 +5,8 @@ It decides what to do with each mention, `!` or slash command, thread follow-up 
 forum post (the rules for reading a message are in bot.discord_messages), asks the
 answering core it shares with the CLI (index.cited.Cited), and sends what
 bot.discord_render formats (through bot.discord_send), with the feedback buttons of
-bot.discord_feedback under each answer. It keeps the conversations of its threads,
-reading them back from Discord after a restart, and reports every error in one place.
+bot.discord_feedback under each answer. The conversations of its threads, read back
+from Discord after a restart, are bot.discord_threads; it reports every error in one place.
 Embedding and search run in worker threads so the event loop never waits on them;
 re-indexing runs as a child `python -m index.sync --json` process, whose report is read
 as data; the searcher notices the new store by its generation, exactly as it notices a
@@ -22,7 +22,6 @@ import logging
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import discord
@@ -31,33 +30,24 @@ from discord.ext import commands
 
 from bot.discord_commands import HELP_TEXT, AskCog, can_reindex  # noqa: F401 - HELP_TEXT, can_reindex: the bot's API
 from bot.discord_feedback import Answered, FeedbackView
-from bot.discord_messages import addressed_in_thread, answers_in, is_forum_post, question_of, strip_mention
+from bot.discord_messages import addressed_in_thread, answers_in, is_forum_post, strip_mention
 from bot.discord_render import Outgoing, render_answer, render_draft
 from bot.discord_send import NO_MENTIONS, Draft, open_thread_on, send_all
+from bot.discord_threads import ThreadTalk, ThreadTalks
 from bot.limits import ANSWERS_MAX, CONVERSATIONS_MAX, LRU, RateLimiter, Refusal
 from bot.settings import BotSettings as Settings
 from index.answer import validate_question
 from index.cited import Cited
-from index.conversation import Conversation
 from index.errors import BadQuestion, CitedError
 from index.feedback import FeedbackLog
 
 log = logging.getLogger("cited.discord")
 FOLLOW_UP_HINT = "Ask follow-up questions here (end them with “?”)."
 FAILED = "Sorry, something went wrong on my side; the operator has been told."
-HISTORY_READ = 50  # messages read back from a thread after a restart
 COMMANDS_HASH_FILE = "discord-commands.sha256"
 # A written answer arriving is shown by editing one message at most this often
 # (seconds): Discord rate-limits edits to about five per five seconds per channel.
 DRAFT_EVERY = 1.0
-
-
-@dataclass
-class ThreadTalk:
-    """A conversation in a thread: who asked, and the questions so far."""
-
-    asker_id: int
-    conversation: Conversation = field(default_factory=Conversation)
 
 
 class CitedBot(commands.Bot):
@@ -77,7 +67,7 @@ class CitedBot(commands.Bot):
         self.feedback = feedback or FeedbackLog(Path(settings.data_dir))
         self.sync_commands = sync_commands
         self.rate = RateLimiter(settings.discord_rate_limit)
-        self.conversations: LRU = LRU(CONVERSATIONS_MAX)  # thread or DM channel id -> ThreadTalk
+        self.conversations = ThreadTalks(CONVERSATIONS_MAX)
         self.answers: LRU = LRU(ANSWERS_MAX)  # id of the message with the buttons -> Answered
         # Questions never run on the event loop.
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cited-ask")
@@ -276,50 +266,6 @@ class CitedBot(commands.Bot):
             return False
         return channel.id in self.conversations or channel.owner_id == self.user.id or is_forum_post(channel, self.settings)
 
-    # -- conversations ----------------------------------------------------------------
-    async def talk_in(self, channel, current: discord.Message | None = None) -> ThreadTalk:
-        """The conversation in ``channel``: from memory, or, after a restart, read back
-        from Discord: the starter message (fetched, not the cache) and the asker's
-        questions after it, never ``current`` (the message being answered)."""
-        talk = self.conversations.get(channel.id)
-        if talk is not None:
-            return talk
-        if not isinstance(channel, discord.Thread):  # a DM
-            talk = ThreadTalk(asker_id=current.author.id if current is not None else getattr(channel.recipient, "id", 0))
-            self.conversations.put(channel.id, talk)
-            return talk
-        talk = ThreadTalk(asker_id=channel.owner_id or 0)
-        skip = {current.id} if current is not None else set()
-        try:
-            # A forum post's starter message is in the post; a thread opened on a
-            # message has that message's id and lives in the parent channel.
-            where = channel if isinstance(channel.parent, discord.ForumChannel) else channel.parent
-            starter = await where.fetch_message(channel.id)
-            skip.add(starter.id)
-            question = question_of(starter, self.user)
-            if starter.author.id == self.user.id:
-                meta = starter.interaction_metadata
-                talk.asker_id = meta.user.id if meta is not None else talk.asker_id
-            else:
-                talk.asker_id = starter.author.id
-            if question:
-                talk.conversation.add(question)
-            later = [m async for m in channel.history(limit=HISTORY_READ)]
-            for m in sorted(later, key=lambda m: m.id):
-                if m.id not in skip and addressed_in_thread(m, talk.asker_id, self.user):
-                    talk.conversation.add(strip_mention(m.content, self.user))
-        except discord.HTTPException:
-            log.warning("could not read the history of thread %s", channel.id, exc_info=True)
-        self.conversations.put(channel.id, talk)
-        return talk
-
-    def remember(self, channel_id: int, question: str, asker_id: int) -> None:
-        talk = self.conversations.get(channel_id)
-        if talk is None:
-            talk = ThreadTalk(asker_id)
-            self.conversations.put(channel_id, talk)
-        talk.conversation.add(question)
-
     # -- messages -----------------------------------------------------------------------
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot:  # other bots and ourselves
@@ -333,7 +279,7 @@ class CitedBot(commands.Bot):
             history = []  # a new forum post: answered in the post
             self.conversations.put(channel.id, ThreadTalk(message.author.id))
         elif self.is_conversation(channel):
-            talk = await self.talk_in(channel, current=message)
+            talk = await self.conversations.talk_in(channel, self.user, current=message)
             if not addressed_in_thread(message, talk.asker_id, self.user):
                 return
             history = list(talk.conversation.questions)
@@ -355,7 +301,7 @@ class CitedBot(commands.Bot):
             return
         if history is not None:  # a conversation: answer in place
             await self.send_answer(channel.send, result, answered, draft)
-            self.remember(channel.id, checked, message.author.id)
+            self.conversations.remember(channel.id, checked, message.author.id)
             return
         # A mention in a channel: reply, then open a thread on the question for follow-ups.
         await self.send_answer(message.reply, result, answered, draft)
@@ -382,7 +328,7 @@ class CitedBot(commands.Bot):
         """Open a thread on ``message`` where follow-ups to ``question`` are read in context."""
         thread = await open_thread_on(message, question)
         if thread is not None:
-            self.remember(thread.id, question, asker_id)
+            self.conversations.remember(thread.id, question, asker_id)
             await thread.send(FOLLOW_UP_HINT, allowed_mentions=NO_MENTIONS)
         return thread
 
@@ -399,7 +345,7 @@ class CitedBot(commands.Bot):
             return
         in_conversation = channel is not None and self.is_conversation(channel)
         await interaction.response.defer(thinking=True)
-        history = list((await self.talk_in(channel)).conversation.questions) if in_conversation else []
+        history = list((await self.conversations.talk_in(channel, self.user)).conversation.questions) if in_conversation else []
 
         async def draft(content: str) -> None:  # a written answer arriving replaces "thinking…"
             await interaction.edit_original_response(content=content, allowed_mentions=NO_MENTIONS)
@@ -421,7 +367,7 @@ class CitedBot(commands.Bot):
             last = await send_all(lambda **kw: interaction.followup.send(wait=True, **kw), rest, view=self.feedback_view)
         self.answers.put(last.id, answered)
         if in_conversation:
-            self.remember(channel.id, checked, interaction.user.id)
+            self.conversations.remember(channel.id, checked, interaction.user.id)
         else:
             await self.open_follow_ups(original, checked, interaction.user.id)
 

@@ -49,7 +49,7 @@ class AskCog(commands.Cog):
                 await ctx.reply(checked.text, allowed_mentions=NO_MENTIONS, delete_after=30)
             return
         in_conversation = self.bot.is_conversation(ctx.channel)
-        history = list((await self.bot.talk_in(ctx.channel, ctx.message)).conversation.questions) if in_conversation else []
+        history = list((await self.bot.conversations.talk_in(ctx.channel, self.bot.user, ctx.message)).conversation.questions) if in_conversation else []
         draft = Draft(ctx.reply)
         async with ctx.typing():
             result, answered = await self.bot.respond(checked, history, draft=draft)
@@ -58,7 +58,7 @@ class AskCog(commands.Cog):
             return
         await self.bot.send_answer(ctx.reply, result, answered, draft)
         if in_conversation:
-            self.bot.remember(ctx.channel.id, checked, ctx.author.id)
+            self.bot.conversations.remember(ctx.channel.id, checked, ctx.author.id)
         else:
             await self.bot.open_follow_ups(ctx.message, checked, ctx.author.id)
 

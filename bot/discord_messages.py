@@ -5,7 +5,7 @@ a thread is a post in a configured forum, whether a message in a conversation is
 the bot (the asker's question or anyone's mention, not "thanks!"), and the question a
 message asks once the mention is stripped, including the question quoted above one of
 the bot's own slash answers. Pure functions of the message, the settings and the bot's
-own user; the conversations they feed are kept by CitedBot (bot.discord_bot).
+own user; the conversations they feed are kept by bot.discord_threads.
 """
 
 from __future__ import annotations
