@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Callable
 
 from index.sources import Extracted
-from index.structure import SECTION_SEP, Section
+from index.structure import LINK_TARGET, SECTION_SEP, Section
 
 # Recorded in the store: a store cut by another version of this module (or of the text
 # extraction it cuts) is refused, not mixed, until `cited index --rebuild`. sections-4
@@ -75,7 +75,7 @@ def context_header(title: str | None, section: str) -> str:
 
 
 # A Markdown link's target: "[the guide](https://example.org/docs/guide.html)".
-_LINK_TARGET = re.compile(r"(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+_LINK_TARGET = re.compile(r"(?<=\])" + LINK_TARGET)
 
 
 def readable(text: str) -> str:

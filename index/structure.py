@@ -55,7 +55,10 @@ _FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(.*?)[\"']?\s*$", re.M)
 # word (NO_PROXY) is part of it. Code spans are kept as they are, backticks dropped.
 _INLINE_MARKS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)|\\(?=[^\w\s])")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# A Markdown link's target, "(https://example.org/a_(b).html "title")": one level of
+# parentheses inside, an optional title.
+LINK_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"
+_LINK = re.compile(r"!?\[([^\]]*)\]" + LINK_TARGET)
 
 
 def front_matter(text: str) -> tuple[int, str | None]:
