@@ -97,7 +97,7 @@ def indexed_text(title: str | None, section: str, text: str, fence: str = "") ->
     """A chunk as it is embedded and as BM25 indexes it: its contextual header, the first
     line it carries from a block begun before it (a table's head row names the columns
     of its rows), then its text."""
-    body = f"{fence.split(chr(10), 1)[0]}\n{text}" if fence else text
+    body = fence.partition("\n")[0] + "\n" + text if fence else text
     return with_context(context_header(title, section), body)
 
 
