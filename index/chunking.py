@@ -15,7 +15,8 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # extraction it cuts) is refused, not mixed, until `cited index --rebuild`. sections-4
 # stopped escaping "_" and "*" in HTML; sections-5 reads definition lists and
 # admonitions, keeps a cut code block's fence, and embeds links without their targets;
-# sections-6 gives a chunk that begins inside a table its head row.
+# sections-6 gives a chunk that begins inside a table its head row, and one that
+# begins inside a long list item or definition that entry's first line.
 CHUNKER = "sections-6"
 
 
@@ -49,7 +50,8 @@ class Chunk:
     section: str = ""  # heading path, "Options › Password prompt"
     title: str | None = None  # the file's title
     # What a chunk that begins inside a block needs before it to be read right: a code
-    # block's opening fence line, or a table's head row and its |---| line.
+    # block's opening fence line, a table's head row and its |---| line, or the first
+    # line of a list item or definition (an API entry's signature) too long for one chunk.
     fence: str = ""
 
     @property
@@ -91,6 +93,20 @@ def with_context(context: str, text: str) -> str:
     read (the quote never includes the header, and keeps its links)."""
     text = readable(text)
     return f"{context}\n\n{text}" if context else text
+
+
+def carried_kind(fence: str) -> str:
+    """What a chunk's ``fence`` (see Chunk.fence) carries: "code", "table", "item" or ""."""
+    if not fence:
+        return ""
+    if fence.startswith(("```", "~~~")):
+        return "code"
+    return "table" if "\n" in fence else "item"
+
+
+# The first line of a long list item or definition, carried by the chunks it continues
+# into, is cut to about this many characters (a signature with many parameters).
+ITEM_LEAD_CHARS = 160
 
 
 def indexed_text(title: str | None, section: str, text: str, fence: str = "") -> str:
@@ -207,7 +223,13 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
         group = []
         return last
 
+    packed_to = 0  # where the blocks packed so far end
     for b in blocks:
+        # A definition's nested list items are blocks too (units answer with them), but
+        # its entry, packed whole or cut into pieces, already holds them.
+        if b.end <= packed_to:
+            continue
+        packed_to = max(packed_to, b.end)
         if b.kind == "header":
             line_end = text.find("\n", b.end + 1)  # the |---| line under the head row
             head = text[b.start : line_end if line_end >= 0 else len(text)].strip()
@@ -217,13 +239,20 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
         n = sp.count_tokens(text[b.start : b.end])
         if n > budget:
             flush()
-            pieces = _located(text, b.start, b.end, sp, budget, None, section, title)
+            first = text[b.start : b.end].split("\n", 1)[0].strip()
+            lead = _shortened(first, ITEM_LEAD_CHARS) if b.kind == "item" else ""
+            # Room is left for what the later pieces carry (embedded with them).
+            room = budget - (sp.count_tokens(lead) + 1 if lead else 0)
+            pieces = _located(text, b.start, b.end, sp, max(room, budget // 2), None, section, title)
             if b.kind == "code":
                 # A piece after the first begins inside the block: without its opening
                 # fence, the closing one would be read as opening a new block.
-                fence = text[b.start : b.end].split("\n", 1)[0].strip()
-                if fence.startswith(("```", "~~~")):  # an indented block has no fence line
-                    pieces = [replace(c, fence=fence) if c.start > b.start else c for c in pieces]
+                if first.startswith(("```", "~~~")):  # an indented block has no fence line
+                    pieces = [replace(c, fence=first) if c.start > b.start else c for c in pieces]
+            elif lead:
+                # A long definition (an API entry: its signature, then parameters) or
+                # list item: the later pieces say what they are part of.
+                pieces = [replace(c, fence=lead) if c.start > b.start else c for c in pieces]
             out += pieces
             continue
 
@@ -243,6 +272,13 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
         group.append(b)
     flush()
     return out
+
+
+def _shortened(line: str, limit: int) -> str:
+    if len(line) <= limit:
+        return line
+    cut = line.rfind(" ", 0, limit)
+    return line[: cut if cut > limit // 2 else limit].rstrip() + " …"
 
 
 def _with_lines(text: str, chunks: list[Chunk]) -> list[Chunk]:

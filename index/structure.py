@@ -246,7 +246,9 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
     # A page's own header and asides stay (an article's <header> holds its title, an
     # <aside> in the text is a note); the site's, outside any article, go.
     chrome += [t for t in soup.find_all(["header", "aside"]) if t.find_parent(["article", "main", "section"]) is None]
-    chrome += soup.find_all("a", class_="headerlink")
+    # Sphinx's "[source]" and "[docs]" links beside each API entry (viewcode) are
+    # chrome too: they would sit in every signature a chunk carries.
+    chrome += soup.find_all("a", class_="headerlink") + soup.find_all(class_=["viewcode-link", "viewcode-back"])
     for tag in chrome:
         if not tag.decomposed:  # inside chrome already gone
             tag.decompose()

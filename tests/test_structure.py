@@ -287,3 +287,47 @@ def test_link_targets_are_not_indexed_but_quotes_keep_them(tmp_path, splitter):
     c = chunk(_extract(f), splitter)[0]
     assert "https://github.com/org/tool" in c.text  # what is quoted is the source, exact
     assert "https" not in c.embed_text
+
+
+def _sphinx_function(n_params: int) -> str:
+    params = "".join(f"<li><p><strong>option_{i}</strong> – (optional) How many widgets of kind {i} the "
+                     f"pool may hold before it blocks.</p></li>" for i in range(n_params))
+    return ("<html><head><title>API</title></head><body><div class='body' role='main'><section>"
+            "<h1>API<a class='headerlink' href='#api'>¶</a></h1>"
+            "<dl class='py function'><dt class='sig sig-object py' id='pool.make'>"
+            "<span class='sig-prename descclassname'>pool.</span><span class='sig-name descname'>make</span>"
+            "(<em class='sig-param'>size</em>, <em class='sig-param'>**kwargs</em>)"
+            "<a class='reference internal' href='_modules/pool.html#make'><span class='viewcode-link'>"
+            "<span class='pre'>[source]</span></span></a></dt>"
+            "<dd><p>Makes a pool.</p><dl class='field-list'><dt>Parameters:</dt><dd><ul>" + params +
+            "</ul></dd></dl></dd></dl></section></div></body></html>")
+
+
+def test_a_long_api_entry_cut_across_chunks_gives_each_chunk_its_signature(tmp_path, splitter, embedder):
+    from index.answer.units import units_of
+    from index.cited import Cited
+    from index.search import Hit
+    from index.settings import Settings
+
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "api.html").write_text(_sphinx_function(30))
+    ex = _extract(d / "api.html")
+    assert "[source]" not in ex.text  # Sphinx's viewcode links are chrome
+    chunks = chunk(ex, splitter)
+    later = [c for c in chunks if c.start > ex.text.index("pool.make(")]
+    assert len(later) >= 2 and all(c.fence == "pool.make(*size*, ***kwargs*)" for c in later)
+    for c in later:
+        assert c.embed_text.startswith("API\n\npool.make(*size*, ***kwargs*)\n")
+        assert splitter.count_tokens(c.embed_text) <= 256
+        # Read alone, the entry's indented lines are still list items, not a code block.
+        units = units_of(Hit("x", "api.html", None, c.start, c.end, c.text, .5, .5, .5, c.line, c.section, c.title, c.fence))
+        assert units and all(u.kind == "item" and u.context == c.fence for u in units)
+        assert all(c.text[u.start : u.end].startswith("- **option_") for u in units)
+    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
+    cited.index(d)
+    ans = cited.ask("what does option_27 of pool.make do?")
+    first = ans.citations[0]
+    assert first.quote.startswith("- **option_27** – (optional) How many widgets of kind 27")
+    assert ans.answer.startswith("pool.make(*size*, ***kwargs*)\n- **option_27**")
+    assert ex.text[first.start : first.end] == first.quote

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from index.chunking import carried_kind
 from index.search import Hit
 from index.structure import SECTION_SEP
 
@@ -159,7 +160,8 @@ def units_of(hit: Hit) -> list[Unit]:
     out: list[Unit] = []
     # The head row of the table being read; a passage that begins inside a table carries
     # it (Chunk.fence).
-    head = hit.fence.split("\n", 1)[0].strip() if hit.fence and not hit.fence.startswith(("```", "~~~")) else ""
+    carried = carried_kind(hit.fence)
+    head = hit.fence.split("\n", 1)[0].strip() if carried == "table" else ""
     for n, b in enumerate(blocks):
         if b.kind == "header":
             head = text[b.start : b.end].strip()
@@ -201,10 +203,14 @@ def units_of(hit: Hit) -> list[Unit]:
     # A short section whole (<= MAX_UNIT_CHARS, more than one unit):
     # answer hit on the dev sets +0.024 (httpx), +0.034 (Poetry), +0.018 (MkDocs).
     out.extend(_section_units(text, sections, blocks, out))
-    if hit.fence:
+    if carried == "code":
         # The rest of a code block begun in the chunk before is shown under its opening
         # fence line, or its closing fence would open a block in the reader's chat.
         out = [replace(u, context=hit.fence) if u.kind == "code" and u.start == 0 else u for u in out]
+    elif carried == "item":
+        # The rest of a long definition or list item: each unit is shown (and embedded)
+        # under the entry's first line ("requests.request(method, url, **kwargs)").
+        out = [replace(u, context=hit.fence) for u in out]
     chunk_path = tuple(p for p in hit.section.split(SECTION_SEP) if p) if hit.section else ()
     placed = []
     for u in out:
@@ -219,7 +225,14 @@ def _structure(hit: Hit):
     fence, the head row) before it."""
     from index.structure import Block, Section, markdown_structure
 
-    if not hit.fence:
+    carried = carried_kind(hit.fence)
+    if carried == "item":
+        # Inside a definition or list item its lines are indented; read alone, they
+        # would be an indented code block. They are read dedented instead.
+        text, at = _dedented(hit.text)
+        _, sections, blocks = markdown_structure(text)
+        return [], [Block(at[b.start], at[b.end - 1] + 1, b.kind) for b in blocks if b.end > b.start]
+    if not carried:
         _, sections, blocks = markdown_structure(hit.text)
         return sections, blocks
     pad = len(hit.fence) + 1
@@ -231,6 +244,20 @@ def _structure(hit: Hit):
     blocks = [Block(at(b.start), at(b.end), b.kind) for b in blocks if at(b.end) > at(b.start)]
     sections = [Section(at(s.start), at(s.end), s.path) for s in sections]
     return sections, blocks
+
+
+def _dedented(text: str) -> tuple[str, list[int]]:
+    """``text`` with its lines after the first dedented by their common indentation, and
+    where each of its characters was in ``text``."""
+    lines = text.splitlines(keepends=True)
+    k = min((len(ln) - len(ln.lstrip(" ")) for ln in lines[1:] if ln.strip()), default=0)
+    out, where, at = [], [], 0
+    for n, ln in enumerate(lines):
+        cut = min(k, len(ln) - len(ln.lstrip(" "))) if n else 0
+        out.append(ln[cut:])
+        where.extend(range(at + cut, at + len(ln)))
+        at += len(ln)
+    return "".join(out), where
 
 
 def _section_units(text: str, sections, blocks, units: list[Unit]) -> list[Unit]:
