@@ -61,6 +61,9 @@ LINK_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"
 _LINK = re.compile(r"!?\[([^\]]*)\]" + LINK_TARGET)
 
 
+_DD_MARKER = re.compile(r"[ \t]*:[ \t]+(?=[-*+]|\d+[.)])")
+
+
 def front_matter(text: str) -> tuple[int, str | None]:
     """Where the body starts after YAML/TOML front matter, and the front matter's title."""
     m = _FRONT.match(text)
@@ -169,6 +172,9 @@ def markdown_structure(text: str) -> tuple[str | None, list[Section], list[Block
                         end = u.map[0]
                         break
                 s, e = _span(text, starts, t.map[0] + offset_lines, end + offset_lines)
+                # A list that opens a definition shares the ":   " line with it.
+                marker = _DD_MARKER.match(text, s, e)
+                s = marker.end() if marker else s
                 if e > s:
                     blocks.append(Block(s, e, "item"))
             covered = True

@@ -314,6 +314,9 @@ def test_a_long_api_entry_cut_across_chunks_gives_each_chunk_its_signature(tmp_p
     (d / "api.html").write_text(_sphinx_function(30))
     ex = _extract(d / "api.html")
     assert "[source]" not in ex.text  # Sphinx's viewcode links are chrome
+    # The parameters are items of their own, the first without the definition's ":" marker.
+    items = [ex.text[b.start : b.end] for b in ex.blocks if b.kind == "item"]
+    assert items[0].startswith("pool.make(") and items[1].startswith("- **option_0** –")
     chunks = chunk(ex, splitter)
     later = [c for c in chunks if c.start > ex.text.index("pool.make(")]
     assert len(later) >= 2 and all(c.fence == "pool.make(*size*, ***kwargs*)" for c in later)
