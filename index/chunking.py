@@ -104,8 +104,9 @@ def carried_kind(fence: str) -> str:
     return "table" if "\n" in fence else "item"
 
 
-# The first line of a long list item or definition, carried by the chunks it continues
-# into, is cut to about this many characters (a signature with many parameters).
+# The first line of a long list item or definition is carried by the chunks it
+# continues into when it is at most this long: a term or a signature ("requests.request(
+# method, url, **kwargs)"), not a paragraph that happens to open a list item.
 ITEM_LEAD_CHARS = 160
 
 
@@ -211,13 +212,22 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
     out: list[Chunk] = []
     group: list = []
     head, head_cost = "", 0  # the head row and |---| line of the table being packed
-    head_of: dict[int, str] = {}  # each packed row's table head, by the row's start
+    heads: dict[int, tuple[str, int]] = {}  # each packed row's table head and its cost, by the row's start
+
+    def carried_cost(first) -> int:
+        return heads[first.start][1] if first.kind == "row" else 0
+
+    def cost(first, end: int) -> int:
+        # Counted over the span, not summed over blocks: what lies between blocks (a
+        # table's |---| line, a list's markers) costs tokens too. Rows carried under
+        # their head row leave room for it.
+        return sp.count_tokens(text[first.start : end]) + carried_cost(first)
 
     def flush():
         nonlocal group
         if group and not all(b.kind == "heading" for b in group):
             s, e = group[0].start, group[-1].end
-            lead = head_of.get(s, "") if group[0].kind == "row" else ""
+            lead = heads[s][0] if group[0].kind == "row" else ""
             out.append(Chunk(text[s:e], s, e, None, section=section, title=title, fence=lead))
         last = group[-1] if group else None
         group = []
@@ -236,14 +246,18 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
             head_cost = sp.count_tokens(head.split("\n", 1)[0]) + 1
         elif b.kind != "row":
             head, head_cost = "", 0
-        n = sp.count_tokens(text[b.start : b.end])
-        if n > budget:
+        if b.kind == "row":
+            heads[b.start] = (head, head_cost)
+        if cost(b, b.end) > budget:
             flush()
-            first = text[b.start : b.end].split("\n", 1)[0].strip()
-            lead = _shortened(first, ITEM_LEAD_CHARS) if b.kind == "item" else ""
-            # Room is left for what the later pieces carry (embedded with them).
+            lead = _item_lead(text[b.start : b.end]) if b.kind == "item" else ""
+            # Room is left for what the later pieces carry (embedded with them); a lead
+            # that would take half of each piece is not worth it.
             room = budget - (sp.count_tokens(lead) + 1 if lead else 0)
-            pieces = _located(text, b.start, b.end, sp, max(room, budget // 2), None, section, title)
+            if room < budget // 2:
+                lead, room = "", budget
+            pieces = _located(text, b.start, b.end, sp, room, None, section, title)
+            first = text[b.start : b.end].split("\n", 1)[0].strip()
             if b.kind == "code":
                 # A piece after the first begins inside the block: without its opening
                 # fence, the closing one would be read as opening a new block.
@@ -255,30 +269,29 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
                 pieces = [replace(c, fence=lead) if c.start > b.start else c for c in pieces]
             out += pieces
             continue
-
-        # Counted over the span, not summed over blocks: what lies between blocks (a
-        # table's |---| line, a list's markers) costs tokens too. Rows carried under
-        # their head row leave room for it.
-        def cost(first) -> int:
-            return sp.count_tokens(text[first.start : b.end]) + (head_cost if first.kind == "row" else 0)
-
-        if group and cost(group[0]) > budget:
+        if group and cost(group[0], b.end) > budget:
             last = flush()
             if (last is not None and last.kind != "heading"
-                    and sp.count_tokens(text[last.start : last.end]) <= CARRY_TOKENS and cost(last) <= budget):
+                    and sp.count_tokens(text[last.start : last.end]) <= CARRY_TOKENS and cost(last, b.end) <= budget):
                 group = [last]
-        if b.kind == "row":
-            head_of[b.start] = head
         group.append(b)
     flush()
     return out
 
 
-def _shortened(line: str, limit: int) -> str:
-    if len(line) <= limit:
-        return line
-    cut = line.rfind(" ", 0, limit)
-    return line[: cut if cut > limit // 2 else limit].rstrip() + " …"
+def _item_lead(item: str) -> str:
+    """What the later pieces of a long list item or definition carry: its first line,
+    when that is a term or a signature (short, with the rest below it). Not when the
+    item holds a fenced code block: a piece inside the block needs its fence more, and
+    one thing is carried."""
+    first, sep, rest = item.partition("\n")
+    first = first.strip()
+    if not sep or not rest.strip() or len(first) > ITEM_LEAD_CHARS or _FENCE_IN.search(rest):
+        return ""
+    return first
+
+
+_FENCE_IN = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.M)
 
 
 def _with_lines(text: str, chunks: list[Chunk]) -> list[Chunk]:

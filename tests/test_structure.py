@@ -135,6 +135,23 @@ def test_a_table_cut_across_chunks_gives_each_chunk_its_head_row(tmp_path, split
     assert (d / "settings.md").read_text()[first.start : first.end] == first.quote
 
 
+def test_carried_lines_never_push_a_chunk_past_what_the_model_reads(tmp_path, splitter):
+    # Rows carried under their head row leave room for it: a table followed by prose, a
+    # row that fits alone but not with its head, and a long one-line list item (which
+    # carries nothing: its first line is a paragraph, not a term).
+    rows = "\n".join(f"| `opt_{i}` | int | `{i}` | Widgets of kind {i} a pool may hold. |" for i in range(25))
+    big = " ".join(["word"] * 215)
+    prose = "\n\n".join(f"Paragraph {i} about pools and widgets and how they block." for i in range(12))
+    md = (f"# Settings\n\n{TABLE_HEAD}\n{rows}\n\n{prose}\n\n## Big\n\n{TABLE_HEAD}\n| `big` | str | `x` | {big} |\n"
+          f"| `next` | int | `1` | Small. |\n\n## Notes\n\n- " + " ".join(f"Fixed bug {i}." for i in range(200)) + "\n")
+    (tmp_path / "s.md").write_text(md)
+    chunks = chunk(_extract(tmp_path / "s.md"), splitter)
+    assert all(splitter.count_tokens(c.embed_text) <= 256 for c in chunks)
+    assert any(c.fence == TABLE_HEAD for c in chunks)
+    notes = [c for c in chunks if c.section.endswith("Notes")]
+    assert len(notes) > 1 and all(c.fence == "" for c in notes)
+
+
 def test_html_sections_lists_tables_and_hidden_text(tmp_path, splitter):
     f = tmp_path / "page.html"
     f.write_text(

@@ -16,7 +16,8 @@ def docs_cited(tmp_path, embedder):
     d = tmp_path / "docs"
     d.mkdir()
     (d / "guide.md").write_text(DOC)
-    (d / "long.md").write_text("# Changelog\n\n## Release notes\n\n- " + " ".join(f"Fixed bug number {i} in the parser." for i in range(25)) + "\n")
+    fixes = " ".join(f"Fixed bug number {i} in the parser." for i in range(25))
+    (d / "long.md").write_text("# Changelog\n\n## Release notes\n\n- " + fixes + "\n")
     cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
     cited.index(d)
     return cited
@@ -182,4 +183,4 @@ def test_a_sentence_that_asks_brings_the_one_that_answers():
     assert ("pair", 'A common question is **"how many workers should I run?"**. '
                     "The recommended approach is to let your orchestration system decide.") in units
     # A sentence that asks nothing does not pull the next one in.
-    assert ("sentence", "Workers share nothing.") in _units("# W\n\nWorkers share nothing. Each one has its own loop.\n")
+    assert ("sentence", "Each one has its own loop.") in _units("# W\n\nWorkers share nothing. Each one has its own loop.\n")

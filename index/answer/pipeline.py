@@ -78,8 +78,8 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
     chosen nor holds or is held by its text (docs repeat themselves: the same sentence
     under `install` and `sync`). With ``similarity`` (each unit's cosine to the
     question), a table row or list item the first unit holds takes its place when it
-    is closer to the question and scores nearly as well (see INNER_RATIO), and a best
-    sentence gives way to it and the next sentence that leans on it (PAIR_RATIO)."""
+    is closer to the question and scores nearly as well (see INNER_RATIO). Either way,
+    a best sentence gives way to it and the next sentence that leans on it (PAIR_RATIO)."""
     if len(cands) == 0:
         return []
     order = list(np.argsort(-scores, kind="stable"))

@@ -78,9 +78,13 @@ class SentenceVectors:
 
     def _cached(self, cache: OrderedDict, items: dict, texts: Callable) -> dict:
         """The vectors of ``texts(item)`` for each key of ``items``, from ``cache`` (a
-        bounded LRU) or embedded in one batch, outside the lock, when missing."""
+        bounded LRU) or embedded in one batch, outside the lock, when missing. What was
+        found is copied under the lock: another thread may evict it meanwhile."""
         with self._lock:
-            missing = [k for k in items if k not in cache]
+            got = {k: cache[k] for k in items if k in cache}
+            for k in got:
+                cache.move_to_end(k)
+        missing = [k for k in items if k not in got]
         if missing:
             batches = [texts(items[k]) for k in missing]
             flat = [t for ts in batches for t in ts]
@@ -88,14 +92,10 @@ class SentenceVectors:
             at = 0
             with self._lock:
                 for k, ts in zip(missing, batches):
-                    cache[k] = vecs[at : at + len(ts)]
+                    got[k] = cache[k] = vecs[at : at + len(ts)]
                     at += len(ts)
-        with self._lock:
-            got = {k: cache[k] for k in items}
-            for k in items:
-                cache.move_to_end(k)
-            while len(cache) > self.max_chunks:
-                cache.popitem(last=False)
+                while len(cache) > self.max_chunks:
+                    cache.popitem(last=False)
         return got
 
 

@@ -3,9 +3,11 @@
 A unit is a sentence; a list item, a table row or a code block; a sentence ending with
 ":" together with the list, rows or code it introduces; a code block with the sentence
 before it; a sentence that leans on the one before ("It…", "This option…") together
-with that one; or a short section's whole body (an option's description, type and
-default). Units stay short (MAX_UNIT_CHARS; longer ones are cut at a line or sentence
-end and shown with "…").
+with that one, or that answers the one before when it asks; or a short section's whole
+body (an option's description, type and default). Units stay short (MAX_UNIT_CHARS;
+longer ones are cut at a line or sentence end and shown with "…"). A passage that
+begins inside a table, a code block or a long definition is read with what its chunk
+carries (Chunk.fence): the head row, the opening fence, the entry's first line.
 """
 
 from __future__ import annotations
@@ -82,12 +84,14 @@ class Unit:
     start: int  # offsets into the passage's text
     end: int
     # sentence | item | row | code | lead (":" or a code block's explanation + what
-    # follows) | pair (with the sentence before) | section (a short section's body)
+    # follows) | pair (with the sentence before, which it leans on or answers) |
+    # section (a short section's body)
     kind: str
     trimmed: bool = False
     section: str = ""  # heading path of the unit itself (a chunk may hold subsections)
     # Shown and embedded with it, never quoted: a table row's head row, the opening
-    # fence of a code block begun in the chunk before.
+    # fence of a code block begun in the chunk before, the first line of the long
+    # definition or list item the chunk continues.
     context: str = ""
 
 
@@ -210,7 +214,7 @@ def units_of(hit: Hit) -> list[Unit]:
     elif carried == "item":
         # The rest of a long definition or list item: each unit is shown (and embedded)
         # under the entry's first line ("requests.request(method, url, **kwargs)").
-        out = [replace(u, context=hit.fence) for u in out]
+        out = [replace(u, context="\n".join(filter(None, (hit.fence, u.context)))) for u in out]
     chunk_path = tuple(p for p in hit.section.split(SECTION_SEP) if p) if hit.section else ()
     placed = []
     for u in out:
@@ -230,7 +234,7 @@ def _structure(hit: Hit):
         # Inside a definition or list item its lines are indented; read alone, they
         # would be an indented code block. They are read dedented instead.
         text, at = _dedented(hit.text)
-        _, sections, blocks = markdown_structure(text)
+        _, _, blocks = markdown_structure(text)
         return [], [Block(at[b.start], at[b.end - 1] + 1, b.kind) for b in blocks if b.end > b.start]
     if not carried:
         _, sections, blocks = markdown_structure(hit.text)
