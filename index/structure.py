@@ -56,8 +56,8 @@ _FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(.*?)[\"']?\s*$", re.M)
 _INLINE_MARKS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)|\\(?=[^\w\s])")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 # A Markdown link's target, "(https://example.org/a_(b).html "title")": one level of
-# parentheses inside, an optional title.
-LINK_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"
+# parentheses inside, or "<my file.md>" with spaces, and an optional title.
+LINK_TARGET = r"\((?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)"
 _LINK = re.compile(r"!?\[([^\]]*)\]" + LINK_TARGET)
 
 

@@ -252,6 +252,7 @@ def test_heading_text_keeps_identifiers_and_drops_emphasis():
     assert plain("SSL_CERT_FILE") == "SSL_CERT_FILE"
     assert plain("**Note** on `__init__`") == "Note on __init__"
     assert plain("[The client](client.md) and *timeouts*") == "The client and timeouts"
+    assert plain("[The guide](<my guide.md>) and [API](api_(v2).html \"API\")") == "The guide and API"
 
 
 SPHINX_OPTIONS = """<html><head><title>Command line</title></head><body>
