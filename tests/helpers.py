@@ -30,6 +30,16 @@ class HashEmbedder:
         return out
 
 
+def indexed(folder, data_dir, embedder):
+    """A Cited over ``folder`` (the real model, real Chroma under ``data_dir``), indexed."""
+    from index.cited import Cited
+    from index.settings import Settings
+
+    cited = Cited(Settings(data_dir=data_dir, sources=folder), embedder=embedder)
+    cited.index(folder)
+    return cited
+
+
 def make_pdf(pages: list[str]) -> bytes:
     """A small valid PDF with one line of text per page (Helvetica), built by hand
     so tests need no PDF-writing library."""

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from helpers import DOC, make_pdf
+from helpers import DOC, indexed, make_pdf
 from index.chunking import Splitter, chunk, sentence_splitter
 from index.sources import SourceFile, extract
 from index.structure import markdown_structure
@@ -90,15 +90,12 @@ def test_a_code_block_cut_across_chunks_keeps_its_fence(tmp_path):
 
 
 def test_an_open_fence_is_closed_for_the_reader_never_in_the_quote(tmp_path, embedder):
-    from index.cited import Cited
-    from index.settings import Settings
 
     d = tmp_path / "docs"
     d.mkdir()
     code = "```python\n" + "\n".join(f"configure_worker_pool(size={i}, timeout={i * 3}, retries={i % 4})" for i in range(60)) + "\n```"
     (d / "pool.md").write_text("# Worker pool\n\nA long example that configures the worker pool:\n\n" + code + "\n")
-    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
-    cited.index(d)
+    cited = indexed(d, tmp_path / ".c", embedder)
     ans = cited.ask("How do I configure the worker pool size and timeout?")
     assert not ans.abstained
     for part in ans.answer.split(" ["):
@@ -111,8 +108,6 @@ TABLE_HEAD = "| Option | Type | Default | Description |\n|---|---|---|---|"
 
 
 def test_a_table_cut_across_chunks_gives_each_chunk_its_head_row(tmp_path, splitter, embedder):
-    from index.cited import Cited
-    from index.settings import Settings
 
     rows = "\n".join(f"| `option_{i}` | int | `{i * 10}` | How many widgets of kind {i} a pool may hold. |"
                      for i in range(40))
@@ -126,8 +121,7 @@ def test_a_table_cut_across_chunks_gives_each_chunk_its_head_row(tmp_path, split
     for c in later:  # embedded (and indexed) under the head row, within what the model reads
         assert c.embed_text.startswith("Settings\n\n| Option | Type | Default | Description |\n| `option_")
         assert splitter.count_tokens(c.embed_text) <= 256
-    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
-    cited.index(d)
+    cited = indexed(d, tmp_path / ".c", embedder)
     ans = cited.ask("What is the default of option_37?")
     first = ans.citations[0]
     assert first.quote.startswith("| `option_37` | int | `370` |")
@@ -270,8 +264,6 @@ SPHINX_OPTIONS = """<html><head><title>Command line</title></head><body>
 def test_definition_lists_are_one_unit_per_term_with_its_definition(tmp_path, embedder):
     # Sphinx writes options and API entries as <dl>: the term ("--jobs N") is what its
     # definition is about, so the two are one unit, quoted exactly.
-    from index.cited import Cited
-    from index.settings import Settings
     from index.structure import html_to_markdown, markdown_structure
 
     md, _ = html_to_markdown(SPHINX_OPTIONS)
@@ -286,8 +278,7 @@ def test_definition_lists_are_one_unit_per_term_with_its_definition(tmp_path, em
     d = tmp_path / "docs"
     d.mkdir()
     (d / "cli.html").write_text(SPHINX_OPTIONS)
-    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
-    cited.index(d)
+    cited = indexed(d, tmp_path / ".c", embedder)
     ans = cited.ask("how do I run several jobs in parallel?")
     first = ans.citations[0]
     assert first.quote.startswith("-j N, --jobs N") and "Run N jobs in parallel" in first.quote
@@ -323,9 +314,7 @@ def _sphinx_function(n_params: int) -> str:
 
 def test_a_long_api_entry_cut_across_chunks_gives_each_chunk_its_signature(tmp_path, splitter, embedder):
     from index.answer.units import units_of
-    from index.cited import Cited
     from index.search import Hit
-    from index.settings import Settings
 
     d = tmp_path / "docs"
     d.mkdir()
@@ -345,8 +334,7 @@ def test_a_long_api_entry_cut_across_chunks_gives_each_chunk_its_signature(tmp_p
         units = units_of(Hit("x", "api.html", None, c.start, c.end, c.text, .5, .5, .5, c.line, c.section, c.title, c.fence))
         assert units and all(u.kind == "item" and u.context == c.fence for u in units)
         assert all(c.text[u.start : u.end].startswith("- **option_") for u in units)
-    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
-    cited.index(d)
+    cited = indexed(d, tmp_path / ".c", embedder)
     ans = cited.ask("what does option_27 of pool.make do?")
     first = ans.citations[0]
     assert first.quote.startswith("- **option_27** – (optional) How many widgets of kind 27")

@@ -3,23 +3,20 @@ code block with the sentence that explains it, a short section, at most three un
 
 import pytest
 
-from helpers import DOC
+from helpers import DOC, indexed
 
 # -- answers over structured sources (real model, real Chroma) ---------------------
 
 
 @pytest.fixture
 def docs_cited(tmp_path, embedder):
-    from index.cited import Cited
-    from index.settings import Settings
 
     d = tmp_path / "docs"
     d.mkdir()
     (d / "guide.md").write_text(DOC)
     fixes = " ".join(f"Fixed bug number {i} in the parser." for i in range(25))
     (d / "long.md").write_text("# Changelog\n\n## Release notes\n\n- " + fixes + "\n")
-    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
-    cited.index(d)
+    cited = indexed(d, tmp_path / ".c", embedder)
     return cited
 
 
@@ -55,8 +52,6 @@ def test_a_table_row_is_shown_under_its_head_row_which_is_not_quoted():
 
 
 def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedder):
-    from index.cited import Cited
-    from index.settings import Settings
 
     d = tmp_path / "docs"
     d.mkdir()
@@ -67,8 +62,7 @@ def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedd
         "| `bind_address` | string | `127.0.0.1` | The interface to bind to. |\n"
         "| `max_upload_mb` | int | `25` | The largest request body accepted, in megabytes. |\n"
         "| `log_format` | string | `text` | Either `text` or `json`. |\n")
-    cited = Cited(Settings(data_dir=tmp_path / ".c", sources=d), embedder=embedder)
-    cited.index(d)
+    cited = indexed(d, tmp_path / ".c", embedder)
     ans = cited.ask("What port does the server listen on by default?")
     first = ans.citations[0]
     assert first.quote == "| `port` | int | `8080` | The TCP port the server listens on. |"
