@@ -95,11 +95,15 @@ def with_context(context: str, text: str) -> str:
     return f"{context}\n\n{text}" if context else text
 
 
+# A line that opens or closes a fenced code block.
+FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.M)
+
+
 def carried_kind(fence: str) -> str:
     """What a chunk's ``fence`` (see Chunk.fence) carries: "code", "table", "item" or ""."""
     if not fence:
         return ""
-    if fence.startswith(("```", "~~~")):
+    if FENCE_LINE.match(fence):
         return "code"
     return "table" if "\n" in fence else "item"
 
@@ -261,7 +265,7 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
             if b.kind == "code":
                 # A piece after the first begins inside the block: without its opening
                 # fence, the closing one would be read as opening a new block.
-                if first.startswith(("```", "~~~")):  # an indented block has no fence line
+                if FENCE_LINE.match(first):  # an indented block has no fence line
                     pieces = [replace(c, fence=first) if c.start > b.start else c for c in pieces]
             elif lead:
                 # A long definition (an API entry: its signature, then parameters) or
@@ -286,12 +290,9 @@ def _item_lead(item: str) -> str:
     one thing is carried."""
     first, sep, rest = item.partition("\n")
     first = first.strip()
-    if not sep or not rest.strip() or len(first) > ITEM_LEAD_CHARS or _FENCE_IN.search(rest):
+    if not sep or not rest.strip() or len(first) > ITEM_LEAD_CHARS or FENCE_LINE.search(rest):
         return ""
     return first
-
-
-_FENCE_IN = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.M)
 
 
 def _with_lines(text: str, chunks: list[Chunk]) -> list[Chunk]:

@@ -15,7 +15,7 @@ from index.answer import abstain
 from index.answer.model import ABSTAIN_TEXT, Answer, Citation
 from index.answer.scoring import RERANK_PASSAGES, SentenceVectors, rerank, score_sentences
 from index.answer.units import Candidate, candidates
-from index.chunking import indexed_text
+from index.chunking import FENCE_LINE, indexed_text
 from index.errors import BadQuestion
 from index.search import Hit, Searcher
 from index.structure import SECTION_SEP
@@ -39,15 +39,15 @@ ANSWER_CHARS = 900  # of quoted text; labels and markers come on top
 CLAUSE_UNITS = 5
 
 
-def unit_similarity(cands, vecs, scores, q_vec, sentence_vectors) -> float:
-    """The best answer unit's cosine to the question, or one of its clauses' among the
-    CLAUSE_UNITS best units. ("What kind of equipment do the two firms make?" is 0.23
+def unit_similarity(cands, sims, scores, q_vec, sentence_vectors) -> float:
+    """The best answer unit's cosine to the question (``sims``: each unit's), or one of
+    its clauses' among the CLAUSE_UNITS best units. ("What kind of equipment do the two firms make?" is 0.23
     from the seed sentence that answers it and 0.46 from its clause "Two Chinese
     manufacturers of video surveillance equipment".)"""
     if not len(cands):
         return -1.0
     best = [cands[i] for i in np.argsort(-scores, kind="stable")[:CLAUSE_UNITS]]
-    return max(float(np.max(vecs @ q_vec)), sentence_vectors.best_clause(best, q_vec))
+    return max(float(np.max(sims)), sentence_vectors.best_clause(best, q_vec))
 
 
 def validate_question(question: str, max_chars: int) -> str:
@@ -125,9 +125,6 @@ INNER_RATIO = 0.9
 PAIR_RATIO = 0.94
 
 
-_FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.M)
-
-
 def _within(a: Candidate, b: Candidate) -> bool:
     return a.hit.source == b.hit.source and b.start <= a.start and a.end <= b.end and (a.start, a.end) != (b.start, b.end)
 
@@ -189,18 +186,19 @@ def answer(
         cands = candidates(hits[:READ_PASSAGES])
         vecs = sentence_vectors.of(cands)
         scores = score_sentences(query, q_vec, cands, vecs)
+        sims = vecs @ q_vec
         ev = abstain.gather(
             query, searcher.lexical(),
             [indexed_text(h.title, h.section, h.text, h.fence) for h in hits[:READ_PASSAGES]],
             passage_sim=max(h.dense for h in hits),
-            unit_sim=unit_similarity(cands, vecs, scores, q_vec, sentence_vectors),
+            unit_sim=unit_similarity(cands, sims, scores, q_vec, sentence_vectors),
             word_vectors=sentence_vectors.words,
         )
         if abstain.p_answerable(ev) < min_confidence:
             text = f"The sources don't mention {ev.missing}." if ev.missing else ABSTAIN_TEXT
             result = Answer(question=q, answer=text, abstained=True, passages=hits, evidence=ev)
         else:
-            chosen = select(cands, scores, similarity=vecs @ q_vec)
+            chosen = select(cands, scores, similarity=sims)
             parts, cites = [], []
             for n, i in enumerate(chosen, start=1):
                 c = cands[i]
@@ -208,7 +206,7 @@ def answer(
                 head = f"{c.context}\n" if c.context else ""
                 shown = f"{head}{c.text}{' …' if c.trimmed else ''}"
                 # A code block cut by a chunk or a trim is closed for the reader (never in the quote).
-                if len(_FENCE_LINE.findall(shown)) % 2:
+                if len(FENCE_LINE.findall(shown)) % 2:
                     shown += "\n```"
                 parts.append(f"{name + ': ' if name else ''}{shown} [{n}]")
                 cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text,
