@@ -227,13 +227,13 @@ async def test_discord_footer_says_why_on_a_dead_port(seeded, settings, monkeypa
 
 
 async def discord_bot(seeded, settings, monkeypatch, **overrides):
-    """A CitedBot in dpytest's fake Discord around the seeded store (as in test_discord)."""
+    """A CitedBot in dpytest's fake Discord around the seeded store (as in discord_harness)."""
     import discord
     import discord.ext.test as dpytest
 
     from bot.discord_bot import CitedBot
     from bot.settings import BotSettings
-    from test_discord import FakeDiscord
+    from discord_harness import FakeDiscord
 
     from index.cited import Cited
 
