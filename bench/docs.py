@@ -2,7 +2,7 @@
 folder from a public project, its license and commit in SOURCE.md, and questions.jsonl
 written by someone who did not see the code).
 
-    python bench/docs.py [--set httpx] [--set poetry] [--rebuild] [--html | --site]
+    python bench/docs.py [--set httpx] [--set poetry] [--rebuild] [--html | --site | --rst]
 
 Reports, per set, the answer hit (expected words in the answer), the right file among
 the citations, false abstention, and declines by kind (near-domain / off-topic).
@@ -10,7 +10,9 @@ With --html, each set's Markdown is first rendered to HTML pages the way a docs 
 serves them (a site header, a sidebar, a footer, "¶" anchors beside the headings, the
 content in a role="main" block), and the same questions are asked of those: the HTML
 path, measured. With --site, the docs are built by MkDocs with the Material theme, as
-real projects publish them (pip install -e ".[bench]" brings both).
+real projects publish them (pip install -e ".[bench]" brings both). With --rst, the
+sets that keep their project's reStructuredText sources (in rst/, Requests) are asked
+of those, as a Sphinx project's docs folder is indexed.
 """
 
 from __future__ import annotations
@@ -129,9 +131,21 @@ def html_checks(checks, site: bool = False):
     return [replace(c, file=page(c.file)) if c.file and c.file.endswith(".md") else c for c in checks]
 
 
-def devset_cited(name: str, rebuild: bool = False, html: bool = False, site: bool = False, **overrides) -> Cited:
-    docs = as_site(name) if site else as_html(name) if html else DEVSETS / name / "docs"
-    store = OUT / (f"devset-{name}-site" if site else f"devset-{name}-html" if html else f"devset-{name}")
+def rst_checks(checks):
+    """The checks with their expected page named as its source: user/advanced.html ->
+    user/advanced.rst."""
+    from dataclasses import replace
+
+    return [replace(c, file=c.file[: -len(".html")] + ".rst") if c.file and c.file.endswith(".html") else c
+            for c in checks]
+
+
+def devset_cited(name: str, rebuild: bool = False, html: bool = False, site: bool = False, rst: bool = False,
+                 **overrides) -> Cited:
+    docs = (as_site(name) if site else as_html(name) if html else DEVSETS / name / "rst" if rst
+            else DEVSETS / name / "docs")
+    store = OUT / (f"devset-{name}-site" if site else f"devset-{name}-html" if html else f"devset-{name}-rst" if rst
+                   else f"devset-{name}")
     cited = Cited(Settings(data_dir=store, sources=docs, **overrides))
     t = time.perf_counter()
     report = sync_store(cited, docs, rebuild)
@@ -147,14 +161,19 @@ def main():
     ap.add_argument("--html", action="store_true", help="ask the same questions of the docs rendered to HTML")
     ap.add_argument("--site", action="store_true",
                     help="ask them of the docs built as a site by MkDocs with the Material theme")
+    ap.add_argument("--rst", action="store_true",
+                    help="ask them of the reStructuredText sources, for the sets that have them (rst/)")
     args = ap.parse_args()
-    names = args.sets or sorted(p.name for p in DEVSETS.iterdir() if (p / "questions.jsonl").exists())
+    names = args.sets or sorted(p.name for p in DEVSETS.iterdir() if (p / "questions.jsonl").exists()
+                                and (not args.rst or (p / "rst").is_dir()))
     results = {}
     for name in names:
-        cited = devset_cited(name, args.rebuild, args.html, args.site)
+        cited = devset_cited(name, args.rebuild, args.html, args.site, args.rst)
         checks = load_checks(DEVSETS / name / "questions.jsonl")
         if args.html or args.site:
             checks = html_checks(checks, site=args.site)
+        if args.rst:
+            checks = rst_checks(checks)
         r = eval_checks(cited, checks)
         results[name] = r
         if args.failures:
@@ -162,7 +181,8 @@ def main():
                 print(json.dumps(f, ensure_ascii=False), file=sys.stderr)
         print(name, json.dumps({k: v for k, v in r.items() if k != "failures"}))
     OUT.mkdir(exist_ok=True)
-    out = "docs-site.json" if args.site else "docs-html.json" if args.html else "docs.json"
+    out = ("docs-site.json" if args.site else "docs-html.json" if args.html else "docs-rst.json" if args.rst
+           else "docs.json")
     (OUT / out).write_text(json.dumps(results, indent=2))
 
 

@@ -1,7 +1,8 @@
 """Find source files in a folder and extract their text.
 
 A source's *extracted text* is what offsets point into: for .txt and .md the decoded
-file, for HTML its visible text, for PDF its pages' text joined by blank lines.
+file, for HTML its visible text (as Markdown), for reStructuredText the visible text of
+the page docutils renders, for PDF its pages' text joined by blank lines.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from index.structure import Block, Section
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+# Sources whose extracted text is Markdown (HTML and reStructuredText are read as it):
+# their chunks are cut at headings and answered in blocks (index/answer/units.py).
+MARKDOWN_READ = (".md", ".markdown", ".html", ".htm", ".rst", ".rest")
+SUFFIXES = {".txt", ".pdf", *MARKDOWN_READ}
 PAGE_SEPARATOR = "\n\n"
 
 
@@ -261,6 +265,8 @@ def extract(src: SourceFile, data: bytes) -> Extracted:
         text, page_title = html_to_markdown(_decode(data))
         title, sections, blocks = markdown_structure(text)
         ex = Extracted(text, None, title=page_title or title, sections=sections, blocks=blocks)
+    elif suffix in (".rst", ".rest"):
+        ex = _rst(_decode(data))
     elif suffix in (".md", ".markdown"):
         from index.structure import markdown_structure
 
@@ -272,6 +278,22 @@ def extract(src: SourceFile, data: bytes) -> Extracted:
     if not ex.text.strip():
         raise SourceError("no text (empty file)")
     return ex
+
+
+def _rst(source: str) -> Extracted:
+    """A reStructuredText file read as the page docutils makes of it (index/rst.py),
+    or as plain text when docutils cannot read it: the text still answers."""
+    from index.rst import rst_to_html
+    from index.structure import html_to_markdown, markdown_structure
+
+    try:
+        html = rst_to_html(source)
+    except Exception:  # noqa: BLE001 - docutils fails on odd input in many ways; the text is still readable
+        log.warning("docutils could not read a reStructuredText file; indexing it as plain text", exc_info=True)
+        return Extracted(source, None, lines=True)
+    text, page_title = html_to_markdown(html)
+    title, sections, blocks = markdown_structure(text)
+    return Extracted(text, None, title=page_title or title, sections=sections, blocks=blocks)
 
 
 def _decode(data: bytes) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from index.chunking import carried_kind
 from index.search import Hit
+from index.sources import MARKDOWN_READ
 from index.structure import SECTION_SEP
 
 
@@ -75,7 +76,6 @@ MAX_UNIT_CHARS = 600
 # A sentence opening with one of these names its subject only through the sentence before.
 _LEANS = re.compile(r"^(?:It|Its|It's|This|That|These|Those|They|Their|Such|Both|The latter|The former|"
                     r"Here|There|Then|Otherwise|However|Instead|Also|In this case|In that case)\b")
-_MARKDOWN_LIKE = (".md", ".markdown", ".html", ".htm")
 _LISTLIKE = ("item", "row", "header", "code")
 
 
@@ -152,7 +152,7 @@ def _introduces(text: str, block) -> bool:
 
 def is_structured(hit: Hit) -> bool:
     """Is the passage Markdown (HTML is read as Markdown), cut at its headings?"""
-    return hit.source.lower().endswith(_MARKDOWN_LIKE)
+    return hit.source.lower().endswith(MARKDOWN_READ)
 
 
 def units_of(hit: Hit) -> list[Unit]:

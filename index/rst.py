@@ -1,0 +1,181 @@
+"""reStructuredText sources (Sphinx projects' docs) read by docutils, as HTML.
+
+docutils knows reST but not Sphinx: a project's `.rst` files are full of Sphinx roles
+(:func:`requests.get`, :ref:`installed <install>`) and directives (versionadded,
+toctree, autoclass, function). Unknown to docutils, a role comes out as its raw markup
+and a directive's whole block is dropped, so the ones docs use are taught here: a
+role shows its text (as code when it names code), a directive that wraps prose keeps
+it, one that describes an API entry becomes a definition (signature, then its text),
+and one that pulls in content from elsewhere (autodoc, toctree, literalinclude) shows
+nothing. The HTML then takes the same path as an HTML source (sections, lists, code,
+tables and definitions as blocks).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+
+# Roles whose text names code: shown as `code`, the way Sphinx renders them.
+_CODE_ROLES = ("func", "meth", "class", "attr", "exc", "mod", "data", "obj", "const", "type", "option", "envvar",
+               "file", "samp", "program", "command", "kbd", "mimetype", "makevar", "regexp", "token", "any")
+# Roles whose text is prose (a cross-reference's title, a term, a label).
+_TEXT_ROLES = ("ref", "doc", "term", "numref", "keyword", "download", "abbr", "dfn", "guilabel",
+               "menuselection", "newsgroup", "eq")
+_DOMAINS = ("py", "c", "cpp", "js", "rst", "std")
+
+# Directives that describe an API entry or a command-line option: a signature and its text.
+_ENTRY_DIRECTIVES = ("function", "class", "method", "attribute", "data", "exception", "decorator",
+                     "classmethod", "staticmethod", "property", "describe", "object", "option", "envvar",
+                     "program", "cmdoption", "confval", "setting")
+# Directives that bring content from elsewhere (the code, other files): nothing to read.
+_EMPTY_DIRECTIVES = ("toctree", "module", "automodule", "autoclass", "autofunction", "automethod", "autoattribute",
+                     "autodata", "autoexception", "autosummary", "autoprogram", "literalinclude", "currentmodule",
+                     "index", "tabularcolumns", "highlight", "sectionauthor", "moduleauthor", "codeauthor",
+                     "only", "ifconfig", "testsetup", "testcleanup", "graphviz", "inheritance-diagram")
+# Directives that wrap prose, shown with what they say ("New in version 2.1.").
+_PROSE_DIRECTIVES = {"versionadded": "New in version", "versionchanged": "Changed in version",
+                     "deprecated": "Deprecated since version", "versionremoved": "Removed in version",
+                     "seealso": "See also", "centered": "", "hlist": "", "glossary": "", "tab": "",
+                     "tabs": "", "group-tab": "", "code-tab": "", "doctest": "", "testcode": "",
+                     "testoutput": "", "productionlist": "", "rubric": "", "todo": "Todo"}
+
+_TITLED = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)
+
+
+def rst_to_html(text: str) -> str:
+    """The page docutils renders for ``text``, with the Sphinx roles and directives
+    taught above. Never reads another file or raw HTML: `include`, `raw` and
+    `csv-table :file:` are off, as are docutils' configuration files."""
+    from docutils import nodes
+    from docutils.core import publish_doctree, publish_from_doctree
+    from docutils.parsers.rst import Parser
+
+    _register()
+    settings = {
+        "report_level": 5, "halt_level": 5, "warning_stream": io.StringIO(),
+        "file_insertion_enabled": False, "raw_enabled": False, "_disable_config": True,
+        "input_encoding": "unicode", "output_encoding": "unicode", "embed_stylesheet": False,
+        "stylesheet_path": "", "syntax_highlight": "none", "math_output": "html",
+    }
+    doctree = publish_doctree(text, parser=Parser(inliner=_inliner()), settings_overrides=settings)
+    # Inline literals as <code>, as Sphinx writes them (docutils writes a <span>): the
+    # HTML reading keeps them as `code`, which answers weigh (a name the reader can type).
+    for literal in doctree.findall(nodes.literal):
+        literal["classes"].append("code")
+    return publish_from_doctree(doctree, writer_name="html5", settings_overrides=settings)
+
+
+def _inliner():
+    """An inliner for which an interpreted-text role docutils does not know (a Sphinx
+    extension's, a domain's like :py:func:) shows its text as code, not its raw markup."""
+    import types
+
+    from docutils import nodes
+    from docutils.parsers.rst import roles
+    from docutils.parsers.rst.states import Inliner
+
+    def interpreted(self, rawsource, text, role, lineno):
+        role_fn, messages = roles.role(role, self.language, lineno, self.reporter)
+        if role_fn:
+            made, more = role_fn(role, rawsource, text, lineno, self)
+            return made, messages + more
+        return [nodes.literal(rawsource, _role_text(text))], []
+
+    # Set on the instance, not by subclassing: docutils builds the inliner's patterns
+    # from the attributes of its exact class (vars(self.__class__)).
+    inliner = Inliner()
+    inliner.interpreted = types.MethodType(interpreted, inliner)
+    return inliner
+
+
+def _role_text(text: str) -> str:
+    # `title <target>` shows the title; a leading "~" or "!" is Sphinx's display flag.
+    m = _TITLED.match(text)
+    shown = m.group(1) if m and m.group(1) else text
+    return shown.lstrip("~!")
+
+
+@functools.cache
+def _register() -> None:
+    """Teach docutils the Sphinx roles and directives (docutils keeps them in its own
+    registry: done once per process, the same every time)."""
+    from docutils import nodes
+    from docutils.parsers.rst import Directive, directives, roles
+
+    def code_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+        return [nodes.literal(rawtext, _role_text(text))], []
+
+    def text_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+        return [nodes.inline(rawtext, _role_text(text))], []
+
+    for name in _CODE_ROLES:
+        roles.register_local_role(name, code_role)
+        for domain in _DOMAINS:
+            roles.register_local_role(f"{domain}:{name}", code_role)
+    for name in _TEXT_ROLES:
+        roles.register_local_role(name, text_role)
+        roles.register_local_role(f"std:{name}", text_role)
+
+    class AnyOptions(dict):
+        # Directives take options (":maxdepth: 2", ":noindex:") we neither know nor need.
+        def __missing__(self, key):
+            return directives.unchanged
+
+    class Empty(Directive):
+        optional_arguments = 10
+        final_argument_whitespace = True
+        has_content = True
+        option_spec = AnyOptions()
+
+        def run(self):
+            return []
+
+    class Prose(Directive):
+        optional_arguments = 10
+        final_argument_whitespace = True
+        has_content = True
+        option_spec = AnyOptions()
+
+        def run(self):
+            said, args = _PROSE_DIRECTIVES.get(self.name, ""), self.arguments
+            if said.endswith("version") and args:
+                # "New in version 2.4: Separate connect and read timeouts.", as Sphinx says it.
+                rest = " ".join(args[1:])
+                lead = f"{said} {args[0]}" + (f": {rest}" if rest else ".")
+            else:
+                lead = " ".join(filter(None, (said, " ".join(args))))
+            box = nodes.container()
+            if lead:
+                box += nodes.paragraph(text=lead)
+            self.state.nested_parse(self.content, self.content_offset, box)
+            return [box]
+
+    class Entry(Directive):
+        optional_arguments = 10
+        final_argument_whitespace = True
+        has_content = True
+        option_spec = AnyOptions()
+
+        def run(self):
+            signature = " ".join(self.arguments)
+            name = self.name.split(":")[-1]
+            term = nodes.term()
+            if name in ("class", "exception", "attribute", "data", "property", "method",
+                        "classmethod", "staticmethod", "decorator"):
+                term += nodes.emphasis(text=name)
+                term += nodes.Text(" ")
+            term += nodes.literal(text=signature)
+            definition = nodes.definition()
+            self.state.nested_parse(self.content, self.content_offset, definition)
+            return [nodes.definition_list("", nodes.definition_list_item("", term, definition))]
+
+    for name in _EMPTY_DIRECTIVES:
+        directives.register_directive(name, Empty)
+    for name in _PROSE_DIRECTIVES:
+        directives.register_directive(name, Prose)
+    for name in _ENTRY_DIRECTIVES:
+        directives.register_directive(name, Entry)
+        for domain in _DOMAINS:
+            directives.register_directive(f"{domain}:{name}", Entry)

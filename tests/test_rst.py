@@ -1,0 +1,100 @@
+"""reStructuredText sources, as a Sphinx project's docs folder holds them: sections,
+code kept whole, Sphinx roles and directives read as Sphinx shows them, nothing read
+from outside the file."""
+
+from helpers import indexed
+from index.sources import SourceFile, extract
+
+GUIDE = """\
+.. _install:
+
+Client guide
+============
+
+Use :func:`requests.get` to fetch a page; see :ref:`the timeouts section <timeouts>`
+and :py:meth:`~requests.Session.mount`. Unknown roles like :foo:`bar baz` show their text.
+
+.. toctree::
+   :maxdepth: 2
+
+   secret-toc-entry
+
+.. include:: /etc/passwd
+
+Timeouts
+--------
+
+Every request takes a ``timeout`` in seconds. Set it like this:
+
+.. code-block:: python
+
+   import requests
+
+   requests.get("https://example.org", timeout=5)
+
+.. versionadded:: 2.4
+   Separate connect and read timeouts.
+
+.. note::
+   Timeouts are not wall clock limits.
+
+.. function:: fetch(url, retries=3)
+
+   Fetch ``url``, trying again up to ``retries`` times.
+
+.. autoclass:: requests.Session
+   :members:
+"""
+
+
+def _extract(path):
+    return extract(SourceFile(path.name, path), path.read_bytes())
+
+
+def test_rst_sections_code_roles_and_directives(tmp_path):
+    f = tmp_path / "guide.rst"
+    f.write_text(GUIDE)
+    ex = _extract(f)
+    assert ex.title == "Client guide"
+    assert [s.label for s in ex.sections] == ["Client guide", "Client guide › Timeouts"]
+    text = ex.text
+    # Roles show what Sphinx shows: the code they name, a reference's title.
+    assert "Use `requests.get` to fetch a page; see the timeouts section" in text
+    assert "`requests.Session.mount`" in text and "~" not in text
+    assert "`bar baz`" in text and ":func:" not in text and ":foo:" not in text
+    # The code block is one block, whole, as a fence.
+    (code,) = [b for b in ex.blocks if b.kind == "code"]
+    assert text[code.start : code.end].startswith("```") and 'timeout=5)' in text[code.start : code.end]
+    assert "import requests\n\nrequests.get" in text[code.start : code.end]
+    # Prose directives keep their text; an API entry reads as a definition.
+    assert "New in version 2.4: Separate connect and read timeouts." in text
+    assert "Timeouts are not wall clock limits." in text
+    assert "`fetch(url, retries=3)`" in text and "trying again up to `retries` times" in text
+    # What comes from elsewhere is not read: the toctree, autodoc, and an include of a
+    # file outside the folder (the system's password file).
+    assert "secret-toc-entry" not in text and "requests.Session\n" not in text and ":members:" not in text
+    assert "root:" not in text and "passwd" not in text
+
+
+def test_rst_that_docutils_cannot_make_sense_of_still_indexes(tmp_path):
+    f = tmp_path / "odd.rst"
+    # Unbalanced title underlines, a directive with no name, a dangling role.
+    f.write_text("Title\n===\n\n.. ::\n\nSome :role:`text\n\n====\n\nThe answer is forty-two.\n")
+    ex = _extract(f)
+    assert "The answer is forty-two." in ex.text
+
+
+def test_rst_answers_cite_the_section_with_an_exact_quote(tmp_path, embedder):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "guide.rst").write_text(GUIDE)
+    cited = indexed(docs, tmp_path / "data", embedder)
+    assert [r.path for r in cited.sources()] == ["guide.rst"]
+    ans = cited.ask("How do I set a timeout on a request?")
+    assert not ans.abstained
+    first = ans.citations[0]
+    assert first.source == "guide.rst" and first.section == "Client guide › Timeouts"
+    ex = _extract(docs / "guide.rst")
+    for c in ans.citations:
+        assert ex.text[c.start : c.end] == c.quote
+    assert "timeout" in ans.answer
