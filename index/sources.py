@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 # Sources whose extracted text is Markdown (HTML and reStructuredText are read as it):
 # their chunks are cut at headings and answered in blocks (index/answer/units.py).
-MARKDOWN_READ = (".md", ".markdown", ".html", ".htm", ".rst", ".rest")
+MARKDOWN_READ = (".md", ".markdown", ".mdx", ".html", ".htm", ".rst", ".rest")
 SUFFIXES = {".txt", ".pdf", *MARKDOWN_READ}
 PAGE_SEPARATOR = "\n\n"
 
@@ -267,7 +267,7 @@ def extract(src: SourceFile, data: bytes) -> Extracted:
         ex = Extracted(text, None, title=page_title or title, sections=sections, blocks=blocks)
     elif suffix in (".rst", ".rest"):
         ex = _rst(_decode(data))
-    elif suffix in (".md", ".markdown"):
+    elif suffix in (".md", ".markdown", ".mdx"):
         from index.structure import markdown_structure
 
         text = _decode(data)

@@ -51,6 +51,9 @@ def _parser():
 
 _FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)
 _FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(.*?)[\"']?\s*$", re.M)
+# MDX (Docusaurus) pages open with ES module lines ("import Tabs from '@theme/Tabs';"):
+# code for the site's build, not text for a reader.
+_ESM = re.compile(r"(?:[ \t]*\n|(?:import|export)\s[^\n]*(?:from\s*)?['\"][^'\"\n]+['\"];?[ \t]*\n)+")
 # Emphasis marks (* and _ opening or closing a word) and escapes; an underscore inside a
 # word (NO_PROXY) is part of it. Code spans are kept as they are, backticks dropped.
 _INLINE_MARKS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)|\\(?=[^\w\s])")
@@ -65,12 +68,14 @@ _DD_MARKER = re.compile(r"[ \t]*:[ \t]+(?=[-*+]|\d+[.)])")
 
 
 def front_matter(text: str) -> tuple[int, str | None]:
-    """Where the body starts after YAML/TOML front matter, and the front matter's title."""
+    """Where the body starts after YAML/TOML front matter and MDX's import lines, and
+    the front matter's title."""
     m = _FRONT.match(text)
-    if not m:
-        return 0, None
-    t = _FRONT_TITLE.search(m.group(0))
-    return m.end(), (t.group(1).strip() or None) if t else None
+    body, title = (m.end(), _FRONT_TITLE.search(m.group(0))) if m else (0, None)
+    esm = _ESM.match(text, body)
+    if esm and esm.group(0).strip():
+        body = esm.end()
+    return body, (title.group(1).strip() or None) if title else None
 
 
 def plain(inline: str) -> str:

@@ -340,3 +340,15 @@ def test_a_long_api_entry_cut_across_chunks_gives_each_chunk_its_signature(tmp_p
     assert first.quote.startswith("- **option_27** – (optional) How many widgets of kind 27")
     assert ans.answer.startswith("pool.make(*size*, ***kwargs*)\n- **option_27**")
     assert ex.text[first.start : first.end] == first.quote
+
+
+def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
+    f = tmp_path / "config.mdx"
+    f.write_text("---\ntitle: Config\n---\n\nimport Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n"
+                 "# Configuration\n\nThe `workers` option sets how many processes run.\n")
+    ex = _extract(f)
+    assert ex.title == "Config" and [s.label for s in ex.sections] == ["Configuration"]
+    first = ex.blocks[0]
+    assert ex.text[first.start : first.end] == "# Configuration"
+    # A page that merely begins with the word keeps it.
+    assert markdown_structure("Important: read the import notes.\n")[2][0].start == 0
