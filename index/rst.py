@@ -38,8 +38,14 @@ _EMPTY_DIRECTIVES = ("toctree", "module", "automodule", "autoclass", "autofuncti
 _PROSE_DIRECTIVES = {"versionadded": "New in version", "versionchanged": "Changed in version",
                      "deprecated": "Deprecated since version", "versionremoved": "Removed in version",
                      "seealso": "See also", "centered": "", "hlist": "", "glossary": "", "tab": "",
-                     "tabs": "", "group-tab": "", "code-tab": "", "doctest": "", "testcode": "",
-                     "testoutput": "", "productionlist": "", "rubric": "", "todo": "Todo"}
+                     "tabs": "", "group-tab": "", "doctest": "", "productionlist": "", "rubric": "",
+                     "todo": "Todo"}
+# Directives whose content is code or a program's input: shown as a code block.
+_CODE_DIRECTIVES = ("testcode", "testoutput", "code-tab", "jupyter-execute", "ipython", "plot", "mermaid",
+                    "program-output", "command-output", "runblock", "exec")
+_DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([\w][\w:.+-]*)::", re.M)
+# A line that reads as code: brackets, assignments, a prompt, a decorator, a keyword.
+_CODE_LINE = re.compile(r"[(){}\[\];=]|^\s*(?:[$>@#]|def |class |import |from |return\b|if |for |with )")
 
 _TITLED = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)
 
@@ -51,8 +57,9 @@ def rst_to_html(text: str) -> str:
     from docutils import nodes
     from docutils.core import publish_doctree, publish_from_doctree
     from docutils.parsers.rst import Parser
+    from docutils.writers.html5_polyglot import Writer
 
-    _register()
+    _register_unknown(text, _register())
     settings = {
         "report_level": 5, "halt_level": 5, "warning_stream": io.StringIO(),
         "file_insertion_enabled": False, "raw_enabled": False, "_disable_config": True,
@@ -64,7 +71,7 @@ def rst_to_html(text: str) -> str:
     # HTML reading keeps them as `code`, which answers weigh (a name the reader can type).
     for literal in doctree.findall(nodes.literal):
         literal["classes"].append("code")
-    return publish_from_doctree(doctree, writer_name="html5", settings_overrides=settings)
+    return publish_from_doctree(doctree, writer=Writer(), settings_overrides=settings)
 
 
 def _inliner():
@@ -97,10 +104,29 @@ def _role_text(text: str) -> str:
     return shown.lstrip("~!")
 
 
+def _register_unknown(text: str, unknown) -> None:
+    """Register the directives ``text`` uses that docutils does not know as Unknown
+    (below): without it, docutils drops a directive it does not know with its content."""
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser, directives, languages
+    from docutils.utils import new_document
+
+    names = set(_DIRECTIVE.findall(text))
+    if not names:
+        return
+    document = new_document("<rst>", get_default_settings(Parser))
+    document.reporter.stream = io.StringIO()  # lookups that fail say so; we only ask
+    english = languages.get_language("en")
+    for name in names:
+        if directives.directive(name, english, document)[0] is None:
+            directives.register_directive(name, unknown)
+
+
 @functools.cache
-def _register() -> None:
+def _register():
     """Teach docutils the Sphinx roles and directives (docutils keeps them in its own
-    registry: done once per process, the same every time)."""
+    registry: done once per process, the same every time). Returns the directive that
+    stands for ones no one taught it (see _register_unknown)."""
     from docutils import nodes
     from docutils.parsers.rst import Directive, directives, roles
 
@@ -171,6 +197,40 @@ def _register() -> None:
             self.state.nested_parse(self.content, self.content_offset, definition)
             return [nodes.definition_list("", nodes.definition_list_item("", term, definition))]
 
+    class Code(Directive):
+        optional_arguments = 10
+        final_argument_whitespace = True
+        has_content = True
+        option_spec = AnyOptions()
+
+        def run(self):
+            code = "\n".join(self.content)
+            return [nodes.literal_block(code, code)] if code.strip() else []
+
+    class Unknown(Directive):
+        """A directive of an extension we do not know (`.. click:example::`, `.. tab-item::
+        Linux`): its content is kept, as code when most of its lines read as code, else
+        as text; its arguments, a title, before it."""
+
+        optional_arguments = 10
+        final_argument_whitespace = True
+        has_content = True
+        option_spec = AnyOptions()
+
+        def run(self):
+            lines = [line for line in self.content if line.strip()]
+            if lines and sum(bool(_CODE_LINE.search(line)) for line in lines) * 2 >= len(lines):
+                made = Code.run(self)
+            else:
+                box = nodes.container()
+                self.state.nested_parse(self.content, self.content_offset, box)
+                made = [box]
+            if self.arguments:
+                made.insert(0, nodes.paragraph(text=" ".join(self.arguments)))
+            return made
+
+    for name in _CODE_DIRECTIVES:
+        directives.register_directive(name, Code)
     for name in _EMPTY_DIRECTIVES:
         directives.register_directive(name, Empty)
     for name in _PROSE_DIRECTIVES:
@@ -179,3 +239,4 @@ def _register() -> None:
         directives.register_directive(name, Entry)
         for domain in _DOMAINS:
             directives.register_directive(f"{domain}:{name}", Entry)
+    return Unknown

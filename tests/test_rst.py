@@ -98,3 +98,16 @@ def test_rst_answers_cite_the_section_with_an_exact_quote(tmp_path, embedder):
     for c in ans.citations:
         assert ex.text[c.start : c.end] == c.quote
     assert "timeout" in ans.answer
+
+
+def test_an_extensions_directive_keeps_its_content(tmp_path):
+    # Directives of extensions nobody taught docutils (click's `click:example`,
+    # sphinx-design's `tab-item`) would be dropped with their content.
+    f = tmp_path / "ext.rst"
+    f.write_text("Title\n=====\n\n.. click:example::\n\n    import click\n\n    @click.command()\n"
+                 "    @click.option('--count', default=1)\n    def hello(count):\n        click.echo(count)\n\n"
+                 ".. tab-item:: Linux\n\n   Run the installer from your shell.\n")
+    ex = _extract(f)
+    (code,) = [b for b in ex.blocks if b.kind == "code"]
+    assert "@click.option('--count', default=1)" in ex.text[code.start : code.end]
+    assert "Linux\n\nRun the installer from your shell." in ex.text
