@@ -31,7 +31,7 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     from index.answer.abstain import gather
     from index.lexical import LexicalIndex
 
-    texts = ["Use --ssl-keyfile-password to give the password of the SSL key file.",
+    texts = ["Use --ssl-keyfile-password to give the password of the SSL key file. Count the flags; install it.",
              "When using Uvicorn through WSL you might have to set WATCHFILES_FORCE_POLLING.",
              "Use --reload-dir to choose which directories to watch.",
              "See the quickstart for a quick tour; environment variables are read too.",
@@ -63,6 +63,13 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     # A versioned name whose name the sources hold, and a folder the asker names.
     assert missing("running on WSL2 and editing files never triggers a reload, any idea?") is None
     assert missing("can I make reload only watch src/?") is None
+    # A word derived from one the sources use ("count"/"countable", "install"/
+    # "reinstalling"), and what the asker calls their own code.
+    assert missing("can the flag be countable?") is None
+    assert missing("how do I avoid reinstalling after every edit?") is None
+    assert missing("how do I make the certificate check nonzero?") == "nonzero"  # "zero" is not in the sources
+    assert missing("my function is called say_hello, how do I rename the command?") is None
+    assert missing("what does say_hello do?") == "say_hello"
 
 
 def test_a_synonym_in_the_passage_counts_as_the_question_s_word(embedder):

@@ -73,8 +73,10 @@ def question_terms(question: str, stemmer, stopwords: frozenset[str]) -> list[tu
 # they caused 3 of its 10 false abstentions). Back-ticked text is not among them: it
 # is usually the very option asked about ("what does `foo_bar` do?"), and a word with
 # letters and digits ("S3", "SigV4") is a name. A folder the asker names ("watch only
-# src/", "my ./static folder") is theirs too.
-_EXAMPLE = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|“[^”]*”|\([^)]*\)|(?<![\w/~])\.?/?[\w.-]+/(?![\w.])")
+# src/", "my ./static folder") is theirs too, and so is what they call their own code
+# ("my function is called say_hello", "a command named init_db").
+_EXAMPLE = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|“[^”]*”|\([^)]*\)|(?<![\w/~])\.?/?[\w.-]+/(?![\w.])"
+                      r"|\b(?:called|named)\s+`?[\w.-]+")
 
 
 def _example_spans(question: str) -> set[str]:
@@ -191,7 +193,8 @@ def gather(question: str, lexical, passage_texts: list[str], passage_sim: float,
         # not absent. An acronym is not inflected, so it is matched as written: "CORS"
         # stems to "cor", which "correct" starts; "cors" starts nothing.
         short = w.lower() if w.isupper() and not question.isupper() else s
-        if dfs[s] == 0 and s not in anywhere and not (len(short) >= 3 and lexical.has_prefix(short)):
+        if (dfs[s] == 0 and s not in anywhere and not (len(short) >= 3 and lexical.has_prefix(short))
+                and not lexical.derives(w.lower())):
             z = _zipf(w.lower())
             if z < RARE_ZIPF and (rarest is None or z < rarest):
                 missing, rarest = w, z
