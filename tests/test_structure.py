@@ -352,3 +352,20 @@ def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
     assert ex.text[first.start : first.end] == "# Configuration"
     # A page that merely begins with the word keeps it.
     assert markdown_structure("Important: read the import notes.\n")[2][0].start == 0
+
+
+def test_a_table_s_head_row_never_ends_a_chunk_without_its_rows(tmp_path):
+    # The head row fits after the prose, its first row does not: it goes with the rows.
+    f = tmp_path / "options.md"
+    f.write_text("## Quote Props\n\nChange when properties in objects are quoted, and in which files the rule "
+                 "applies to every key of every object literal you write in the project.\n\n"
+                 "| Default | CLI Override | API Override |\n| --- | --- | --- |\n"
+                 "| `\"as-needed\"` | `--quote-props <as-needed|consistent|preserve>` | "
+                 "`quoteProps: \"<as-needed|consistent|preserve>\"` |\n")
+    ex = _extract(f)
+    chunks = chunk(ex, sentence_splitter(80, 8))
+    assert len(chunks) >= 2
+    for c in chunks:
+        if "| Default |" in c.text:
+            assert "quoteProps" in c.text, c.text
+    assert "| Default |" not in chunks[0].text
