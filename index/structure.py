@@ -39,6 +39,7 @@ class Block:
 def _parser():
     from markdown_it import MarkdownIt
     from mdit_py_plugins.admon import admon_plugin
+    from mdit_py_plugins.container import container_plugin
     from mdit_py_plugins.deflist import deflist_plugin
 
     # Definition lists: Sphinx's options and API entries (<dl>, which markdownify
@@ -46,7 +47,15 @@ def _parser():
     # Admonitions ("!!! tip" and "??? note" over an indented body, as MkDocs and
     # Python-Markdown write them): without the plugin the body is an indented code
     # block, and the tip is neither read as prose nor found by a question.
-    return MarkdownIt("commonmark").enable("table").use(deflist_plugin).use(admon_plugin)
+    md = MarkdownIt("commonmark").enable("table").use(deflist_plugin).use(admon_plugin)
+    # Docusaurus' admonitions (":::tip Title" ... ":::"): without the plugin the marker
+    # lines are read as part of the paragraphs they touch.
+    for name in _COLON_ADMONITIONS:
+        md.use(container_plugin, name, validate=lambda params, *_, n=name: re.match(rf"{n}\b", params.strip()) is not None)
+    return md
+
+
+_COLON_ADMONITIONS = ("note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary")
 
 
 _FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)

@@ -350,6 +350,10 @@ def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
     assert ex.title == "Config" and [s.label for s in ex.sections] == ["Configuration"]
     first = ex.blocks[0]
     assert ex.text[first.start : first.end] == "# Configuration"
+    # Docusaurus admonitions: the ":::" marker lines are no part of the text's blocks.
+    text = ":::tip Use the CLI\nRun `tool init` to create the file.\n:::\n\n:::note[A note]\n\nNotes here.\n\n:::\n"
+    assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == ["Run `tool init` to create the file.",
+                                                                            "Notes here."]
     # A page that merely begins with the word keeps it.
     assert markdown_structure("Important: read the import notes.\n")[2][0].start == 0
 
@@ -369,3 +373,4 @@ def test_a_table_s_head_row_never_ends_a_chunk_without_its_rows(tmp_path):
         if "| Default |" in c.text:
             assert "quoteProps" in c.text, c.text
     assert "| Default |" not in chunks[0].text
+
