@@ -149,21 +149,19 @@ def _register():
         def __missing__(self, key):
             return directives.unchanged
 
-    class Empty(Directive):
+    class Lenient(Directive):
+        """Takes any arguments, options and content, as the directives it stands for do."""
+
         optional_arguments = 10
         final_argument_whitespace = True
         has_content = True
         option_spec = AnyOptions()
 
+    class Empty(Lenient):
         def run(self):
             return []
 
-    class Prose(Directive):
-        optional_arguments = 10
-        final_argument_whitespace = True
-        has_content = True
-        option_spec = AnyOptions()
-
+    class Prose(Lenient):
         def run(self):
             said, args = _PROSE_DIRECTIVES.get(self.name, ""), self.arguments
             if said.endswith("version") and args:
@@ -178,12 +176,7 @@ def _register():
             self.state.nested_parse(self.content, self.content_offset, box)
             return [box]
 
-    class Entry(Directive):
-        optional_arguments = 10
-        final_argument_whitespace = True
-        has_content = True
-        option_spec = AnyOptions()
-
+    class Entry(Lenient):
         def run(self):
             signature = " ".join(self.arguments)
             name = self.name.split(":")[-1]
@@ -197,25 +190,15 @@ def _register():
             self.state.nested_parse(self.content, self.content_offset, definition)
             return [nodes.definition_list("", nodes.definition_list_item("", term, definition))]
 
-    class Code(Directive):
-        optional_arguments = 10
-        final_argument_whitespace = True
-        has_content = True
-        option_spec = AnyOptions()
-
+    class Code(Lenient):
         def run(self):
             code = "\n".join(self.content)
             return [nodes.literal_block(code, code)] if code.strip() else []
 
-    class Unknown(Directive):
+    class Unknown(Lenient):
         """A directive of an extension we do not know (`.. click:example::`, `.. tab-item::
         Linux`): its content is kept, as code when most of its lines read as code, else
         as text; its arguments, a title, before it."""
-
-        optional_arguments = 10
-        final_argument_whitespace = True
-        has_content = True
-        option_spec = AnyOptions()
 
         def run(self):
             lines = [line for line in self.content if line.strip()]
