@@ -18,7 +18,8 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # sections-6 gives a chunk that begins inside a table its head row, and one that
 # begins inside a long list item or definition that entry's first line; sections-7
 # never ends a chunk with a table's head row (it opens the next chunk with its rows),
-# reads Docusaurus' ":::tip" admonitions, and .rst and .mdx sources.
+# reads Docusaurus' ":::tip" admonitions, leaves MyST's "(label)=" lines out of the
+# blocks, and reads .rst and .mdx sources.
 CHUNKER = "sections-7"
 
 

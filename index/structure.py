@@ -55,6 +55,10 @@ def _parser():
     return md
 
 
+# A MyST cross-reference target, "(option-boolean-flag)=" on its own line before a
+# heading: a label for Sphinx, nothing for a reader.
+_MYST_TARGET = re.compile(r"[ \t]*\([\w.:-]+\)=[ \t]*")
+
 _COLON_ADMONITIONS = ("note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary")
 
 
@@ -207,7 +211,8 @@ def markdown_structure(text: str) -> tuple[str | None, list[Section], list[Block
             blocks.append(Block(s, e, "heading"))
         elif t.type == "paragraph_open" and not covered:
             s, e = _span(text, starts, a, b)
-            blocks.append(Block(s, e, "paragraph"))
+            if not _MYST_TARGET.fullmatch(text, s, e):
+                blocks.append(Block(s, e, "paragraph"))
         elif t.type == "tr_open":
             s, e = _span(text, starts, a, b)
             blocks.append(Block(s, e, "header" if in_head else "row"))

@@ -354,6 +354,10 @@ def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
     text = ":::tip Use the CLI\nRun `tool init` to create the file.\n:::\n\n:::note[A note]\n\nNotes here.\n\n:::\n"
     assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == ["Run `tool init` to create the file.",
                                                                             "Notes here."]
+    # A MyST target line ("(option-boolean-flag)=") is a label for Sphinx, not text.
+    text = "## Counting\n\nSet `count=True`.\n\n(option-boolean-flag)=\n\n## Flags\n\nMore (x)= text.\n"
+    assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == [
+        "## Counting", "Set `count=True`.", "## Flags", "More (x)= text."]
     # A page that merely begins with the word keeps it.
     assert markdown_structure("Important: read the import notes.\n")[2][0].start == 0
 
