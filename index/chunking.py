@@ -17,7 +17,8 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # admonitions, keeps a cut code block's fence, and embeds links without their targets;
 # sections-6 gives a chunk that begins inside a table its head row, and one that
 # begins inside a long list item or definition that entry's first line; sections-7
-# never ends a chunk with a table's head row (it opens the next chunk with its rows),
+# does not end a chunk with a table's head row (it opens the next chunk with its first
+# row when the two fit),
 # reads Docusaurus' ":::tip" admonitions, leaves MyST's "(label)=" lines out of the
 # blocks, and reads .rst and .mdx sources.
 CHUNKER = "sections-7"
@@ -278,7 +279,8 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
             continue
         if group and cost(group[0], b.end) > budget:
             # A table's head row does not end a chunk without its rows (there it reads
-            # as a sentence of its own): it opens the next chunk with them.
+            # as a sentence of its own): it opens the next chunk with them, when it fits
+            # there with the first row.
             opener = None
             if len(group) > 1 and _introduces(text, group[-1]) and cost(group[-1], b.end) <= budget:
                 opener = group.pop()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import shutil
 import uuid
@@ -57,7 +56,8 @@ def tokenize(texts: list[str], stemmer) -> list[list[str]]:
 # words ("countable", "cleanest", "reinstalling", "nonzero"); no near-domain question
 # of the seven dev sets lost its decline.
 DERIVED_MIN = 4
-DERIVED_SHARE = 0.6
+_SUFFIXES = frozenset("able ably ible ibly est er ers ing ings ed ly ness less ful fully ation ations ize ized "
+                      "izes ise ised ment ments ity ive ively s es".split())
 _PREFIXES = ("re", "un", "non", "pre")
 
 
@@ -142,19 +142,18 @@ class LexicalIndex:
         return False
 
     def derives(self, word: str) -> bool:
-        """Is ``word`` (lower case) derived from a word the sources use? Either an
-        indexed stem of at least DERIVED_MIN letters and DERIVED_SHARE of the word
-        begins it ("count" of "countable", "clean" of "cleanest", which Snowball leaves
-        whole), or it is one with a prefix that repeats or negates ("reinstalling",
-        "rewrap", "nonzero", "unsupported").
+        """Is ``word`` (lower case) derived from a word the sources use? Either it is an
+        indexed stem of at least DERIVED_MIN letters followed by a suffix ("count" +
+        "able", "clean" + "est", which Snowball leaves whole; "graph" + "ql" is no
+        such word), or such a stem with a prefix that repeats or negates
+        ("reinstalling", "rewrap", "nonzero").
         """
         if self._bm25 is None:
             return False
         vocab = self._bm25.vocab_dict
-        stem = self._stemmer.stemWord(word)
-        shortest = max(DERIVED_MIN, math.ceil(DERIVED_SHARE * len(stem)))
-        if any(stem[:n] in vocab for n in range(len(stem) - 1, shortest - 1, -1)):
-            return True
+        for n in range(len(word) - 1, DERIVED_MIN - 1, -1):
+            if word[n:] in _SUFFIXES and (word[:n] in vocab or self._stemmer.stemWord(word[:n]) in vocab):
+                return True
         for prefix in _PREFIXES:
             rest = word[len(prefix):].lstrip("-")
             if word.startswith(prefix) and len(rest) >= DERIVED_MIN and self._stemmer.stemWord(rest) in vocab:

@@ -282,10 +282,13 @@ def extract(src: SourceFile, data: bytes) -> Extracted:
 
 def _rst(source: str) -> Extracted:
     """A reStructuredText file read as the page docutils makes of it (index/rst.py),
-    or as plain text when docutils cannot read it: the text still answers."""
-    from index.rst import rst_to_html
+    or as plain text when docutils cannot read it or it is too long to render quickly
+    (RST_MAX_CHARS): the text still answers."""
+    from index.rst import RST_MAX_CHARS, rst_to_html
     from index.structure import html_to_markdown, markdown_structure
 
+    if len(source) > RST_MAX_CHARS:
+        return Extracted(source, None, lines=True)
     try:
         html = rst_to_html(source)
     except Exception:  # noqa: BLE001 - docutils fails on odd input in many ways; the text is still readable

@@ -66,7 +66,8 @@ _FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)
 _FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(.*?)[\"']?\s*$", re.M)
 # MDX (Docusaurus) pages open with ES module lines ("import Tabs from '@theme/Tabs';"):
 # code for the site's build, not text for a reader.
-_ESM = re.compile(r"(?:[ \t]*\n|(?:import|export)\s[^\n]*(?:from\s*)?['\"][^'\"\n]+['\"];?[ \t]*\n)+")
+_ESM = re.compile(r"(?:[ \t]*\n|(?:import\s[^\n]*\bfrom\s*['\"][^'\"\n]+['\"]|import\s+['\"][^'\"\n]+['\"]"
+                  r"|export\s+(?:default|const|function|let|var|class)\b[^\n]*);?[ \t]*\n)+")
 # Emphasis marks (* and _ opening or closing a word) and escapes; an underscore inside a
 # word (NO_PROXY) is part of it. Code spans are kept as they are, backticks dropped.
 _INLINE_MARKS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)|\\(?=[^\w\s])")

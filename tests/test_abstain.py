@@ -31,7 +31,7 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     from index.answer.abstain import gather
     from index.lexical import LexicalIndex
 
-    texts = ["Use --ssl-keyfile-password to give the password of the SSL key file. Count the flags; install it.",
+    texts = ["Use --ssl-keyfile-password to give the password of the SSL key file. Count the flags; install it. Draw a graph.",
              "When using Uvicorn through WSL you might have to set WATCHFILES_FORCE_POLLING.",
              "Use --reload-dir to choose which directories to watch.",
              "See the quickstart for a quick tour; environment variables are read too.",
@@ -70,6 +70,8 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     assert missing("how do I make the certificate check nonzero?") == "nonzero"  # "zero" is not in the sources
     assert missing("my function is called say_hello, how do I rename the command?") is None
     assert missing("what does say_hello do?") == "say_hello"
+    assert missing("is there an option called frobnicate?") == "frobnicate"  # a name asked about
+    assert missing("does it support graphql?") == "graphql"  # "graph" + "ql" is no derived word
 
 
 def test_a_synonym_in_the_passage_counts_as_the_question_s_word(embedder):

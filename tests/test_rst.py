@@ -76,12 +76,33 @@ def test_rst_sections_code_roles_and_directives(tmp_path):
     assert "root:" not in text and "passwd" not in text
 
 
-def test_rst_that_docutils_cannot_make_sense_of_still_indexes(tmp_path):
-    f = tmp_path / "odd.rst"
-    # Unbalanced title underlines, a directive with no name, a dangling role.
-    f.write_text("Title\n===\n\n.. ::\n\nSome :role:`text\n\n====\n\nThe answer is forty-two.\n")
+def test_rst_that_docutils_cannot_read_or_is_too_long_is_indexed_as_plain_text(tmp_path, monkeypatch):
+    # Directives nested deeper than docutils' recursion allows.
+    f = tmp_path / "deep.rst"
+    f.write_text("".join("   " * n + ".. note::\n\n" for n in range(150)) + "   " * 150 + "The answer is forty-two.\n")
     ex = _extract(f)
-    assert "The answer is forty-two." in ex.text
+    assert ex.lines and "The answer is forty-two." in ex.text  # the file's own text, line numbers kept
+    # Past RST_MAX_CHARS, docutils is not run at all (10 MB took minutes and gigabytes).
+    import index.rst
+
+    monkeypatch.setattr(index.rst, "RST_MAX_CHARS", 100)
+    g = tmp_path / "long.rst"
+    g.write_text("Title\n=====\n\n" + "The answer is forty-two. " * 10 + "\n")
+    ex = _extract(g)
+    assert ex.lines and ex.text.startswith("Title\n=====")
+
+
+def test_sphinx_options_are_options_and_a_captioned_code_block_is_kept(tmp_path):
+    f = tmp_path / "opts.rst"
+    f.write_text("Title\n=====\n\n.. code-block:: python\n   :caption: example.py\n   :linenos:\n\n   import x\n\n"
+                 ".. function:: fetch(url)\n   :noindex:\n\n   Fetch it.\n\n"
+                 ".. versionadded:: 2.0\n   :no-index:\n\n.. TAB-ITEM:: Mac\n\n   Use brew.\n")
+    ex = _extract(f)
+    (code,) = [b for b in ex.blocks if b.kind == "code"]
+    assert "import x" in ex.text[code.start : code.end]
+    assert "`fetch(url)`" in ex.text and "noindex" not in ex.text and "no-index" not in ex.text
+    assert "New in version 2.0." in ex.text
+    assert "Use brew." in ex.text  # a directive's name in capitals is the same directive
 
 
 def test_rst_answers_cite_the_section_with_an_exact_quote(tmp_path, embedder):

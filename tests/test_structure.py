@@ -359,10 +359,11 @@ def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
     assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == [
         "## Counting", "Set `count=True`.", "## Flags", "More (x)= text."]
     # A page that merely begins with the word keeps it.
-    assert markdown_structure("Important: read the import notes.\n")[2][0].start == 0
+    assert markdown_structure("import the file 'a.txt' first.\n")[2][0].start == 0
+    assert markdown_structure('export PATH="$HOME/bin:$PATH"\n')[2][0].start == 0
 
 
-def test_a_table_s_head_row_never_ends_a_chunk_without_its_rows(tmp_path):
+def test_a_table_s_head_row_opens_the_chunk_of_its_rows(tmp_path):
     # The head row fits after the prose, its first row does not: it goes with the rows.
     f = tmp_path / "options.md"
     f.write_text("## Quote Props\n\nChange when properties in objects are quoted, and in which files the rule "

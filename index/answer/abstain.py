@@ -74,9 +74,10 @@ def question_terms(question: str, stemmer, stopwords: frozenset[str]) -> list[tu
 # is usually the very option asked about ("what does `foo_bar` do?"), and a word with
 # letters and digits ("S3", "SigV4") is a name. A folder the asker names ("watch only
 # src/", "my ./static folder") is theirs too, and so is what they call their own code
-# ("my function is called say_hello", "a command named init_db").
+# ("my function is called say_hello"), but not a name asked about ("is there an option
+# called frobnicate?").
 _EXAMPLE = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|“[^”]*”|\([^)]*\)|(?<![\w/~])\.?/?[\w.-]+/(?![\w.])"
-                      r"|\b(?:called|named)\s+`?[\w.-]+")
+                      r"|\b(?:my|our|i|we)\b[^.?!;]*?\b(?:called|named)\s+`?[\w.-]+", re.I)
 
 
 def _example_spans(question: str) -> set[str]:
