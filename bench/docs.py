@@ -131,6 +131,11 @@ def html_checks(checks, site: bool = False):
     return [replace(c, file=page(c.file)) if c.file and c.file.endswith(".md") else c for c in checks]
 
 
+def _form(html: bool, site: bool, rst: bool) -> str:
+    """Which form of a set's docs is asked: "site", "html", "rst" or "" (its Markdown)."""
+    return "site" if site else "html" if html else "rst" if rst else ""
+
+
 def rst_checks(checks):
     """The checks with their expected page named as its source: user/advanced.html ->
     user/advanced.rst."""
@@ -142,10 +147,9 @@ def rst_checks(checks):
 
 def devset_cited(name: str, rebuild: bool = False, html: bool = False, site: bool = False, rst: bool = False,
                  **overrides) -> Cited:
-    docs = (as_site(name) if site else as_html(name) if html else DEVSETS / name / "rst" if rst
-            else DEVSETS / name / "docs")
-    store = OUT / (f"devset-{name}-site" if site else f"devset-{name}-html" if html else f"devset-{name}-rst" if rst
-                   else f"devset-{name}")
+    form = _form(html, site, rst)
+    docs = as_site(name) if form == "site" else as_html(name) if form == "html" else DEVSETS / name / (form or "docs")
+    store = OUT / (f"devset-{name}-{form}" if form else f"devset-{name}")
     cited = Cited(Settings(data_dir=store, sources=docs, **overrides))
     t = time.perf_counter()
     report = sync_store(cited, docs, rebuild)
@@ -181,8 +185,8 @@ def main():
                 print(json.dumps(f, ensure_ascii=False), file=sys.stderr)
         print(name, json.dumps({k: v for k, v in r.items() if k != "failures"}))
     OUT.mkdir(exist_ok=True)
-    out = ("docs-site.json" if args.site else "docs-html.json" if args.html else "docs-rst.json" if args.rst
-           else "docs.json")
+    form = _form(args.html, args.site, args.rst)
+    out = f"docs-{form}.json" if form else "docs.json"
     (OUT / out).write_text(json.dumps(results, indent=2))
 
 

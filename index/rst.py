@@ -199,10 +199,13 @@ def _register():
             self.state.nested_parse(self.content, self.content_offset, definition)
             return [nodes.definition_list("", nodes.definition_list_item("", term, definition))]
 
+    def literal(content) -> list:
+        code = "\n".join(content)
+        return [nodes.literal_block(code, code)] if code.strip() else []
+
     class Code(Lenient):
         def run(self):
-            code = "\n".join(self.content)
-            return [nodes.literal_block(code, code)] if code.strip() else []
+            return literal(self.content)
 
     class Unknown(Lenient):
         """A directive of an extension we do not know (`.. click:example::`, `.. tab-item::
@@ -212,7 +215,7 @@ def _register():
         def run(self):
             lines = [line for line in self.content if line.strip()]
             if lines and sum(bool(_CODE_LINE.search(line)) for line in lines) * 2 >= len(lines):
-                made = Code.run(self)
+                made = literal(self.content)
             else:
                 box = nodes.container()
                 self.state.nested_parse(self.content, self.content_offset, box)

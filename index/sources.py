@@ -260,11 +260,7 @@ def extract(src: SourceFile, data: bytes) -> Extracted:
     if suffix == ".pdf":
         ex = _pdf(data)
     elif suffix in (".html", ".htm"):
-        from index.structure import html_to_markdown, markdown_structure
-
-        text, page_title = html_to_markdown(_decode(data))
-        title, sections, blocks = markdown_structure(text)
-        ex = Extracted(text, None, title=page_title or title, sections=sections, blocks=blocks)
+        ex = _html(_decode(data))
     elif suffix in (".rst", ".rest"):
         ex = _rst(_decode(data))
     elif suffix in (".md", ".markdown", ".mdx"):
@@ -285,7 +281,6 @@ def _rst(source: str) -> Extracted:
     or as plain text when docutils cannot read it or it is too long to render quickly
     (RST_MAX_CHARS): the text still answers."""
     from index.rst import RST_MAX_CHARS, rst_to_html
-    from index.structure import html_to_markdown, markdown_structure
 
     if len(source) > RST_MAX_CHARS:
         return Extracted(source, None, lines=True)
@@ -294,7 +289,14 @@ def _rst(source: str) -> Extracted:
     except Exception:  # noqa: BLE001 - docutils fails on odd input in many ways; the text is still readable
         log.warning("docutils could not read a reStructuredText file; indexing it as plain text", exc_info=True)
         return Extracted(source, None, lines=True)
-    text, page_title = html_to_markdown(html)
+    return _html(html)
+
+
+def _html(markup: str) -> Extracted:
+    """An HTML page read as the Markdown of its visible text, with its structure."""
+    from index.structure import html_to_markdown, markdown_structure
+
+    text, page_title = html_to_markdown(markup)
     title, sections, blocks = markdown_structure(text)
     return Extracted(text, None, title=page_title or title, sections=sections, blocks=blocks)
 
