@@ -147,9 +147,12 @@ _NAMING = re.compile(r"^(?:[\w$@~/{}<>:=+\-]*[._\-/:=$@{<][\w$@~/{}<>:=+.\-]*|[a
 def label(c: Candidate) -> str:
     """The name a unit answers about, when its section's heading is one the unit does
     not repeat: an option list's description rarely says the option's name."""
-    for heading in reversed(c.section.split(SECTION_SEP) if c.section else []):
+    headings = c.section.split(SECTION_SEP) if c.section else []
+    for heading in reversed(headings):
         if _NAMING.match(heading):
             return "" if heading.lower() in c.text.lower() else heading
+    if headings and headings[-1].lower() not in c.text.lower():
+        return headings[-1]
     return ""
 
 
