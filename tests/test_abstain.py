@@ -72,6 +72,13 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     assert missing("what does say_hello do?") == "say_hello"
     assert missing("is there an option called frobnicate?") == "frobnicate"  # a name asked about
     assert missing("does it support graphql?") == "graphql"  # "graph" + "ql" is no derived word
+    # A name written as one is evidence though common as an English word ("eclipse"),
+    # but not an acronym, a sentence's first word or a word in a code example.
+    assert missing("how do I hook it into Eclipse so it formats on save?") == "Eclipse"
+    assert missing("how do I hook it into eclipse so it formats on save?") is None
+    assert missing("Eclipse: how do I hook it in?") is None
+    assert missing("can I keep the DB pool open?") is None
+    assert missing("how do I give the flag as `--name Bob`?") is None
 
 
 def test_a_synonym_in_the_passage_counts_as_the_question_s_word(embedder):
