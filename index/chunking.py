@@ -21,7 +21,7 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # row when the two fit),
 # reads Docusaurus' ":::tip" admonitions, leaves MyST's "(label)=" lines out of the
 # blocks, and reads .rst and .mdx sources.
-CHUNKER = "sections-7"
+CHUNKER = "sections-8"
 
 
 @dataclass(frozen=True)

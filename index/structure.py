@@ -58,6 +58,9 @@ def _parser():
 # A MyST cross-reference target, "(option-boolean-flag)=" on its own line before a
 # heading: a label for Sphinx, nothing for a reader.
 _MYST_TARGET = re.compile(r"[ \t]*\([\w.:-]+\)=[ \t]*")
+# An HTML comment on lines of its own ("<!-- prettier-ignore -->" before an example,
+# "<!-- TODO -->"): never rendered, so no block a reader could be answered with.
+_COMMENT = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
 
 _COLON_ADMONITIONS = ("note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary")
 
@@ -222,7 +225,8 @@ def markdown_structure(text: str) -> tuple[str | None, list[Section], list[Block
             blocks.append(Block(s, e, "code"))
         elif t.type == "html_block" and not covered:
             s, e = _span(text, starts, a, b)
-            blocks.append(Block(s, e, "html"))
+            if not _COMMENT.fullmatch(text, s, e):
+                blocks.append(Block(s, e, "html"))
     blocks = [b for b in blocks if b.end > b.start]
     blocks.sort(key=lambda b: b.start)
     if title is None:

@@ -125,7 +125,8 @@ def test_a_table_cut_across_chunks_gives_each_chunk_its_head_row(tmp_path, split
     ans = cited.ask("What is the default of option_37?")
     first = ans.citations[0]
     assert first.quote.startswith("| `option_37` | int | `370` |")
-    assert ans.answer.startswith("| Option | Type | Default | Description |\n| `option_37` |")
+    # Under its section's heading, on a line of its own so the table still reads as one.
+    assert ans.answer.startswith("Settings:\n| Option | Type | Default | Description |\n| `option_37` |")
     assert (d / "settings.md").read_text()[first.start : first.end] == first.quote
 
 
@@ -338,7 +339,7 @@ def test_a_long_api_entry_cut_across_chunks_gives_each_chunk_its_signature(tmp_p
     ans = cited.ask("what does option_27 of pool.make do?")
     first = ans.citations[0]
     assert first.quote.startswith("- **option_27** – (optional) How many widgets of kind 27")
-    assert ans.answer.startswith("pool.make(*size*, ***kwargs*)\n- **option_27**")
+    assert ans.answer.startswith("API:\npool.make(*size*, ***kwargs*)\n- **option_27**")
     assert ex.text[first.start : first.end] == first.quote
 
 

@@ -67,7 +67,7 @@ def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedd
     first = ans.citations[0]
     assert first.quote == "| `port` | int | `8080` | The TCP port the server listens on. |"
     # The reader sees which column is the default; the quote stays the row, exact.
-    assert ans.answer.startswith("| Option | Type | Default | Description |\n| `port` | int | `8080` |")
+    assert ans.answer.startswith("Server options:\n| Option | Type | Default | Description |\n| `port` | int | `8080` |")
 
 
 def test_long_units_are_trimmed_and_still_exact(docs_cited):
