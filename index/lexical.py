@@ -54,10 +54,11 @@ def tokenize(texts: list[str], stemmer) -> list[list[str]]:
 # A question word derived from a source's word is not absent from the sources (see
 # LexicalIndex.derives). On the Click dev set, 4 of its 11 false abstentions were such
 # words ("countable", "cleanest", "reinstalling", "nonzero"); no near-domain question
-# of the seven dev sets lost its decline.
+# of the seven dev sets lost its decline. A people's or a place's adjective is derived
+# from its name too ("Saharan", "Californian": 7 SQuAD dev-a questions).
 DERIVED_MIN = 4
 _SUFFIXES = frozenset("able ably ible ibly est er ers ing ings ed ly ness less ful fully ation ations ize ized "
-                      "izes ise ised ment ments ity ive ively s es".split())
+                      "izes ise ised ment ments ity ive ively s es n an ian".split())
 _PREFIXES = ("re", "un", "non", "pre")
 
 
@@ -141,6 +142,18 @@ class LexicalIndex:
             at += 1
         return False
 
+    @cached_property
+    def _folded_vocab(self) -> frozenset[str]:
+        # The stems of the accented words' plain spellings: "beyoncé" is indexed as it
+        # is, and "beyonce" stems to "beyonc".
+        vocab = self._bm25.vocab_dict if self._bm25 is not None else {}
+        return frozenset(self._stemmer.stemWord(fold(w)) for w in vocab if not w.isascii())
+
+    def has_folded(self, stem: str) -> bool:
+        """Is ``stem`` the stem of an indexed word written without its accents
+        ("beyonce" of "Beyoncé", "gospic" of "Gospić")? Askers often type names so."""
+        return stem in self._folded_vocab
+
     def derives(self, word: str) -> bool:
         """Is ``word`` (lower case) derived from a word the sources use? Either it is an
         indexed stem of at least DERIVED_MIN letters followed by a suffix ("count" +
@@ -222,6 +235,13 @@ class LexicalIndex:
             log.info("the BM25 cache in %s cannot be read; it will be rebuilt", folder, exc_info=True)
             return None
         return cls(ids, generation, bm25, _stemmer())
+
+
+def fold(word: str) -> str:
+    """``word`` without its accents (NFKD, combining marks dropped)."""
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
 def ids_digest(ids) -> str:

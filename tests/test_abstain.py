@@ -81,6 +81,18 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     assert missing("how do I give the flag as `--name Bob`?") is None
 
 
+def test_a_name_typed_without_its_accents_is_the_sources_name():
+    from index.answer.abstain import gather
+    from index.lexical import LexicalIndex
+
+    texts = ["Tesla's family moved to Gospić in 1862.", "Beyoncé headlined the halftime show. Dust of the Sahara."]
+    lex = LexicalIndex.build(["a", "b"], texts, "g1")
+    assert gather("When did Tesla's family move to Gospic?", lex, texts[:1], 0.5, 0.5).missing is None
+    assert gather("Who did Beyonce headline with?", lex, texts[1:], 0.5, 0.5).missing is None
+    assert gather("Did Tesla move to Zagreb?", lex, texts[:1], 0.5, 0.5).missing == "Zagreb"
+    assert gather("How much Saharan dust falls?", lex, texts[1:], 0.5, 0.5).missing is None  # a place's adjective
+
+
 def test_a_synonym_in_the_passage_counts_as_the_question_s_word(embedder):
     from index.answer.abstain import synonyms_held
     from index.lexical import question_stopwords

@@ -215,7 +215,7 @@ def gather(question: str, lexical, passage_texts: list[str], passage_sim: float,
         # stems to "cor", which "correct" starts; "cors" starts nothing.
         short = w.lower() if w.isupper() and not question.isupper() else s
         if (dfs[s] == 0 and s not in anywhere and not (len(short) >= 3 and lexical.has_prefix(short))
-                and not lexical.derives(w.lower())):
+                and not lexical.derives(w.lower()) and not lexical.has_folded(s)):
             z = 0.0 if w.lower() in names else _zipf(w.lower())
             if z < RARE_ZIPF and (rarest is None or z < rarest):
                 missing, rarest = w, z
