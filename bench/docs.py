@@ -169,7 +169,8 @@ def main():
                     help="ask them of the reStructuredText sources, for the sets that have them (rst/)")
     args = ap.parse_args()
     names = args.sets or sorted(p.name for p in DEVSETS.iterdir() if (p / "questions.jsonl").exists()
-                                and (not args.rst or (p / "rst").is_dir()))
+                                and (not args.rst or (p / "rst").is_dir())
+                                and (not args.html or any((p / "docs").rglob("*.md"))))
     results = {}
     for name in names:
         cited = devset_cited(name, args.rebuild, args.html, args.site, args.rst)
