@@ -162,12 +162,19 @@ def label(c: Candidate) -> str:
     unchanged; a heading that names nothing (naming headings above) was shown before only
     in the citation."""
     headings = c.section.split(SECTION_SEP) if c.section else []
+    text = _words_of(c.text)
     for heading in reversed(headings):
         if _NAMING.match(heading):
-            return "" if heading.lower() in c.text.lower() else heading
-    if headings and headings[-1].lower() not in c.text.lower():
+            return "" if _words_of(heading) in text else heading
+    if headings and _words_of(headings[-1]) not in text:
         return headings[-1]
     return ""
+
+
+def _words_of(text: str) -> str:
+    # "HTTP_PROXY, HTTPS_PROXY" is repeated by "`HTTP_PROXY`, `HTTPS_PROXY` set…"; not
+    # "--no-root" by "no root" (other punctuation kept: dropped, 5 answers lost a name).
+    return re.sub(r"[`*]", "", text.lower())
 
 
 def answer(
