@@ -1,5 +1,5 @@
 """Answers shaped like the source: a colon-led list, a table row under its head row, a
-code block with the sentence that explains it, a short section, at most three units."""
+code block with the sentence that explains it, a short section, at most four units."""
 
 import pytest
 
@@ -112,7 +112,7 @@ def test_a_short_section_is_also_one_unit():
     assert [t for k, t in units if k == "section"] == ["How many times a failed download is tried again.\n\n**Default**: `3`"]
 
 
-def test_an_answer_takes_at_most_three_units_within_its_budget():
+def test_an_answer_takes_at_most_four_units_within_its_budget():
     import numpy as np
 
     from index.answer.pipeline import ANSWER_CHARS, MAX_UNITS, select
@@ -123,6 +123,11 @@ def test_an_answer_takes_at_most_three_units_within_its_budget():
     chosen = select(cands, np.array([1.0, 0.95, 0.9, 0.85, 0.5]))
     assert chosen == [0, 1, 3]  # the 400-character one would pass 900; the fifth scores too low
     assert len(chosen) <= MAX_UNITS and sum(len(cands[i].text) for i in chosen) <= ANSWER_CHARS
+    # The budget counts text as read: a link's target is not.
+    linked = "See [the guide](https://example.org/" + "u" * 300 + ") for " + "w" * 200
+    cands = [Candidate(hit, k, k * 800, k * 800 + len(t), t) for k, t in enumerate(["a" * 300, "b" * 300, linked])]
+    assert select(cands, np.array([1.0, 0.95, 0.9])) == [0, 1, 2]
+    assert select(cands[:2] + [Candidate(hit, 2, 1600, 1600 + 560, "c" * 560)], np.array([1.0, 0.95, 0.9])) == [0, 1]
     # Text another chosen unit already holds adds nothing (docs repeat their examples).
     other = _md_hit("```bash\npoetry build\n```")
     dup = Candidate(other, 0, 0, 24, "```bash\npoetry build\n```")
