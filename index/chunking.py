@@ -20,7 +20,8 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # does not end a chunk with a table's head row (it opens the next chunk with its first
 # row when the two fit),
 # reads Docusaurus' ":::tip" admonitions, leaves MyST's "(label)=" lines out of the
-# blocks, and reads .rst and .mdx sources.
+# blocks, and reads .rst and .mdx sources; sections-8 leaves HTML comments on lines of
+# their own out of the blocks.
 CHUNKER = "sections-8"
 
 

@@ -359,6 +359,10 @@ def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
     text = "## Counting\n\nSet `count=True`.\n\n(option-boolean-flag)=\n\n## Flags\n\nMore (x)= text.\n"
     assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == [
         "## Counting", "Set `count=True`.", "## Flags", "More (x)= text."]
+    # An HTML comment on lines of its own is never rendered, so no block; other HTML is.
+    text = "Before:\n\n<!-- prettier-ignore -->\n```js\nf( a )\n```\n\n<div>Shown</div>\n"
+    assert [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]] == [
+        ("paragraph", "Before:"), ("code", "```js\nf( a )\n```"), ("html", "<div>Shown</div>")]
     # A page that merely begins with the word keeps it.
     assert markdown_structure("import the file 'a.txt' first.\n")[2][0].start == 0
     assert markdown_structure('export PATH="$HOME/bin:$PATH"\n')[2][0].start == 0
