@@ -107,14 +107,17 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
             order.remove(outer[0])
             order.insert(0, outer[0])
     chosen = [order[0]]
+    used = len(readable(cands[order[0]].text))
     for i in order[1:]:
         if len(chosen) == MAX_UNITS or scores[i] < ratio * best:
             break
         if any(_overlaps(cands[i], cands[j]) for j in chosen):
             continue
-        if sum(len(readable(cands[j].text)) for j in chosen) + len(readable(cands[i].text)) > ANSWER_CHARS:
+        size = len(readable(cands[i].text))
+        if used + size > ANSWER_CHARS:
             continue
         chosen.append(i)
+        used += size
     return chosen
 
 
