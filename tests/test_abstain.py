@@ -27,6 +27,15 @@ def test_words_the_asker_quotes_or_brackets_are_not_evidence_of_absence():
     assert not {"isn", "doesn", "bottom", "shown", "no_such_option"} & got  # apostrophes are not quotes; `code` is asked about
 
 
+def test_what_the_asker_owns_is_not_evidence_of_absence():
+    from index.answer.abstain import _example_spans
+
+    got = _example_spans("my Tkinter app needs DJANGO_SETTINGS_MODULE set. how do I make `mytool` a command?")
+    assert {"Tkinter", "DJANGO_SETTINGS_MODULE", "mytool"} <= got
+    # A thing asked about stays evidence, and so does a name that only starts with "my".
+    assert not {"GraphQL", "mysql", "app"} & _example_spans("does it support GraphQL or mysql in an app?")
+
+
 def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence():
     from index.answer.abstain import gather
     from index.lexical import LexicalIndex

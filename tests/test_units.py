@@ -112,6 +112,25 @@ def test_a_short_section_is_also_one_unit():
     assert [t for k, t in units if k == "section"] == ["How many times a failed download is tried again.\n\n**Default**: `3`"]
 
 
+def test_two_units_close_in_one_passage_are_shown_as_one_span():
+    from index.answer.pipeline import JOIN_GAP, joined
+    from index.answer.units import Candidate
+
+    text = "Each command gets a context. It is linked to its parent's. Together they form a linked list. " + "x " * 400 + "Far away."
+    hit = _md_hit(text)
+    first, third = (text.index(s) for s in ("Each command", "Together"))
+    far = text.index("Far away.")
+    cands = [Candidate(hit, 0, first, first + 28, text[first : first + 28]),
+             Candidate(hit, 2, third, third + 34, text[third : third + 34]),
+             Candidate(hit, 3, far, far + 9, "Far away.")]
+    shown = joined(cands, [1, 0, 2])
+    # The better unit stands for the span, which holds the sentence between, as quoted.
+    assert [(c.text, i) for c, i in shown] == [(text[first : third + 34], 1), ("Far away.", 2)]
+    assert hit.text[shown[0][0].start - hit.start : shown[0][0].end - hit.start] == shown[0][0].text
+    assert len(text[third + 34 : far]) > JOIN_GAP
+    assert [c.text for c, _ in joined(cands, [0, 2])] == [cands[0].text, "Far away."]
+
+
 def test_an_answer_takes_at_most_four_units_within_its_budget():
     import numpy as np
 
