@@ -62,7 +62,10 @@ _MYST_TARGET = re.compile(r"[ \t]*\([\w.:-]+\)=[ \t]*")
 # "<!-- TODO -->"): never rendered, so no block a reader could be answered with.
 _COMMENT = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
 
-_COLON_ADMONITIONS = ("note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary")
+# Docusaurus' and VitePress' (whose "::: details" folds and "::: code-group" holds one
+# example per package manager).
+_COLON_ADMONITIONS = ("note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary",
+                      "details", "code-group")
 
 
 _FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)
@@ -95,16 +98,24 @@ def front_matter(text: str) -> tuple[int, str | None]:
     return body, (title.group(1).strip() or None) if title else None
 
 
+# Not text of a heading: an inline HTML or component tag ("input <NonInheritBadge />",
+# "<Badge text="beta" />", VitePress and Docusaurus) and an attribute list with the
+# closing hashes before it ("Version ## {: #version }", MkDocs' attr_list). Left in,
+# "input" is no longer a heading that names an option (pipeline.label).
+_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>")
+_ATTR_LIST = re.compile(r"(?:\s+#+)?\s*\{:?\s*[#.][^{}]*\}\s*$")
+
+
 def plain(inline: str) -> str:
     """A heading's text without Markdown marks: "`--no-root`" -> "--no-root",
-    "**Note** on `NO_PROXY`" -> "Note on NO_PROXY"."""
-    text = _LINK.sub(r"\1", inline)
+    "**Note** on `NO_PROXY`" -> "Note on NO_PROXY", "input <Badge />" -> "input"."""
+    text = _LINK.sub(r"\1", _ATTR_LIST.sub("", inline))
     parts, at = [], 0
     for m in _CODE_SPAN.finditer(text):
-        parts.append(_INLINE_MARKS.sub("", text[at : m.start()]))
+        parts.append(_INLINE_MARKS.sub("", _TAG.sub("", text[at : m.start()])))
         parts.append(m.group(2).strip())
         at = m.end()
-    parts.append(_INLINE_MARKS.sub("", text[at:]))
+    parts.append(_INLINE_MARKS.sub("", _TAG.sub("", text[at:])))
     return " ".join("".join(parts).split())
 
 

@@ -248,6 +248,12 @@ def test_heading_text_keeps_identifiers_and_drops_emphasis():
     assert plain("**Note** on `__init__`") == "Note on __init__"
     assert plain("[The client](client.md) and *timeouts*") == "The client and timeouts"
     assert plain("[The guide](<my guide.md>) and [API](api_(v2).html \"API\")") == "The guide and API"
+    # Component tags (VitePress, Docusaurus) and MkDocs attribute lists are no text; code keeps its brackets.
+    assert plain("input <NonInheritBadge />") == "input"
+    assert plain('build.target <Badge type="tip" text="new" />') == "build.target"
+    assert plain("Version (*required*) ## {: #version }") == "Version (required)"
+    assert plain("Object Format (`Record<string, string>`)") == "Object Format (Record<string, string>)"
+    assert plain("if a < b or c > d") == "if a < b or c > d"
 
 
 SPHINX_OPTIONS = """<html><head><title>Command line</title></head><body>
@@ -355,6 +361,9 @@ def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
     text = ":::tip Use the CLI\nRun `tool init` to create the file.\n:::\n\n:::note[A note]\n\nNotes here.\n\n:::\n"
     assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == ["Run `tool init` to create the file.",
                                                                             "Notes here."]
+    # VitePress folds and tabbed examples too.
+    text = "::: details Show the config\nSet `base` first.\n:::\n\n::: code-group\n```sh [npm]\nnpm i\n```\n:::\n"
+    assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == ["Set `base` first.", "```sh [npm]\nnpm i\n```"]
     # A MyST target line ("(option-boolean-flag)=") is a label for Sphinx, not text.
     text = "## Counting\n\nSet `count=True`.\n\n(option-boolean-flag)=\n\n## Flags\n\nMore (x)= text.\n"
     assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == [
