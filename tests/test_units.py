@@ -131,6 +131,22 @@ def test_two_units_close_in_one_passage_are_shown_as_one_span():
     assert [c.text for c, _ in joined(cands, [0, 2])] == [cands[0].text, "Far away."]
 
 
+def test_a_fifth_unit_is_quoted_only_in_the_place_a_joined_span_frees():
+    import numpy as np
+
+    from index.answer.pipeline import MAX_QUOTES, quotes
+    from index.answer.units import Candidate
+
+    hit = _md_hit("".join(f"word{n:04d} " for n in range(500)))  # distinct text: none holds another
+    starts = [0, 150, 1000, 2000, 3000]  # the first two are 50 characters apart
+    cands = [Candidate(hit, k, s, s + 100, hit.text[s : s + 100]) for k, s in enumerate(starts)]
+    scores = np.array([1.0, 0.95, 0.9, 0.85, 0.82])
+    shown = quotes(cands, scores)
+    assert [(c.start, c.end, i) for c, i in shown] == [(0, 250, 0), (1000, 1100, 2), (2000, 2100, 3), (3000, 3100, 4)]
+    apart = [Candidate(hit, k, s, s + 100, hit.text[s : s + 100]) for k, s in enumerate([0, 1000, 2000, 3000, 4000])]
+    assert [i for _, i in quotes(apart, scores)] == [0, 1, 2, 3] and MAX_QUOTES == 4
+
+
 def test_an_answer_takes_at_most_four_units_within_its_budget():
     import numpy as np
 
