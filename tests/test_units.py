@@ -113,6 +113,8 @@ def test_a_short_section_is_also_one_unit():
 
 
 def test_two_units_close_in_one_passage_are_shown_as_one_span():
+    from dataclasses import replace
+
     from index.answer.pipeline import JOIN_GAP, joined
     from index.answer.units import Candidate
 
@@ -129,6 +131,9 @@ def test_two_units_close_in_one_passage_are_shown_as_one_span():
     assert hit.text[shown[0][0].start - hit.start : shown[0][0].end - hit.start] == shown[0][0].text
     assert len(text[third + 34 : far]) > JOIN_GAP
     assert [c.text for c, _ in joined(cands, [0, 2])] == [cands[0].text, "Far away."]
+    # Nor across a heading: the span would be cited under one section, half of it wrong.
+    other = replace(cands[1], section="Guide › Contexts")
+    assert len(joined([cands[0], other], [1, 0])) == 2
 
 
 def test_a_fifth_unit_is_quoted_only_in_the_place_a_joined_span_frees():

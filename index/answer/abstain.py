@@ -87,7 +87,7 @@ _EXAMPLE = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|“[^”]*”|\([^)]*\)|
 # after this model was fitted: such words caused 8 of their 23 false abstentions
 # (Hatch 0.099 -> 0.072, Vite 0.057 -> 0.035, Click 0.039 -> 0.033); one near-domain
 # question lost its decline ("convert my Pipfile.lock", Poetry).
-_OWNED = re.compile(r"\b(?:my|our)\s+([\w][\w.-]*)", re.I)
+_OWNED = re.compile(r"\b(?:my|our)\s+(\w[\w.-]*)", re.I)
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _PLACEHOLDER = re.compile(r"^my_?([a-z]{3,})$")
 

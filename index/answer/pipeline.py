@@ -140,15 +140,17 @@ JOIN_GAP = 300
 def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, int]]:
     """The chosen units as shown: (unit, index of the chosen unit it stands for), a
     unit merged with a better one of the same passage when at most JOIN_GAP readable
-    characters lie between them (see JOIN_GAP). Units shown under a context line (a
-    table's rows under its head row) stay apart: joined, the row asked about would sit
-    inside a run of others instead of first (the same dev-set figures either way)."""
+    characters lie between them (see JOIN_GAP) and both sit in the same section (a span
+    across a heading would be cited under the wrong one). Units shown under a context
+    line (a table's rows under its head row) stay apart: joined, the row asked about
+    would sit inside a run of others instead of first (the same dev-set figures either
+    way)."""
     out: list[tuple[Candidate, int]] = []
     used = sum(len(readable(cands[i].text)) for i in chosen)
     for i in chosen:
         c = cands[i]
         for n, (d, at) in enumerate(out):
-            if d.hit.id != c.hit.id or c.context or d.context:
+            if d.hit.id != c.hit.id or c.context or d.context or c.section != d.section:
                 continue
             s, e = min(c.start, d.start), max(c.end, d.end)
             hull = c.hit.text[s - c.hit.start : e - c.hit.start]
