@@ -72,6 +72,10 @@ def test_sentence_offsets_are_exact():
         "Yes.",
         "New para here",
     ]
+    # A closing quote or bracket belongs to the sentence it closes.
+    text = 'They called it “crimes against humanity.” Then (it ended.) Done.'
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "They called it “crimes against humanity.”", "Then (it ended.)", "Done."]
 
 
 def test_candidates_are_deduplicated_across_overlapping_chunks():

@@ -27,7 +27,7 @@ from index.structure import SECTION_SEP
 # are cut by LlamaIndex's SentenceSplitter instead (its sentences are only a size
 # guide there, and re-found in the text by chunking._locate), so the two definitions
 # differ on purpose: sharing one would put llama-index's ~1.3 s import on every answer.
-_SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
+_SENT_END = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
 _ABBREV = re.compile(
     r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|Mt|Gen|Gov|Sen|Rep|Lt|Col|vs|etc|e\.g|i\.e|cf|approx|U\.S|U\.K|U\.N|"
     r"No|Inc|Ltd|Co|Corp|Jr|Sr|al|Fig|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.$"
@@ -41,7 +41,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for m in _SENT_END.finditer(text):
         if _ABBREV.search(text[start : m.start()]):
             continue
-        spans.append((start, m.start()))
+        # A closing quote or bracket ends the sentence with it ('… “crimes against humanity.”').
+        spans.append((start, m.end(1) if m.group(1) is not None else m.start()))
         start = m.end()
     spans.append((start, len(text)))
     out = []
