@@ -1,12 +1,10 @@
-"""Issue 12: no bad file stops an index, no fault is taken for an empty store, nothing
-outside the folder is read. Each test reproduces one way it used to go wrong."""
+"""Issue 12, reading the sources: no bad file stops an index, nothing outside the
+folder is read. Each test reproduces one way it used to go wrong. The store's side
+(damage is not emptiness, the BM25 cache, what the CLI prints) is test_store_damage.py."""
 
 import io
-import json
 import logging
 import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -15,18 +13,9 @@ import pytest
 import index.sources as sources_mod
 import index.sync as sync_mod
 from helpers import make_pdf
-from index.errors import SourceError, StoreDamaged
-from index.lexical import LexicalIndex
+from index.errors import SourceError
 from index.sources import SourceFile, extract, find_sources, read_bytes
 from test_sync import make, text_of
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def cli(*args, timeout=240):
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True,
-                          env=env, cwd=REPO, timeout=timeout)
 
 
 def encrypted_pdf(text: str, user_password: str) -> bytes:
@@ -278,139 +267,3 @@ def test_text_without_blank_lines_is_cut_before_the_splitter(tmp_path):
     # Ordinary prose is cut exactly as before.
     prose = extract(SourceFile("p.txt", tmp_path / "p.txt"), text_of(range(20)).encode())
     assert sync_mod._bounded(prose) is prose
-
-
-# -- 7. a damaged store is not an empty one ------------------------------------------
-def test_missing_manifest_is_damage_not_orphans(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "a.txt").write_text(text_of([1, 2, 3]))
-    cited = make(tmp_path, {})
-    cited.index(src)
-    chunks_before = cited.store.chunks.count()
-    cited.store.client.delete_collection(f"{cited.settings.collection}-files")
-    cited.store.refresh()
-    for call in (lambda: cited.index(src), cited.store.generation, cited.sources, cited.status):
-        with pytest.raises(StoreDamaged, match="cited index --rebuild"):
-            call()
-    cited.store.refresh()
-    assert cited.store.client.get_collection(cited.settings.collection).count() == chunks_before
-    # The repair the message names works.
-    assert cited.index(src, rebuild=True).added == ["a.txt"]
-
-
-def test_cli_on_a_damaged_store_says_so_and_indexes_nothing(tmp_path):
-    data = tmp_path / "data"
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "mine.txt").write_text("Tardigrades survive in space.")
-    assert cli("--data-dir", str(data), "index", str(src)).returncode == 0
-    import chromadb
-
-    chromadb.PersistentClient(path=str(data / "chroma")).delete_collection("cited-files")
-    r = cli("--data-dir", str(data), "ask", "Where do tardigrades survive?")
-    assert r.returncode == 1
-    assert r.stderr.count("\n") == 1 and "damaged" in r.stderr and "cited index --rebuild" in r.stderr
-    assert "indexing" not in r.stderr
-    assert chromadb.PersistentClient(path=str(data / "chroma")).get_collection("cited").count() > 0
-
-
-# -- 8. the BM25 cache -----------------------------------------------------------------
-def test_broken_bm25_files_are_rebuilt_not_fatal(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "a.txt").write_text(text_of([1, 2, 3]))
-    cited = make(tmp_path, {})
-    cited.index(src)
-    build = cited.lexical_dir / (cited.lexical_dir / "current").read_text()
-    npy = sorted(build.glob("*.npy"))
-    npy[0].write_bytes(b"")  # zero bytes
-    assert LexicalIndex.load(cited.lexical_dir) is None
-    import numpy as np
-
-    np.save(npy[0], np.zeros(3, dtype=np.int32))  # a valid .npy of the wrong length
-    assert LexicalIndex.load(cited.lexical_dir) is None
-    assert cited.index(src).unchanged == 1
-    assert LexicalIndex.load(cited.lexical_dir) is not None
-    assert cited.searcher.search("Bees dance hive", k=1)
-
-
-def test_a_cache_that_does_not_match_the_live_chunks_is_rebuilt(tmp_path):
-    """A reader's cache saved under the generation a dead sync left behind: same
-    generation, other chunks. The next sync finds nothing to do, yet rebuilds it."""
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "a.txt").write_text(text_of([1, 2, 3]))
-    (src / "b.txt").write_text(text_of([4, 5]))
-    cited = make(tmp_path, {})
-    cited.index(src)
-    gen = cited.store.generation()
-    live = LexicalIndex.load(cited.lexical_dir)
-    LexicalIndex.build(live.ids[:1], ["stale"], gen).save(cited.lexical_dir)
-    r = cited.index(src)
-    assert not r.touched
-    lex = LexicalIndex.load(cited.lexical_dir)
-    assert sorted(lex.ids) == sorted(live.ids) and lex.generation == cited.store.generation()
-
-
-def test_a_cache_of_a_sync_under_way_is_never_kept(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "a.txt").write_text(text_of([1, 2, 3]))
-    cited = make(tmp_path, {})
-    cited.index(src)
-    saved = (cited.lexical_dir / "current").read_text()
-    gen = cited.store.bump_generation(syncing=True)  # a sync starts... and dies
-    LexicalIndex.build(["x"], ["stale"], gen).save(cited.lexical_dir)
-    assert (cited.lexical_dir / "current").read_text() == saved
-    r = cited.index(src)  # nothing changed, but the dead sync's generation is replaced
-    assert not r.touched and not cited.store.generation().startswith("sync-")
-    assert LexicalIndex.load(cited.lexical_dir).generation == cited.store.generation()
-
-
-# -- 9. names printed by the CLI ----------------------------------------------------
-def test_cli_escapes_file_names(tmp_path):
-    data = tmp_path / "data"
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "x[").mkdir()  # the file's path reads "x[/]y.txt", a closing tag to Rich
-    (src / "x[/]y.txt").write_text("Flamingos are pink from their food.")
-    (src / "[bold red]z.txt").write_text("Okapis are related to giraffes.")
-    (src / "a\n[9] fake.txt").write_text("Wombats make cube-shaped droppings.")
-    r = cli("--data-dir", str(data), "index", str(src))
-    assert r.returncode == 0, r.stderr
-    r = cli("--data-dir", str(data), "sources")
-    assert r.returncode == 0, r.stderr
-    assert "x[/]y.txt" in r.stdout and "[bold red]z.txt" in r.stdout
-    assert "a\\n[9] fake.txt" in r.stdout
-    assert not any(line.startswith("[9]") for line in r.stdout.splitlines())
-    r = cli("--data-dir", str(data), "ask", "What shape are wombat droppings?")
-    assert r.returncode == 0, r.stderr
-    assert "a\\n[9] fake.txt" in r.stdout
-    assert not any(line.startswith("[9] fake") for line in r.stdout.splitlines())
-
-
-# -- 10. a run that would remove most of the store ------------------------------------
-def test_index_refuses_to_remove_most_files_without_prune(tmp_path):
-    data = tmp_path / "data"
-    src = tmp_path / "src"
-    src.mkdir()
-    for i in range(3):
-        (src / f"f{i}.txt").write_text(text_of([i, i + 1]))
-    assert cli("--data-dir", str(data), "index", str(src)).returncode == 0
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    r = cli("--data-dir", str(data), "index", str(empty))
-    assert r.returncode == 1 and r.stderr.count("\n") == 1
-    assert "would remove 3 of the 3 indexed files" in r.stderr and "--prune" in r.stderr
-    r = cli("--data-dir", str(data), "sources", "--json")
-    assert len(json.loads(r.stdout)) == 3
-    (src / "f0.txt").unlink()  # one of three: no question asked
-    assert cli("--data-dir", str(data), "index", str(src)).stdout.startswith("0 added, 0 changed, 1 removed")
-    # The bot's /reindex child (`python -m index.sync`) is held to the same rule.
-    env = {**os.environ, "CITED_DATA_DIR": str(data)}
-    r = subprocess.run([sys.executable, "-m", "index.sync", "--json", str(empty)], capture_output=True, text=True,
-                       env=env, timeout=300)
-    assert r.returncode == 1 and "would remove 2 of the 2 indexed files" in r.stderr, r.stderr
-    r = cli("--data-dir", str(data), "index", "--prune", str(empty))
-    assert r.returncode == 0 and "2 removed" in r.stdout
