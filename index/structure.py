@@ -109,13 +109,16 @@ _ATTR_LIST = re.compile(r"(?:\s+#+)?\s*\{:?\s*[#.][^{}]*\}\s*$")
 def plain(inline: str) -> str:
     """A heading's text without Markdown marks: "`--no-root`" -> "--no-root",
     "**Note** on `NO_PROXY`" -> "Note on NO_PROXY", "input <Badge />" -> "input"."""
+    def prose(part: str) -> str:  # outside code spans, whose text is kept as written
+        return _INLINE_MARKS.sub("", _TAG.sub("", part))
+
     text = _LINK.sub(r"\1", _ATTR_LIST.sub("", inline))
     parts, at = [], 0
     for m in _CODE_SPAN.finditer(text):
-        parts.append(_INLINE_MARKS.sub("", _TAG.sub("", text[at : m.start()])))
+        parts.append(prose(text[at : m.start()]))
         parts.append(m.group(2).strip())
         at = m.end()
-    parts.append(_INLINE_MARKS.sub("", _TAG.sub("", text[at:])))
+    parts.append(prose(text[at:]))
     return " ".join("".join(parts).split())
 
 
