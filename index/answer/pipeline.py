@@ -148,24 +148,26 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
     line (a table's rows under its head row) stay apart: joined, the row asked about
     would sit inside a run of others instead of first (the same dev-set figures either
     way)."""
-    out: list[tuple[Candidate, int]] = []
-    used = sum(len(readable(cands[i].text)) for i in chosen)
+    size = {i: len(readable(cands[i].text)) for i in chosen}
+    used = sum(size.values())
+    out: list[tuple[Candidate, int, int]] = []  # (unit as shown, index it stands for, its readable size)
     for i in chosen:
         c = cands[i]
-        for n, (d, at) in enumerate(out):
+        for n, (d, at, d_size) in enumerate(out):
             if d.hit.id != c.hit.id or c.context or d.context or c.section != d.section:
                 continue
             s, e = min(c.start, d.start), max(c.end, d.end)
             hull = c.hit.text[s - c.hit.start : e - c.hit.start]
-            gap = len(readable(hull)) - len(readable(c.text)) - len(readable(d.text))
+            hull_size = len(readable(hull))
+            gap = hull_size - size[i] - d_size
             if gap <= JOIN_GAP and used + gap <= ANSWER_CHARS + JOIN_GAP:
                 kind = d.kind if d.kind == c.kind else "section"
-                out[n] = (replace(d, start=s, end=e, text=hull, kind=kind, trimmed=False), at)
+                out[n] = (replace(d, start=s, end=e, text=hull, kind=kind, trimmed=False), at, hull_size)
                 used += gap
                 break
         else:
-            out.append((c, i))
-    return out
+            out.append((c, i, size[i]))
+    return [(c, i) for c, i, _ in out]
 
 
 def quotes(cands: list[Candidate], scores: np.ndarray, similarity: np.ndarray | None = None) -> list[tuple[Candidate, int]]:
