@@ -22,8 +22,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # reads Docusaurus' ":::tip" admonitions, leaves MyST's "(label)=" lines out of the
 # blocks, and reads .rst and .mdx sources; sections-8 leaves HTML comments on lines of
 # their own out of the blocks; sections-9 drops component tags and attribute lists from
-# headings and reads VitePress' "::: details" and "::: code-group".
-CHUNKER = "sections-9"
+# headings and reads VitePress' "::: details" and "::: code-group"; sections-10 reads
+# a heading's character references ("&lt;" is "<").
+CHUNKER = "sections-10"
 
 
 @dataclass(frozen=True)

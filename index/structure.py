@@ -8,6 +8,7 @@ sections come from the file's outline. Everything here is a pure function of tex
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from dataclasses import dataclass
@@ -108,9 +109,12 @@ _ATTR_LIST = re.compile(r"(?:\s+#+)?\s*\{:?\s*[#.][^{}]*\}\s*$")
 
 def plain(inline: str) -> str:
     """A heading's text without Markdown marks: "`--no-root`" -> "--no-root",
-    "**Note** on `NO_PROXY`" -> "Note on NO_PROXY", "input <Badge />" -> "input"."""
+    "**Note** on `NO_PROXY`" -> "Note on NO_PROXY", "input <Badge />" -> "input",
+    "x \\[array&lt;string&gt;]" -> "x [array<string>]"."""
     def prose(part: str) -> str:  # outside code spans, whose text is kept as written
-        return _INLINE_MARKS.sub("", _TAG.sub("", part))
+        # Character references read as the characters they stand for (Jest's option
+        # headings: "\\[array&lt;string&gt;]" is "[array<string>]"), after the tags go.
+        return html.unescape(_INLINE_MARKS.sub("", _TAG.sub("", part)))
 
     text = _LINK.sub(r"\1", _ATTR_LIST.sub("", inline))
     parts, at = [], 0

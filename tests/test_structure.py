@@ -250,6 +250,8 @@ def test_heading_text_keeps_identifiers_and_drops_emphasis():
     assert plain("[The guide](<my guide.md>) and [API](api_(v2).html \"API\")") == "The guide and API"
     # Component tags (VitePress, Docusaurus) and MkDocs attribute lists are no text; code keeps its brackets.
     assert plain("input <NonInheritBadge />") == "input"
+    assert plain("`moduleNameMapper` \\[object&lt;string, string&gt;]") == "moduleNameMapper [object<string, string>]"
+    assert plain("`a &amp; b` &amp; c") == "a &amp; b & c"  # a code span is kept as written
     assert plain('build.target <Badge type="tip" text="new" />') == "build.target"
     assert plain("Version (*required*) ## {: #version }") == "Version (required)"
     assert plain("Object Format (`Record<string, string>`)") == "Object Format (Record<string, string>)"

@@ -152,6 +152,32 @@ def test_a_fifth_unit_is_quoted_only_in_the_place_a_joined_span_frees():
     assert [i for _, i in quotes(apart, scores)] == [0, 1, 2, 3] and MAX_QUOTES == 4
 
 
+def test_a_second_files_best_unit_is_quoted_when_all_quotes_come_from_one_file():
+    from dataclasses import replace
+
+    import numpy as np
+
+    from index.answer.pipeline import SECOND_FILE_RATIO, quotes
+    from index.answer.units import Candidate
+
+    ref = _md_hit("The option `retries` sets how many times a download is tried. " + "x " * 600 + "It defaults to three.")
+    guide = replace(_md_hit("To make flaky downloads pass, raise `retries` in the config file."), id="c2", source="howto.md")
+    first, far = 0, ref.text.index("It defaults")
+    cands = [Candidate(ref, 0, first, 62, ref.text[:62]), Candidate(ref, 1, far, far + 21, "It defaults to three."),
+             Candidate(guide, 0, 0, len(guide.text), guide.text)]
+    scores = np.array([1.0, 0.8, SECOND_FILE_RATIO + 0.05])
+    # The guide's unit scores under the bar to join (0.75 of the best), yet it is another
+    # file: it comes last, as one more place to look.
+    assert [i for _, i in quotes(cands, scores)] == [0, 1, 2]
+    # Under SECOND_FILE_RATIO, or when another file is quoted already, it does not.
+    assert [i for _, i in quotes(cands, np.array([1.0, 0.8, SECOND_FILE_RATIO - 0.05]))] == [0, 1]
+    moved = [cands[0], replace(cands[1], hit=replace(ref, id="c3", source="other.md")), cands[2]]
+    assert [i for _, i in quotes(moved, scores)] == [0, 1]
+    # Nor when it says what a quote says already (docs repeat themselves across files).
+    same = [cands[0], cands[1], replace(cands[2], text=cands[0].text)]
+    assert [i for _, i in quotes(same, scores)] == [0, 1]
+
+
 def test_an_answer_takes_at_most_four_units_within_its_budget():
     import numpy as np
 
