@@ -152,6 +152,28 @@ def test_a_fifth_unit_is_quoted_only_in_the_place_a_joined_span_frees():
     assert [i for _, i in quotes(apart, scores)] == [0, 1, 2, 3] and MAX_QUOTES == 4
 
 
+def test_a_unit_is_labelled_with_the_name_its_heading_gives():
+    from dataclasses import replace
+
+    from index.answer.pipeline import label
+    from index.answer.units import Candidate
+
+    text = "The URL of the page (affects `window.location`)."
+    unit = Candidate(_md_hit(text), 0, 0, len(text), text)
+
+    def under(section):
+        return label(replace(unit, section=section))
+
+    # The nearest heading that names an option or an API, with its signature or type.
+    assert under("Reference › testEnvironmentOptions [Object] › JSDOM options") == "testEnvironmentOptions [Object]"
+    assert under("Reference › jest.fn(implementation?)") == "jest.fn(implementation?)"
+    assert under("Options › proxy_url") == "proxy_url"
+    assert under("Reference › testEnvironment") == "testEnvironment"
+    # A heading that names nothing: its own last heading, unless the unit repeats it.
+    assert under("Guide › Page address") == "Page address"
+    assert under("Guide › The URL of the page") == ""
+
+
 def test_a_second_files_best_unit_is_quoted_when_all_quotes_come_from_one_file():
     from dataclasses import replace
 

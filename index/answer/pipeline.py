@@ -225,9 +225,13 @@ def _overlaps(a: Candidate, b: Candidate) -> bool:
 
 
 # A heading that names something (an option, a setting, a command, an API) rather than
-# describing a topic: it holds code punctuation or is one lower-case word
-# ("virtualenvs.create", "NO_PROXY", "--no-root", "install"), not "Options".
-_NAMING = re.compile(r"^(?:[\w$@~/{}<>:=+\-]*[._\-/:=$@{<][\w$@~/{}<>:=+.\-]*|[a-z][a-z0-9]*)$")
+# describing a topic: it holds code punctuation or is one lower-case or camelCase word
+# ("virtualenvs.create", "NO_PROXY", "--no-root", "install", "testEnvironment"), maybe
+# with its signature or its type after it ("jest.fn(implementation?)", Jest's option
+# headings "testEnvironmentOptions [Object]"), not "Options". Signatures and camelCase
+# came with the Jest set: one more answer names its option there, no other set moves.
+_NAME = r"(?:[\w$@~/{}<>:=+\-]*[._\-/:=$@{<][\w$@~/{}<>:=+.\-]*|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*)"
+_NAMING = re.compile(rf"^{_NAME}(?:\(.*\)|\s+\[.*\])?$")
 
 
 _BLOCK_START = re.compile(r"\||```|~~~|[-*+] |\d+[.)] ")
