@@ -44,6 +44,11 @@ def edge(fn):
         except KeyboardInterrupt:
             err.print("interrupted", markup=False)
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader left (`cited sources | head`): nothing more to say, and the
+            # interpreter's last flush must not fail on the closed pipe either.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except Exception as e:  # noqa: BLE001 - the edge: a bug is one line for the user, the traceback on request
@@ -104,7 +109,7 @@ def index_cmd(
     """Index a folder of sources (only what changed since the last run)."""
     settings = _settings(ctx)
     cited = _service(settings)
-    folder = folder or settings.sources
+    folder = folder or cited.sources_folder()
     print_report(_index(cited, folder, rebuild, wait, prune=prune or rebuild))
     if watch:
         from index.watch import watch_folder
@@ -121,7 +126,7 @@ def _ensure_indexed(cited) -> None:
     # Only a store that does not exist at all gets the seeds: a damaged one raises
     # StoreDamaged here (one line, exit 1) rather than being indexed over.
     if not cited.store.exists():
-        err.print(f"The store is empty: indexing {printable(str(cited.settings.sources))} first.", markup=False)
+        err.print(f"The store is empty: indexing {printable(str(cited.sources_folder()))} first.", markup=False)
         print_report(_index(cited, None), console=err)  # stdout stays the answer alone
 
 
@@ -288,7 +293,7 @@ def eval_squad_cmd(
 @edge
 def eval_questions_cmd(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help='JSON lines: {"q": ..., "expect": [words]} or {"q": ..., "abstain": true}'),
+    file: Path = typer.Argument(..., help='JSON lines: {"q": ..., "expect": \\[words]} or {"q": ..., "abstain": true}'),
     limit: Optional[int] = _limit, as_json: bool = _json,
 ):
     """Run your own checks against the current store; list the ones that fail."""

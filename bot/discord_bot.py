@@ -230,8 +230,9 @@ class CitedBot(commands.Bot):
 
         async with self.reindexing:
             env = {**os.environ, **settings_env(self.settings)}
+            folder = await self.off_loop(self.cited.sources_folder)  # reads the store
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "index.sync", "--json", "--wait", "60", str(self.settings.sources),
+                sys.executable, "-m", "index.sync", "--json", "--wait", "60", str(folder),
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
             )
             try:
@@ -251,7 +252,7 @@ class CitedBot(commands.Bot):
     async def _watch(self) -> None:
         from index.watch import awatch_folder
 
-        async for _ in awatch_folder(self.settings.sources):
+        async for _ in awatch_folder(await self.off_loop(self.cited.sources_folder)):
             try:
                 log.info("sources changed: %s", (await self.reindex()).summary())
             except CitedError:

@@ -52,7 +52,7 @@ def run(settings: Settings, *, sync: bool | None = None) -> None:
 
     def warm() -> None:
         if cited.is_empty():
-            log.info("store empty: indexing %s", settings.sources)
+            log.info("store empty: indexing %s", cited.sources_folder())
             log.info(cited.index().summary())
         cited.searcher.lexical()  # load everything now: the first question is answered warm
         cited.embedder.embed(["warm up"])

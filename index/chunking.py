@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable
 
+from index.sentences import sentence_start
 from index.sources import Extracted
 from index.structure import LINK_TARGET, SECTION_SEP, Section
 
@@ -23,8 +24,10 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # blocks, and reads .rst and .mdx sources; sections-8 leaves HTML comments on lines of
 # their own out of the blocks; sections-9 drops component tags and attribute lists from
 # headings and reads VitePress' "::: details" and "::: code-group"; sections-10 reads
-# a heading's character references ("&lt;" is "<").
-CHUNKER = "sections-10"
+# a heading's character references ("&lt;" is "<"); sections-11 starts a cut piece with
+# its sentence when a full stop that ends none ("U.N.") ended the splitter's, and
+# leaves stray container markers (":::") and MDX lines in .md pages out of the blocks.
+CHUNKER = "sections-11"
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,8 @@ def _whole_end(sections: list[Section], sec: Section) -> int:
 
 def _located(text, lo, hi, sp: Splitter, budget: int, page, section, title) -> list[Chunk]:
     split = sp.split_text if budget >= sp.size or sp.resized is None else sp.resized(budget)
-    return [replace(c, section=section, title=title) for c in _locate(text, lo, hi, split, page)]
+    fits = lambda piece: sp.count_tokens(piece) <= min(budget, sp.size)  # noqa: E731
+    return [replace(c, section=section, title=title) for c in _locate(text, lo, hi, split, page, fits)]
 
 
 def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -> list[Chunk]:
@@ -323,7 +327,11 @@ def _with_lines(text: str, chunks: list[Chunk]) -> list[Chunk]:
     return out
 
 
-def _locate(text: str, lo: int, hi: int, split: Splitter, page: int | None) -> list[Chunk]:
+SENTENCE_BACK = 300
+
+
+def _locate(text: str, lo: int, hi: int, split: Splitter, page: int | None,
+            fits: Callable[[str], bool] = lambda piece: True) -> list[Chunk]:
     # The splitter returns strings, not positions; each piece is found again in the
     # text, searching forward from the previous piece's start (pieces overlap).
     out: list[Chunk] = []
@@ -341,6 +349,15 @@ def _locate(text: str, lo: int, hi: int, split: Splitter, page: int | None) -> l
             if not m:
                 continue
             start, end = m.start(), m.end()
+        if out:
+            # The splitter's sentences end at any full stop: a piece that starts after
+            # "U.N." or "e.g." starts mid-sentence. It starts with its sentence instead,
+            # when that starts within SENTENCE_BACK characters (else it stays: code) and
+            # the piece still fits what the model reads.
+            window = max(lo, out[-1].start + 1, start - SENTENCE_BACK)
+            back = sentence_start(text, start, window)
+            if back < start and (back > window or window == lo) and fits(text[back:end]):
+                start = back
         out.append(Chunk(text[start:end], start, end, page))
         cursor = start + 1
     return out

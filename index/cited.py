@@ -101,13 +101,24 @@ class Cited:
         ``prune`` False, a run removing more than half of the files raises WouldRemove."""
         from index.chunking import sentence_splitter
 
-        folder = Path(folder or self.settings.sources)
         with lock(Path(self.settings.data_dir), wait):
             self.store.refresh()  # another process may have written since we opened it
+            folder = Path(folder or self.sources_folder())
             if rebuild:
                 self.store.reset()
             split = sentence_splitter(self.settings.chunk_size, self.settings.chunk_overlap)
-            return sync(folder, self.store, self.index_embedder, split, self.lexical_dir, progress, prune=prune)
+            report = sync(folder, self.store, self.index_embedder, split, self.lexical_dir, progress, prune=prune)
+            self.store.remember_sources(folder)
+            return report
+
+    def sources_folder(self) -> Path:
+        """The folder a sync reads when none is given: CITED_SOURCES when it is set, else
+        the folder the store was last indexed from (`cited index ./docs` once, then
+        `cited index`, `/reindex` and `--watch` keep to ./docs), else the bundled seeds."""
+        if "sources" in self.settings.model_fields_set:
+            return Path(self.settings.sources)
+        remembered = self.store.indexed_from()
+        return Path(remembered) if remembered else Path(self.settings.sources)
 
     def is_empty(self) -> bool:
         return self.store.count() == 0
@@ -173,7 +184,7 @@ class Cited:
         files = self.store.manifest()
         return Status(
             store=self.location,
-            sources=str(Path(s.sources)),
+            sources=str(self.sources_folder()),
             files=len(files),
             chunks=sum(r.chunks for r in files.values()),
             model=MODEL_NAME,

@@ -208,6 +208,9 @@ def judge(check: Check, ans) -> tuple[bool, str]:
     """Does ``ans`` pass ``check``, and if not, why."""
     if check.abstain:
         return ans.abstained, "" if ans.abstained else "answered, expected an abstention"
+    if not check.expect:
+        # An exported 👎 question (cited feedback export) until its owner fills it in.
+        return False, 'no expected words yet: fill in "expect"'
     if ans.abstained:
         return False, "abstained"
     missing = [w for w in check.expect if w.lower() not in ans.answer.lower()]

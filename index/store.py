@@ -237,6 +237,17 @@ class Store:
         self.chunks.modify(metadata=meta)
         return gen
 
+    def indexed_from(self) -> str | None:
+        """The folder the last sync read (absolute), if one ran."""
+        if not self.exists():
+            return None
+        return (self.chunks.metadata or {}).get("sources") or None
+
+    def remember_sources(self, folder: Path) -> None:
+        meta = dict(self.chunks.metadata or {})
+        meta["sources"] = str(Path(folder).resolve())
+        self.chunks.modify(metadata=meta)
+
     # -- manifest ------------------------------------------------------------------
     def manifest(self, paths: list[str] | None = None) -> dict[str, FileRecord]:
         if not self.exists():

@@ -59,6 +59,13 @@ def _parser():
 # A MyST cross-reference target, "(option-boolean-flag)=" on its own line before a
 # heading: a label for Sphinx, nothing for a reader.
 _MYST_TARGET = re.compile(r"[ \t]*\([\w.:-]+\)=[ \t]*")
+# Not text either, in a paragraph of its own: a container's marker line whose other end
+# is in another chunk (":::" closing a ":::caution" the chunk before opened), and what
+# Docusaurus reads as MDX in a .md page too: ES import lines and a component's tag
+# ("import TOCInline from '@theme/TOCInline';", "<TOCInline toc={toc.slice(2)} />";
+# a capitalized tag is a component, not HTML). Found on the Jest set by a reviewer.
+_MDX_LINES = re.compile(r"[ \t]*:{3,}[^\n]*|(?:[ \t]*(?:import\s[^\n]*\bfrom\s*['\"][^'\"\n]+['\"];?"
+                        r"|<[A-Z][\w.]*(?:\s[^\n]*)?/>)[ \t]*\n?)+")
 # An HTML comment on lines of its own ("<!-- prettier-ignore -->" before an example,
 # "<!-- TODO -->"): never rendered, so no block a reader could be answered with.
 _COMMENT = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
@@ -233,7 +240,7 @@ def markdown_structure(text: str) -> tuple[str | None, list[Section], list[Block
             blocks.append(Block(s, e, "heading"))
         elif t.type == "paragraph_open" and not covered:
             s, e = _span(text, starts, a, b)
-            if not _MYST_TARGET.fullmatch(text, s, e):
+            if not (_MYST_TARGET.fullmatch(text, s, e) or _MDX_LINES.fullmatch(text, s, e)):
                 blocks.append(Block(s, e, "paragraph"))
         elif t.type == "tr_open":
             s, e = _span(text, starts, a, b)
@@ -243,7 +250,7 @@ def markdown_structure(text: str) -> tuple[str | None, list[Section], list[Block
             blocks.append(Block(s, e, "code"))
         elif t.type == "html_block" and not covered:
             s, e = _span(text, starts, a, b)
-            if not _COMMENT.fullmatch(text, s, e):
+            if not (_COMMENT.fullmatch(text, s, e) or _MDX_LINES.fullmatch(text, s, e)):
                 blocks.append(Block(s, e, "html"))
     blocks = [b for b in blocks if b.end > b.start]
     blocks.sort(key=lambda b: b.start)

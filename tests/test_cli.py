@@ -121,6 +121,21 @@ def test_reindex_without_changes_touches_nothing(indexed):
     assert r.stdout.strip() == "0 added, 0 changed, 0 removed, 1 unchanged"
 
 
+def test_index_without_a_folder_keeps_to_the_folder_last_indexed(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "retries.md").write_text("# Retries\n\nA failed download is tried three more times.\n")
+    assert cited("index", str(docs)).returncode == 0
+    # `cited index` (and /reindex, --watch) read ./docs again, not the bundled seeds.
+    r = cited("index")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "0 added, 0 changed, 0 removed, 1 unchanged"
+    assert json.loads(cited("status", "--json").stdout)["sources"] == str(docs.resolve())
+    # CITED_SOURCES, when set, is the folder: here it would remove every indexed file.
+    r = cited("index", env={"CITED_SOURCES": str(SEEDS)})
+    assert r.returncode != 0 and "remove" in r.stderr
+
+
 def test_chat_understands_follow_ups(indexed):
     r = cited("chat", input="Which two companies joined the UN Global Compact?\nWhich of them is state-owned?\n")
     assert r.returncode == 0, r.stderr

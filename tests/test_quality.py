@@ -51,11 +51,13 @@ def test_user_checks(tmp_path):
         '{"q": "Which two companies joined the UN Global Compact?", "expect": ["Hikvision", "Dahua"]}\n'
         '{"q": "What is the capital of France?", "abstain": true}\n'
         '{"q": "Which companies joined the UN Global Compact?", "expect": ["Huawei"]}\n'
+        '{"q": "Who is the UN Secretary-General?", "expect": []}\n'  # exported, not filled in yet
     )
     m, r = cited_eval("questions", str(checks))
-    assert m["checks"] == 3 and abs(m["passed"] - 2 / 3) < 1e-3
-    assert [f["q"] for f in m["failures"]] == ["Which companies joined the UN Global Compact?"]
-    assert "Huawei" in m["failures"][0]["why"]
+    assert m["checks"] == 4 and abs(m["passed"] - 2 / 4) < 1e-3
+    assert [f["q"] for f in m["failures"]] == ["Which companies joined the UN Global Compact?",
+                                               "Who is the UN Secretary-General?"]
+    assert "Huawei" in m["failures"][0]["why"] and "fill in" in m["failures"][1]["why"]
     assert r.returncode == 1  # a failing check fails the command, for CI use
 
 

@@ -98,8 +98,13 @@ def test_an_open_fence_is_closed_for_the_reader_never_in_the_quote(tmp_path, emb
     cited = indexed(d, tmp_path / ".c", embedder)
     ans = cited.ask("How do I configure the worker pool size and timeout?")
     assert not ans.abstained
-    for part in ans.answer.split(" ["):
+    import re
+
+    for part in re.split(r"\s\[\d+\]", ans.answer):
         assert part.count("```") % 2 == 0, part  # every fence the reader sees is closed
+    # A closing fence stands alone on its line: "``` [1]" would not close the block.
+    assert not re.search(r"^```.*\[\d+\]", ans.answer, re.M), ans.answer
+    assert "```\n\n[1]" in ans.answer
     text = (d / "pool.md").read_text()
     assert all(text[c.start : c.end] == c.quote for c in ans.citations)
 
@@ -395,3 +400,30 @@ def test_a_table_s_head_row_opens_the_chunk_of_its_rows(tmp_path):
             assert "quoteProps" in c.text, c.text
     assert "| Default |" not in chunks[0].text
 
+
+
+def test_a_cut_piece_starts_with_its_sentence_not_after_an_abbreviation():
+    from index.chunking import _locate
+
+    text = "The letter went out. They wrote to U.N. Secretary-General Guterres about it. Then they waited."
+    cut = text.index("Secretary")
+
+    def split(t):  # a splitter whose sentences end at every full stop, as LlamaIndex's do
+        return [t[:cut].strip(), t[cut:]]
+
+    pieces = _locate(text, 0, len(text), split, None)
+    assert pieces[1].text.startswith("They wrote to U.N. Secretary-General")
+    assert text[pieces[1].start : pieces[1].end] == pieces[1].text
+    # Unless the longer piece would not fit what the model reads.
+    assert _locate(text, 0, len(text), split, None, fits=lambda piece: False)[1].text.startswith("Secretary")
+
+
+def test_container_marker_lines_and_mdx_lines_are_no_blocks(tmp_path):
+    md = tmp_path / "api.md"
+    md.write_text("# API\n\n## `mock()`\n\nImporting it in a setup file prevents mocking.\n\n:::\n\n"
+                  "Mocks last for one file.\n\nimport TOCInline from '@theme/TOCInline';\n\n"
+                  "<TOCInline toc={toc.slice(2)} />\n\n<TypeScriptExamplesNote />\n\n:::tip\n\nUse types.\n")
+    ex = _extract(md)
+    text = md.read_text()
+    shown = [text[b.start : b.end] for b in ex.blocks if b.kind not in ("heading",)]
+    assert shown == ["Importing it in a setup file prevents mocking.", "Mocks last for one file.", "Use types."]

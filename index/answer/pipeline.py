@@ -318,7 +318,11 @@ def answer(
                 # A table, list or code block, or a unit under its context line (a head
                 # row, a signature), keeps its first line to itself, as Markdown needs.
                 sep = ":\n" if head or _BLOCK_START.match(shown) else ": "
-                parts.append(f"{name + sep if name else ''}{shown} [{n}]")
+                # A marker on a closing fence's line would leave the block open in a
+                # Markdown reader (Discord), and one after a table row joins the table.
+                last = shown.rsplit("\n", 1)[-1]
+                gap = "\n\n" if FENCE_LINE.match(last) or last.lstrip().startswith("|") else " "
+                parts.append(f"{name + sep if name else ''}{shown}{gap}[{n}]")
                 cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text,
                                       round(float(scores[i]), 4), c.lines, c.section))
             result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites, passages=hits,

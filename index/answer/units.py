@@ -17,43 +17,9 @@ from dataclasses import dataclass, replace
 
 from index.chunking import carried_kind
 from index.search import Hit
+from index.sentences import split_sentences
 from index.sources import MARKDOWN_READ
 from index.structure import SECTION_SEP
-
-
-# Sentence ends: ., ! or ? (optionally closed by quotes/brackets) followed by space,
-# or a blank line. Hand-written because the answer path must stay import-light and
-# needs exact character offsets, which NLTK's tokenizer does not give directly. Chunks
-# are cut by LlamaIndex's SentenceSplitter instead (its sentences are only a size
-# guide there, and re-found in the text by chunking._locate), so the two definitions
-# differ on purpose: sharing one would put llama-index's ~1.3 s import on every answer.
-_SENT_END = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
-_ABBREV = re.compile(
-    r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|Mt|Gen|Gov|Sen|Rep|Lt|Col|vs|etc|e\.g|i\.e|cf|approx|U\.S|U\.K|U\.N|"
-    r"No|Inc|Ltd|Co|Corp|Jr|Sr|al|Fig|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.$"
-)
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``text``, whitespace trimmed."""
-    spans = []
-    start = 0
-    for m in _SENT_END.finditer(text):
-        if _ABBREV.search(text[start : m.start()]):
-            continue
-        # A closing quote or bracket ends the sentence with it ('… “crimes against humanity.”').
-        spans.append((start, m.end(1) if m.group(1) is not None else m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e - s >= 3:
-            out.append((s, e))
-    return out
 
 
 _CLAUSE = re.compile(r"[,;:()\u2013\u2014]\s*")
