@@ -73,14 +73,20 @@ def printable(text: str) -> str:
 
 def select(paths, patterns: list[str]) -> set[str]:
     """The ``paths`` (relative, with /) that any of ``patterns`` names: a glob
-    (``*.pdf``, ``reports/2024-*``) or a folder (``reports`` or ``reports/``)."""
+    (``*.pdf``, ``reports/2024-*``), a folder (``reports``, ``reports/``, ``./reports``)
+    or, for a pattern without a slash, a file's name wherever it is (``CLI.md``), as
+    .gitignore reads one."""
     from fnmatch import fnmatchcase
 
     out = set()
     for pat in patterns:
         pat = pat.strip().replace("\\", "/")
+        while pat.startswith("./"):
+            pat = pat[2:]
         folder = pat.rstrip("/") + "/"
-        out |= {p for p in paths if fnmatchcase(p, pat) or p.startswith(folder)}
+        by_name = "/" not in pat.rstrip("/")
+        out |= {p for p in paths if fnmatchcase(p, pat) or p.startswith(folder)
+                or (by_name and fnmatchcase(p.rsplit("/", 1)[-1], pat))}
     return out
 
 

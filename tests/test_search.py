@@ -60,3 +60,7 @@ def test_select_sources_by_glob_or_folder():
     assert select(paths, ["reports"]) == select(paths, ["reports/"]) == {"reports/q1.pdf", "reports/2024/q2.pdf"}
     assert select(paths, ["a.txt", "notes/*"]) == {"a.txt", "notes/reports.md"}
     assert select(paths, ["report", "b.txt"]) == set()
+    # "./reports" is the folder; a name without a slash is a file's name wherever it is.
+    assert select(paths, ["./reports"]) == select(paths, ["reports"])
+    assert select(paths, ["q2.pdf"]) == {"reports/2024/q2.pdf"}
+    assert select(paths, ["reports.md"]) == {"notes/reports.md"}
