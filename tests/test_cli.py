@@ -67,6 +67,8 @@ def test_text_output_shows_markers_and_sources(indexed):
     assert "[1]" in r.stdout and "hikvision-dahua-un-global-compact.txt" in r.stdout
     # A reader is pointed at the line as well as the offsets.
     assert re.search(r"hikvision-dahua-un-global-compact\.txt, lines? \d+(-\d+)?, chars \d+-\d+ \(score", r.stdout)
+    # The answer is its quotes: they are not printed a second time under the citations.
+    assert r.stdout.count("Two Chinese manufacturers of video surveillance equipment") == 1
 
 
 @pytest.mark.parametrize(
