@@ -134,6 +134,12 @@ def test_two_units_close_in_one_passage_are_shown_as_one_span():
     # Nor across a heading: the span would be cited under one section, half of it wrong.
     other = replace(cands[1], section="Guide › Contexts")
     assert len(joined([cands[0], other], [1, 0])) == 2
+    # Nor across an admonition's marker line, which the span would show raw.
+    marked = "Mocks last for one file.\n\n:::tip\n\nUse jest.mocked() for types.\n"
+    mhit = _md_hit(marked)
+    tip = marked.index("Use")
+    pair = [Candidate(mhit, 0, 0, 24, marked[:24]), Candidate(mhit, 1, tip, len(marked) - 1, marked[tip:-1])]
+    assert [c.text for c, _ in joined(pair, [0, 1])] == [marked[:24], marked[tip:-1]]
 
 
 def test_a_fifth_unit_is_quoted_only_in_the_place_a_joined_span_frees():

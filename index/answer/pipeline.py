@@ -140,11 +140,18 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
 JOIN_GAP = 300
 
 
+# A container's or admonition's marker line (":::tip", "!!! note", "=== \"Tab\"") between
+# two units: joined, the quote would show it raw (a reviewer's finding on Jest and
+# Hatch); apart, each unit is quoted without it. The same dev-set figures either way.
+_MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===)", re.M)
+
+
 def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, int]]:
     """The chosen units as shown: (unit, index of the chosen unit it stands for), a
     unit merged with a better one of the same passage when at most JOIN_GAP readable
-    characters lie between them (see JOIN_GAP) and both sit in the same section (a span
-    across a heading would be cited under the wrong one). Units shown under a context
+    characters lie between them (see JOIN_GAP), both sit in the same section (a span
+    across a heading would be cited under the wrong one) and no marker line lies
+    between (_MARKER_LINE). Units shown under a context
     line (a table's rows under its head row) stay apart: joined, the row asked about
     would sit inside a run of others instead of first (the same dev-set figures either
     way)."""
@@ -158,6 +165,8 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
                 continue
             s, e = min(c.start, d.start), max(c.end, d.end)
             hull = c.hit.text[s - c.hit.start : e - c.hit.start]
+            if _MARKER_LINE.search(hull):
+                continue
             hull_size = len(readable(hull))
             gap = hull_size - size[i] - d_size
             if gap <= JOIN_GAP and used + gap <= ANSWER_CHARS + JOIN_GAP:
