@@ -115,9 +115,7 @@ class Cited:
         """The folder a sync reads when none is given: CITED_SOURCES when it is set, else
         the folder the store was last indexed from (`cited index ./docs` once, then
         `cited index`, `/reindex` and `--watch` keep to ./docs), else the bundled seeds."""
-        if "sources" in self.settings.model_fields_set:
-            return Path(self.settings.sources)
-        remembered = self.store.indexed_from()
+        remembered = None if "sources" in self.settings.model_fields_set else self.store.indexed_from()
         return Path(remembered) if remembered else Path(self.settings.sources)
 
     def is_empty(self) -> bool:
@@ -181,6 +179,13 @@ class Cited:
 
     def status(self) -> Status:
         s = self.settings
+        if not s.chroma_host and not (Path(s.data_dir) / "chroma").exists():
+            # Nothing to open: opening would create an empty store where a mistyped
+            # --data-dir points, and report the settings as the ones "which built it".
+            return Status(store=f"{self.location} (no store yet: `cited index FOLDER` builds one)",
+                          sources=str(Path(s.sources)), files=0, chunks=0, model=MODEL_NAME,
+                          chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap, index_precision=s.index_precision,
+                          generation="none")
         files = self.store.manifest()
         return Status(
             store=self.location,

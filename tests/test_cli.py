@@ -138,6 +138,15 @@ def test_index_without_a_folder_keeps_to_the_folder_last_indexed(tmp_path):
     assert r.returncode != 0 and "remove" in r.stderr
 
 
+def test_status_of_a_store_not_built_yet_creates_nothing(tmp_path):
+    where = tmp_path / "typo"
+    r = cited("--data-dir", str(where), "status", "--json")
+    assert r.returncode == 0, r.stderr
+    st = json.loads(r.stdout)
+    assert st["files"] == 0 and "no store yet" in st["store"]
+    assert not where.exists()
+
+
 def test_chat_understands_follow_ups(indexed):
     r = cited("chat", input="Which two companies joined the UN Global Compact?\nWhich of them is state-owned?\n")
     assert r.returncode == 0, r.stderr
