@@ -177,6 +177,7 @@ def test_a_unit_is_labelled_with_the_name_its_heading_gives():
     assert under("Reference › testEnvironment") == "testEnvironment"
     # A heading that names nothing: its own last heading, unless the unit repeats it.
     assert under("Guide › Page address") == "Page address"
+    assert under("Guide › Tests are slow on a CI server.") == "Tests are slow on a CI server"
     assert under("Guide › The URL of the page") == ""
 
 
@@ -277,3 +278,12 @@ def test_a_sentence_that_asks_brings_the_one_that_answers():
                     "The recommended approach is to let your orchestration system decide.") in units
     # A sentence that asks nothing does not pull the next one in.
     assert ("sentence", "Each one has its own loop.") in _units("# W\n\nWorkers share nothing. Each one has its own loop.\n")
+
+
+def test_an_image_without_words_is_no_unit():
+    from index.answer.units import candidates
+
+    text = "Snapshots can be updated.\n\n![](/img/content/failedSnapshotTest.png)\n\n![Diff view](/img/diff.png)\n"
+    texts = [c.text for c in candidates([_md_hit(text)])]
+    assert "![](/img/content/failedSnapshotTest.png)" not in texts
+    assert "![Diff view](/img/diff.png)" in texts and "Snapshots can be updated." in texts

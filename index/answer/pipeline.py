@@ -260,7 +260,7 @@ def label(c: Candidate) -> str:
         if _NAMING.match(heading):
             return "" if _words_of(heading) in text else heading
     if headings and _words_of(headings[-1]) not in text:
-        return headings[-1]
+        return headings[-1].rstrip(" .:")  # "…on a CI server." is shown "…on a CI server: …"
     return ""
 
 

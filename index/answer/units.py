@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from index.chunking import carried_kind
+from index.chunking import carried_kind, readable
 from index.search import Hit
 from index.sentences import split_sentences
 from index.sources import MARKDOWN_READ
@@ -275,6 +275,9 @@ def quote_lines(hit: Hit, offset: int, quote: str) -> tuple[int, int] | None:
     return first, first + quote.count("\n")
 
 
+_WORDY = re.compile(r"\w")
+
+
 def candidates(hits: list[Hit], dedupe: bool = True) -> list[Candidate]:
     """Units of the hits, deduplicated (chunks overlap) unless told not to."""
     seen = set()
@@ -285,6 +288,8 @@ def candidates(hits: list[Hit], dedupe: bool = True) -> list[Candidate]:
             if dedupe and key in seen:
                 continue
             seen.add(key)
+            if not _WORDY.search(readable(h.text[u.start : u.end]).replace("![]", "")):
+                continue  # an image without words ("![](/img/failed.png)") answers nothing
             out.append(Candidate(h, k, h.start + u.start, h.start + u.end, h.text[u.start : u.end], u.kind, u.trimmed,
                                  u.section, u.context))
     return out
