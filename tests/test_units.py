@@ -205,6 +205,9 @@ def test_a_second_files_best_unit_is_quoted_when_all_quotes_come_from_one_file()
     # Nor when it says what a quote says already (docs repeat themselves across files).
     same = [cands[0], cands[1], replace(cands[2], text=cands[0].text)]
     assert [i for _, i in quotes(same, scores)] == [0, 1]
+    # A unit read only for that place never answers first, however well it scores.
+    assert [i for _, i in quotes(cands, np.array([1.0, 0.8, 2.0]), read=2)] == [0, 1, 2]
+    assert [i for _, i in quotes(cands, np.array([1.0, 0.8, 2.0]))] == [2]  # read to answer, it does
 
 
 def test_an_answer_takes_at_most_four_units_within_its_budget():

@@ -188,13 +188,20 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
 # hit higher on five, none lower; median answer +10 to +40 characters. The same at 0.5.
 # Taking the place of the last unit instead lost answer hits on five sets. A unit whose
 # text a quote already holds is not quoted twice, though its file may be the one asked.
+# When the passages read all come from one file, the next passage of another file is
+# read for this last quote only (it never answers first): answer hit up on five of ten
+# sets (requests 0.802 -> 0.818), right file on four (requests 0.901 -> 0.926, Jest
+# 0.868 -> 0.879), none lower.
 SECOND_FILE_RATIO = 0.65
 
 
-def quotes(cands: list[Candidate], scores: np.ndarray, similarity: np.ndarray | None = None) -> list[tuple[Candidate, int]]:
+def quotes(cands: list[Candidate], scores: np.ndarray, similarity: np.ndarray | None = None,
+           read: int | None = None) -> list[tuple[Candidate, int]]:
     """What the answer quotes: the units select() chooses, joined, at most MAX_QUOTES,
-    with a second file's best unit when all come from one (SECOND_FILE_RATIO)."""
-    chosen = select(cands, scores, similarity=similarity)
+    with a second file's best unit when all come from one (SECOND_FILE_RATIO). Only the
+    first ``read`` units (default all) answer; the others may only be that second file's."""
+    read = len(cands) if read is None else read
+    chosen = select(cands[:read], scores[:read], similarity=None if similarity is None else similarity[:read])
     shown = joined(cands, chosen)[:MAX_QUOTES]
     files = {c.hit.source for c, _ in shown}
     if not shown or len(shown) == MAX_QUOTES or len(files) > 1:
@@ -315,7 +322,16 @@ def answer(
             text = f"The sources don't mention {ev.missing}." if ev.missing else ABSTAIN_TEXT
             result = Answer(question=q, answer=text, abstained=True, passages=hits, evidence=ev)
         else:
-            chosen = quotes(cands, scores, sims)
+            read = len(cands)  # the units that may answer; a second file's may follow
+            if len({h.source for h in hits[:READ_PASSAGES]}) == 1:
+                other = next((h for h in hits[READ_PASSAGES:] if h.source != hits[0].source), None)
+                if other is not None:
+                    more = candidates([other])
+                    more_vecs = sentence_vectors.of(more)
+                    cands = cands + more
+                    scores = np.concatenate([scores, score_sentences(query, q_vec, more, more_vecs)])
+                    sims = np.concatenate([sims, more_vecs @ q_vec])
+            chosen = quotes(cands, scores, sims, read=read)
             parts, cites = [], []
             for n, (c, i) in enumerate(chosen, start=1):
                 name = label(c)
