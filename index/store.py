@@ -238,10 +238,11 @@ class Store:
         return gen
 
     def indexed_from(self) -> str | None:
-        """The folder the last sync read (absolute), if one ran."""
-        if not self.exists():
-            return None
-        return (self.chunks.metadata or {}).get("sources") or None
+        """The folder the last sync read (absolute), if one ran. Read from the chunks
+        collection alone, unchecked: `cited index --rebuild`, the repair that a damaged
+        or mismatched store's message names, must still find the folder to rebuild."""
+        chunks = self._chunks if self._chunks is not None else self._get(self.name)
+        return ((chunks.metadata or {}).get("sources") or None) if chunks is not None else None
 
     def remember_sources(self, folder: Path) -> None:
         meta = dict(self.chunks.metadata or {})

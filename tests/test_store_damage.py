@@ -38,8 +38,9 @@ def test_missing_manifest_is_damage_not_orphans(tmp_path):
             call()
     cited.store.refresh()
     assert cited.store.client.get_collection(cited.settings.collection).count() == chunks_before
-    # The repair the message names works.
-    assert cited.index(src, rebuild=True).added == ["a.txt"]
+    # The repair the message names works, and as named (no folder): the store still
+    # knows which folder it was built from.
+    assert cited.index(rebuild=True).added == ["a.txt"]
 
 
 def test_cli_on_a_damaged_store_says_so_and_indexes_nothing(tmp_path):
