@@ -70,6 +70,10 @@ _MDX_LINES = re.compile(r"[ \t]*:{3,}[^\n]*|(?:[ \t]*(?:import\s[^\n]*\bfrom\s*[
 # "<!-- TODO -->"): never rendered, so no block a reader could be answered with.
 _COMMENT = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
 
+# A container's or admonition's marker line (":::tip", "::: details", "!!! note",
+# "??? info", '=== "Tab"'): shown inside a quote, it reads as markup, not text.
+MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===)", re.M)
+
 # Docusaurus' and VitePress' (whose "::: details" folds and "::: code-group" holds one
 # example per package manager).
 _COLON_ADMONITIONS = ("note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary",

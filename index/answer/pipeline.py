@@ -19,7 +19,7 @@ from index.answer.units import Candidate, candidates
 from index.chunking import FENCE_LINE, indexed_text, readable
 from index.errors import BadQuestion
 from index.search import Hit, Searcher
-from index.structure import SECTION_SEP
+from index.structure import MARKER_LINE, SECTION_SEP
 
 # Passages whose sentences compete for the answer.
 READ_PASSAGES = 3
@@ -140,10 +140,9 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
 JOIN_GAP = 300
 
 
-# A container's or admonition's marker line (":::tip", "!!! note", "=== \"Tab\"") between
-# two units: joined, the quote would show it raw (a reviewer's finding on Jest and
-# Hatch); apart, each unit is quoted without it. The same dev-set figures either way.
-_MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===)", re.M)
+# A container's or admonition's marker line between two units (MARKER_LINE): joined,
+# the quote would show it raw (a reviewer's finding on Jest and Hatch); apart, each
+# unit is quoted without it. The same dev-set figures either way.
 
 
 def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, int]]:
@@ -151,7 +150,7 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
     unit merged with a better one of the same passage when at most JOIN_GAP readable
     characters lie between them (see JOIN_GAP), both sit in the same section (a span
     across a heading would be cited under the wrong one) and no marker line lies
-    between (_MARKER_LINE). Units shown under a context
+    between (MARKER_LINE). Units shown under a context
     line (a table's rows under its head row) stay apart: joined, the row asked about
     would sit inside a run of others instead of first (the same dev-set figures either
     way)."""
@@ -165,7 +164,7 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
                 continue
             s, e = min(c.start, d.start), max(c.end, d.end)
             hull = c.hit.text[s - c.hit.start : e - c.hit.start]
-            if _MARKER_LINE.search(hull):
+            if MARKER_LINE.search(hull):
                 continue
             hull_size = len(readable(hull))
             gap = hull_size - size[i] - d_size
