@@ -140,11 +140,6 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
 JOIN_GAP = 300
 
 
-# A container's or admonition's marker line between two units (MARKER_LINE): joined,
-# the quote would show it raw (a reviewer's finding on Jest and Hatch); apart, each
-# unit is quoted without it. The same dev-set figures either way.
-
-
 def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, int]]:
     """The chosen units as shown: (unit, index of the chosen unit it stands for), a
     unit merged with a better one of the same passage when at most JOIN_GAP readable
@@ -165,6 +160,9 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
             s, e = min(c.start, d.start), max(c.end, d.end)
             hull = c.hit.text[s - c.hit.start : e - c.hit.start]
             if MARKER_LINE.search(hull):
+                # Joined, the quote would show ":::tip" or "!!! note" raw (a reviewer's
+                # finding on Jest and Hatch); apart, each unit is quoted without it.
+                # The same dev-set figures either way.
                 continue
             hull_size = len(readable(hull))
             gap = hull_size - size[i] - d_size
