@@ -126,8 +126,9 @@ def _ensure_indexed(cited) -> None:
     # Only a store that does not exist at all gets the seeds: a damaged one raises
     # StoreDamaged here (one line, exit 1) rather than being indexed over.
     if not cited.store.exists():
-        err.print(f"The store is empty: indexing {printable(str(cited.sources_folder()))} first.", markup=False)
-        print_report(_index(cited, None), console=err)  # stdout stays the answer alone
+        folder = cited.sources_folder()
+        err.print(f"The store is empty: indexing {printable(str(folder))} first.", markup=False)
+        print_report(_index(cited, folder), console=err)  # stdout stays the answer alone
 
 
 def _answer(cited, question: str, *, as_json: bool = False, history=None, top_k=None, within=None):

@@ -179,22 +179,18 @@ class Cited:
 
     def status(self) -> Status:
         s = self.settings
-        if not s.chroma_host and not (Path(s.data_dir) / "chroma").exists():
-            # Nothing to open: opening would create an empty store where a mistyped
-            # --data-dir points, and report the settings as the ones "which built it".
-            return Status(store=f"{self.location} (no store yet: `cited index FOLDER` builds one)",
-                          sources=str(Path(s.sources)), files=0, chunks=0, model=MODEL_NAME,
-                          chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap, index_precision=s.index_precision,
-                          generation="none")
-        files = self.store.manifest()
+        # With no store on disk there is nothing to open: opening would create an empty
+        # store where a mistyped --data-dir points.
+        built = bool(s.chroma_host) or (Path(s.data_dir) / "chroma").exists()
+        files = self.store.manifest() if built else {}
         return Status(
-            store=self.location,
-            sources=str(self.sources_folder()),
+            store=self.location if built else f"{self.location} (no store yet: `cited index FOLDER` builds one)",
+            sources=str(self.sources_folder() if built else Path(s.sources)),
             files=len(files),
             chunks=sum(r.chunks for r in files.values()),
             model=MODEL_NAME,
             chunk_size=s.chunk_size,
             chunk_overlap=s.chunk_overlap,
             index_precision=s.index_precision,
-            generation=self.store.generation(),
+            generation=self.store.generation() if built else "none",
         )

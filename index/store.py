@@ -246,8 +246,10 @@ class Store:
 
     def remember_sources(self, folder: Path) -> None:
         meta = dict(self.chunks.metadata or {})
-        meta["sources"] = str(Path(folder).resolve())
-        self.chunks.modify(metadata=meta)
+        where = str(Path(folder).resolve())
+        if meta.get("sources") != where:  # most syncs re-read the same folder: no write
+            meta["sources"] = where
+            self.chunks.modify(metadata=meta)
 
     # -- manifest ------------------------------------------------------------------
     def manifest(self, paths: list[str] | None = None) -> dict[str, FileRecord]:

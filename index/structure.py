@@ -56,6 +56,8 @@ def _parser():
     return md
 
 
+# An ES module import line, "import Tabs from '@theme/Tabs';" (MDX pages, Docusaurus).
+_IMPORT_FROM = r"import\s[^\n]*\bfrom\s*['\"][^'\"\n]+['\"]"
 # A MyST cross-reference target, "(option-boolean-flag)=" on its own line before a
 # heading: a label for Sphinx, nothing for a reader.
 _MYST_TARGET = re.compile(r"[ \t]*\([\w.:-]+\)=[ \t]*")
@@ -64,7 +66,7 @@ _MYST_TARGET = re.compile(r"[ \t]*\([\w.:-]+\)=[ \t]*")
 # Docusaurus reads as MDX in a .md page too: ES import lines and a component's tag
 # ("import TOCInline from '@theme/TOCInline';", "<TOCInline toc={toc.slice(2)} />";
 # a capitalized tag is a component, not HTML). Found on the Jest set by a reviewer.
-_MDX_LINES = re.compile(r"[ \t]*:{3,}[^\n]*|(?:[ \t]*(?:import\s[^\n]*\bfrom\s*['\"][^'\"\n]+['\"];?"
+_MDX_LINES = re.compile(rf"[ \t]*:{{3,}}[^\n]*|(?:[ \t]*(?:{_IMPORT_FROM};?"
                         r"|<[A-Z][\w.]*(?:\s[^\n]*)?/>)[ \t]*\n?)+")
 # An HTML comment on lines of its own ("<!-- prettier-ignore -->" before an example,
 # "<!-- TODO -->"): never rendered, so no block a reader could be answered with.
@@ -84,7 +86,7 @@ _FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)
 _FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(.*?)[\"']?\s*$", re.M)
 # MDX (Docusaurus) pages open with ES module lines ("import Tabs from '@theme/Tabs';"):
 # code for the site's build, not text for a reader.
-_ESM = re.compile(r"(?:[ \t]*\n|(?:import\s[^\n]*\bfrom\s*['\"][^'\"\n]+['\"]|import\s+['\"][^'\"\n]+['\"]"
+_ESM = re.compile(rf"(?:[ \t]*\n|(?:{_IMPORT_FROM}|import\s+['\"][^'\"\n]+['\"]"
                   r"|export\s+(?:default|const|function|let|var|class)\b[^\n]*);?[ \t]*\n)+")
 # Emphasis marks (* and _ opening or closing a word) and escapes; an underscore inside a
 # word (NO_PROXY) is part of it. Code spans are kept as they are, backticks dropped.

@@ -32,6 +32,14 @@ def embedder():
     return load_embedder(Settings().cache_dir, "onnx")
 
 
+@pytest.fixture(scope="session")
+def splitter():
+    """The real chunk splitter at the shipped size (the model's own token counts)."""
+    from index.chunking import sentence_splitter
+
+    return sentence_splitter(256, 32)
+
+
 @pytest.fixture
 def settings(tmp_path):
     from index.settings import Settings

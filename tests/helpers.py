@@ -30,6 +30,13 @@ class HashEmbedder:
         return out
 
 
+def extracted(path):
+    """The extraction of the file at ``path``, as a sync reads it."""
+    from index.sources import SourceFile, extract
+
+    return extract(SourceFile(path.name, path), path.read_bytes())
+
+
 def indexed(folder, data_dir, embedder):
     """A Cited over ``folder`` (the real model, real Chroma under ``data_dir``), indexed."""
     from index.cited import Cited

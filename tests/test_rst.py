@@ -2,8 +2,7 @@
 code kept whole, Sphinx roles and directives read as Sphinx shows them, nothing read
 from outside the file."""
 
-from helpers import indexed
-from index.sources import SourceFile, extract
+from helpers import extracted, indexed
 
 GUIDE = """\
 .. _install:
@@ -47,14 +46,12 @@ Every request takes a ``timeout`` in seconds. Set it like this:
 """
 
 
-def _extract(path):
-    return extract(SourceFile(path.name, path), path.read_bytes())
 
 
 def test_rst_sections_code_roles_and_directives(tmp_path):
     f = tmp_path / "guide.rst"
     f.write_text(GUIDE)
-    ex = _extract(f)
+    ex = extracted(f)
     assert ex.title == "Client guide"
     assert [s.label for s in ex.sections] == ["Client guide", "Client guide › Timeouts"]
     text = ex.text
@@ -80,7 +77,7 @@ def test_rst_that_docutils_cannot_read_or_is_too_long_is_indexed_as_plain_text(t
     # Directives nested deeper than docutils' recursion allows.
     f = tmp_path / "deep.rst"
     f.write_text("".join("   " * n + ".. note::\n\n" for n in range(150)) + "   " * 150 + "The answer is forty-two.\n")
-    ex = _extract(f)
+    ex = extracted(f)
     assert ex.lines and "The answer is forty-two." in ex.text  # the file's own text, line numbers kept
     # Past RST_MAX_CHARS, docutils is not run at all (10 MB took minutes and gigabytes).
     import index.rst
@@ -88,7 +85,7 @@ def test_rst_that_docutils_cannot_read_or_is_too_long_is_indexed_as_plain_text(t
     monkeypatch.setattr(index.rst, "RST_MAX_CHARS", 100)
     g = tmp_path / "long.rst"
     g.write_text("Title\n=====\n\n" + "The answer is forty-two. " * 10 + "\n")
-    ex = _extract(g)
+    ex = extracted(g)
     assert ex.lines and ex.text.startswith("Title\n=====")
 
 
@@ -97,7 +94,7 @@ def test_sphinx_options_are_options_and_a_captioned_code_block_is_kept(tmp_path)
     f.write_text("Title\n=====\n\n.. code-block:: python\n   :caption: example.py\n   :linenos:\n\n   import x\n\n"
                  ".. function:: fetch(url)\n   :noindex:\n\n   Fetch it.\n\n"
                  ".. versionadded:: 2.0\n   :no-index:\n\n.. TAB-ITEM:: Mac\n\n   Use brew.\n")
-    ex = _extract(f)
+    ex = extracted(f)
     (code,) = [b for b in ex.blocks if b.kind == "code"]
     assert "import x" in ex.text[code.start : code.end]
     assert "`fetch(url)`" in ex.text and "noindex" not in ex.text and "no-index" not in ex.text
@@ -115,7 +112,7 @@ def test_rst_answers_cite_the_section_with_an_exact_quote(tmp_path, embedder):
     assert not ans.abstained
     first = ans.citations[0]
     assert first.source == "guide.rst" and first.section == "Client guide › Timeouts"
-    ex = _extract(docs / "guide.rst")
+    ex = extracted(docs / "guide.rst")
     for c in ans.citations:
         assert ex.text[c.start : c.end] == c.quote
     assert "timeout" in ans.answer
@@ -128,7 +125,7 @@ def test_an_extensions_directive_keeps_its_content(tmp_path):
     f.write_text("Title\n=====\n\n.. click:example::\n\n    import click\n\n    @click.command()\n"
                  "    @click.option('--count', default=1)\n    def hello(count):\n        click.echo(count)\n\n"
                  ".. tab-item:: Linux\n\n   Run the installer from your shell.\n")
-    ex = _extract(f)
+    ex = extracted(f)
     (code,) = [b for b in ex.blocks if b.kind == "code"]
     assert "@click.option('--count', default=1)" in ex.text[code.start : code.end]
     assert "Linux\n\nRun the installer from your shell." in ex.text

@@ -7,31 +7,29 @@ from pathlib import Path
 
 import pytest
 
-from helpers import HashEmbedder, make_pdf
+from helpers import HashEmbedder, extracted, make_pdf
 from index.chunking import chunk
 from index.errors import SourceError
-from index.sources import SourceFile, extract, find_sources
+from index.sources import find_sources
 
 
-def _extract(path: Path):
-    return extract(SourceFile(path.name, path), path.read_bytes())
 
 
 def test_formats_are_read(corpus):
     files, skipped = find_sources(corpus)
     assert [f.rel for f in files] == ["hikvision-dahua-un-global-compact.txt", "notes.md", "page.html"]
     assert skipped == []
-    html = _extract(corpus / "page.html").text
+    html = extracted(corpus / "page.html").text
     assert "Penguins live in the Southern Hemisphere." in html
     assert "alert" not in html and "color" not in html and "<p>" not in html
     md = corpus / "notes.md"
-    assert _extract(md).text == md.read_text()
+    assert extracted(md).text == md.read_text()
 
 
 def test_pdf_pages_are_kept(tmp_path):
     p = tmp_path / "doc.pdf"
     p.write_bytes(make_pdf(["Cats purr when content.", "Dogs bark at strangers."]))
-    ex = _extract(p)
+    ex = extracted(p)
     assert [pg.number for pg in ex.pages] == [1, 2]
     assert ex.text[ex.pages[1].start : ex.pages[1].end] == "Dogs bark at strangers."
     chunks = chunk(ex, lambda t: [t])
@@ -43,18 +41,18 @@ def test_text_chunks_know_their_lines_and_other_formats_do_not(tmp_path, corpus)
     md = tmp_path / "notes.txt"
     paras = [f"Paragraph {i} starts here.\nIt goes on for a second line." for i in range(1, 40)]
     md.write_text("# Title\n\n" + "\n\n".join(paras) + "\n")
-    ex = _extract(md)
+    ex = extracted(md)
     chunks = chunk(ex, lambda t: t.split("\n\n"))
     assert len(chunks) == 40
     for c in chunks:
         assert c.line == ex.text.count("\n", 0, c.start) + 1
         assert ex.text.splitlines()[c.line - 1].startswith(c.text.splitlines()[0])
     assert chunks[1].line == 3 and chunks[-1].line == 3 + 3 * 38
-    html = chunk(_extract(corpus / "page.html"), lambda t: t.split("\n\n"))
+    html = chunk(extracted(corpus / "page.html"), lambda t: t.split("\n\n"))
     assert html and all(c.line is None for c in html)
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(make_pdf(["Cats purr when content.", "Dogs bark at strangers."]))
-    assert all(c.line is None for c in chunk(_extract(pdf), lambda t: [t]))
+    assert all(c.line is None for c in chunk(extracted(pdf), lambda t: [t]))
 
 
 def test_hidden_and_outside_links_are_left_out(tmp_path, corpus):
@@ -84,7 +82,7 @@ def test_bad_files_raise_source_error(tmp_path, name, data, reason):
     p = tmp_path / name
     p.write_bytes(data)
     with pytest.raises(SourceError, match=reason):
-        _extract(p)
+        extracted(p)
 
 
 def test_bad_folder_is_one_clear_error(tmp_path):

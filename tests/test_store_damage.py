@@ -23,13 +23,21 @@ def cli(*args, timeout=240):
                           env=env, cwd=REPO, timeout=timeout)
 
 
-# -- 7. a damaged store is not an empty one ------------------------------------------
-def test_missing_manifest_is_damage_not_orphans(tmp_path):
+def indexed_src(tmp_path, *files):
+    """A folder of numbered-fact files (a.txt, b.txt… one per list of fact numbers,
+    default one file of three facts), indexed by a fresh Cited: (folder, cited)."""
     src = tmp_path / "src"
     src.mkdir()
-    (src / "a.txt").write_text(text_of([1, 2, 3]))
+    for name, facts in zip("abcdefgh", files or ([1, 2, 3],)):
+        (src / f"{name}.txt").write_text(text_of(facts))
     cited = make(tmp_path, {})
     cited.index(src)
+    return src, cited
+
+
+# -- 7. a damaged store is not an empty one ------------------------------------------
+def test_missing_manifest_is_damage_not_orphans(tmp_path):
+    src, cited = indexed_src(tmp_path)
     chunks_before = cited.store.chunks.count()
     cited.store.client.delete_collection(f"{cited.settings.collection}-files")
     cited.store.refresh()
@@ -61,11 +69,7 @@ def test_cli_on_a_damaged_store_says_so_and_indexes_nothing(tmp_path):
 
 # -- 8. the BM25 cache -----------------------------------------------------------------
 def test_broken_bm25_files_are_rebuilt_not_fatal(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "a.txt").write_text(text_of([1, 2, 3]))
-    cited = make(tmp_path, {})
-    cited.index(src)
+    src, cited = indexed_src(tmp_path)
     build = cited.lexical_dir / (cited.lexical_dir / "current").read_text()
     npy = sorted(build.glob("*.npy"))
     npy[0].write_bytes(b"")  # zero bytes
@@ -82,12 +86,7 @@ def test_broken_bm25_files_are_rebuilt_not_fatal(tmp_path):
 def test_a_cache_that_does_not_match_the_live_chunks_is_rebuilt(tmp_path):
     """A reader's cache saved under the generation a dead sync left behind: same
     generation, other chunks. The next sync finds nothing to do, yet rebuilds it."""
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "a.txt").write_text(text_of([1, 2, 3]))
-    (src / "b.txt").write_text(text_of([4, 5]))
-    cited = make(tmp_path, {})
-    cited.index(src)
+    src, cited = indexed_src(tmp_path, [1, 2, 3], [4, 5])
     gen = cited.store.generation()
     live = LexicalIndex.load(cited.lexical_dir)
     LexicalIndex.build(live.ids[:1], ["stale"], gen).save(cited.lexical_dir)
@@ -98,11 +97,7 @@ def test_a_cache_that_does_not_match_the_live_chunks_is_rebuilt(tmp_path):
 
 
 def test_a_cache_of_a_sync_under_way_is_never_kept(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "a.txt").write_text(text_of([1, 2, 3]))
-    cited = make(tmp_path, {})
-    cited.index(src)
+    src, cited = indexed_src(tmp_path)
     saved = (cited.lexical_dir / "current").read_text()
     gen = cited.store.bump_generation(syncing=True)  # a sync starts... and dies
     LexicalIndex.build(["x"], ["stale"], gen).save(cited.lexical_dir)

@@ -288,8 +288,8 @@ def candidates(hits: list[Hit], dedupe: bool = True) -> list[Candidate]:
             if dedupe and key in seen:
                 continue
             seen.add(key)
-            if not _WORDY.search(readable(h.text[u.start : u.end]).replace("![]", "")):
+            text = h.text[u.start : u.end]
+            if not _WORDY.search(readable(text).replace("![]", "")):
                 continue  # an image without words ("![](/img/failed.png)") answers nothing
-            out.append(Candidate(h, k, h.start + u.start, h.start + u.end, h.text[u.start : u.end], u.kind, u.trimmed,
-                                 u.section, u.context))
+            out.append(Candidate(h, k, h.start + u.start, h.start + u.end, text, u.kind, u.trimmed, u.section, u.context))
     return out
