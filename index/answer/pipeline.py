@@ -211,6 +211,20 @@ def quotes(cands: list[Candidate], scores: np.ndarray, similarity: np.ndarray | 
     return shown
 
 
+def _second_file_units(hits: list[Hit], query: str, q_vec: np.ndarray, sentence_vectors: SentenceVectors):
+    """When the passages read all come from one file: the units of the next passage of
+    another file, with their scores and cosines, for the second file's quote only
+    (SECOND_FILE_RATIO). None otherwise."""
+    if len({h.source for h in hits[:READ_PASSAGES]}) != 1:
+        return None
+    other = next((h for h in hits[READ_PASSAGES:] if h.source != hits[0].source), None)
+    if other is None:
+        return None
+    more = candidates([other])
+    vecs = sentence_vectors.of(more)
+    return more, score_sentences(query, q_vec, more, vecs), vecs @ q_vec
+
+
 # A short section or an introduction with its table or list holds more of the
 # question's words than any one row, so it often scores first when one row is the
 # answer ("What port does it listen on by default?" over an options table). The row
@@ -320,14 +334,10 @@ def answer(
             result = Answer(question=q, answer=text, abstained=True, passages=hits, evidence=ev)
         else:
             read = len(cands)  # the units that may answer; a second file's may follow
-            if len({h.source for h in hits[:READ_PASSAGES]}) == 1:
-                other = next((h for h in hits[READ_PASSAGES:] if h.source != hits[0].source), None)
-                if other is not None:
-                    more = candidates([other])
-                    more_vecs = sentence_vectors.of(more)
-                    cands = cands + more
-                    scores = np.concatenate([scores, score_sentences(query, q_vec, more, more_vecs)])
-                    sims = np.concatenate([sims, more_vecs @ q_vec])
+            more = _second_file_units(hits, query, q_vec, sentence_vectors)
+            if more:
+                cands = cands + more[0]
+                scores, sims = np.concatenate([scores, more[1]]), np.concatenate([sims, more[2]])
             chosen = quotes(cands, scores, sims, read=read)
             parts, cites = [], []
             for n, (c, i) in enumerate(chosen, start=1):
