@@ -26,8 +26,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # headings and reads VitePress' "::: details" and "::: code-group"; sections-10 reads
 # a heading's character references ("&lt;" is "<"); sections-11 starts a cut piece with
 # its sentence when a full stop that ends none ("U.N.") ended the splitter's, and
-# leaves stray container markers (":::") and MDX lines in .md pages out of the blocks.
-CHUNKER = "sections-11"
+# leaves stray container markers (":::") and MDX lines in .md pages out of the blocks;
+# sections-12 reads MyST's directive fences ("```{note}") as notes, not code.
+CHUNKER = "sections-12"
 
 
 @dataclass(frozen=True)
@@ -236,13 +237,14 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
         # Counted over the span, not summed over blocks: what lies between blocks (a
         # table's |---| line, a list's markers) costs tokens too. Rows carried under
         # their head row leave room for it.
-        return sp.count_tokens(text[first.start : end]) + carried_cost(first)
+        return sp.count_tokens(text[_opening(first) : end]) + carried_cost(first)
 
     def flush():
         nonlocal group
         if group and not all(b.kind == "heading" for b in group):
             s, e = group[0].start, group[-1].end
             lead = heads[s][0] if group[0].kind == "row" else ""
+            s = _opening(group[0])
             out.append(Chunk(text[s:e], s, e, None, section=section, title=title, fence=lead))
         last = group[-1] if group else None
         group = []
@@ -302,6 +304,11 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
         group.append(b)
     flush()
     return out
+
+
+def _opening(block) -> int:
+    """Where a chunk opening with ``block`` starts (see Block.opens)."""
+    return block.start if block.opens is None else block.opens
 
 
 def _item_lead(item: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -45,10 +46,31 @@ def question_stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_EN_PLUS)
 
 
+# Tokens: bm25s' default words of two or more characters, and a short option ("-S",
+# "-k"), its case kept: CLI docs answer "what does -C do?" under a heading "-C,
+# --skip-magic-trailing-comma" (and "-c, --code" is another option), and with
+# one-letter tokens dropped the question had nothing to find it by. The version is
+# saved with the cache: another tokenizer's cache is rebuilt, not read with this one's
+# queries.
+_SHORT_OPTION = re.compile(r"(?<![\w-])-\w\b")
+TOKEN_PATTERN = rf"(?u){_SHORT_OPTION.pattern}|\b\w\w+\b"
+TOKENIZER = "words+short-options-cased"
+
+
+def _lower(text: str) -> str:
+    """``text`` in lower case but for its short options."""
+    parts, at = [], 0
+    for m in _SHORT_OPTION.finditer(text):
+        parts += [text[at : m.start()].lower(), m.group(0)]
+        at = m.end()
+    return "".join(parts) + text[at:].lower()
+
+
 def tokenize(texts: list[str], stemmer) -> list[list[str]]:
     import bm25s
 
-    return bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, return_ids=False, show_progress=False)
+    return bm25s.tokenize([_lower(t) for t in texts], lower=False, stopwords="en", stemmer=stemmer,
+                          return_ids=False, show_progress=False, token_pattern=TOKEN_PATTERN)
 
 
 # A question word derived from a source's word is not absent from the sources (see
@@ -202,7 +224,8 @@ class LexicalIndex:
         build.mkdir()
         if self._bm25 is not None:
             self._bm25.save(str(build))
-        meta = {"generation": self.generation, "count": len(self.ids), "digest": self.digest, "ids": self.ids}
+        meta = {"generation": self.generation, "count": len(self.ids), "digest": self.digest, "ids": self.ids,
+                "tokenizer": TOKENIZER}
         (build / "ids.json").write_text(json.dumps(meta))
         tmp = folder / f"current.tmp{os.getpid()}"
         tmp.write_text(build.name)
@@ -222,7 +245,8 @@ class LexicalIndex:
             build = Path(folder) / (Path(folder) / "current").read_text().strip()
             meta = json.loads((build / "ids.json").read_text())
             ids, generation = meta["ids"], str(meta["generation"])
-            if generation.startswith("sync-") or meta["count"] != len(ids) or meta["digest"] != ids_digest(ids):
+            if (generation.startswith("sync-") or meta["count"] != len(ids) or meta["digest"] != ids_digest(ids)
+                    or meta.get("tokenizer") != TOKENIZER):
                 return None
             bm25 = None
             if ids:

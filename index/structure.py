@@ -34,6 +34,10 @@ class Block:
     start: int
     end: int
     kind: str  # heading | paragraph | item | header (a table's head row) | row | code | html
+    # Where a chunk opening with this block starts, when not at the block: a short MyST
+    # note is an item without its fence lines, but a chunk holding it holds them too,
+    # or its closing fence would read as opening a code block.
+    opens: int | None = None
 
 
 @lru_cache(maxsize=1)
@@ -49,10 +53,11 @@ def _parser():
     # Python-Markdown write them): without the plugin the body is an indented code
     # block, and the tip is neither read as prose nor found by a question.
     md = MarkdownIt("commonmark").enable("table").use(deflist_plugin).use(admon_plugin)
-    # Docusaurus' admonitions (":::tip Title" ... ":::"): without the plugin the marker
-    # lines are read as part of the paragraphs they touch.
+    # Docusaurus' admonitions (":::tip Title" ... ":::", MyST's ":::{tip}"): without the
+    # plugin the marker lines are read as part of the paragraphs they touch.
     for name in _COLON_ADMONITIONS:
-        md.use(container_plugin, name, validate=lambda params, *_, n=name: re.match(rf"{n}\b", params.strip()) is not None)
+        md.use(container_plugin, name,
+               validate=lambda params, *_, n=name: re.match(rf"\{{?{n}\b", params.strip()) is not None)
     return md
 
 
@@ -73,8 +78,8 @@ _MDX_LINES = re.compile(rf"[ \t]*:{{3,}}[^\n]*|(?:[ \t]*(?:{_IMPORT_FROM};?"
 _COMMENT = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
 
 # A container's or admonition's marker line (":::tip", "::: details", "!!! note",
-# "??? info", '=== "Tab"'): shown inside a quote, it reads as markup, not text.
-MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===)", re.M)
+# "??? info", '=== "Tab"', "```{note}"): shown inside a quote, it reads as markup, not text.
+MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===|(?:`{3,}|~{3,})\s*\{)", re.M)
 
 # Docusaurus' and VitePress' (whose "::: details" folds and "::: code-group" holds one
 # example per package manager).
@@ -166,10 +171,19 @@ def markdown_structure(text: str) -> tuple[str | None, list[Section], list[Block
     the next, whatever their levels; text before the first heading has an empty path.
     """
     body, title = front_matter(text)
-    # Parse only the body, but keep line numbers of the whole text.
-    offset_lines = text.count("\n", 0, body)
-    tokens = _parser().parse(text[body:])
     starts = _line_starts(text)
+    # Parse only the body, but keep line numbers of the whole text.
+    blocks, headings = _blocks(text, body, starts)
+    if title is None:
+        title = next((h for _, level, h in headings if level == 1 and h), None)
+    return title, _sections(text, body, headings), blocks
+
+
+def _blocks(text: str, at: int, starts: list[int], end: int | None = None) -> tuple[list[Block], list[tuple[int, int, str]]]:
+    """Blocks and headings (char start, level, text) of ``text[at:end]``, parsed alone,
+    with offsets into ``text``."""
+    offset_lines = text.count("\n", 0, at)
+    tokens = _parser().parse(text[at:end])
     blocks: list[Block] = []
     headings: list[tuple[int, int, str]] = []  # (char start, level, text)
     # Inside a list item whose lines are already a block, its paragraphs and code are
@@ -252,17 +266,60 @@ def markdown_structure(text: str) -> tuple[str | None, list[Section], list[Block
             s, e = _span(text, starts, a, b)
             blocks.append(Block(s, e, "header" if in_head else "row"))
         elif t.type in ("fence", "code_block") and not covered:
-            s, e = _span(text, starts, a, b)
-            blocks.append(Block(s, e, "code"))
+            directive = _DIRECTIVE.match(t.info) if t.type == "fence" else None
+            if directive is None or directive.group(1).lower() in _CODE_DIRECTIVES:
+                s, e = _span(text, starts, a, b)
+                blocks.append(Block(s, e, "code"))
+            elif directive.group(1).lower() not in _NO_TEXT_DIRECTIVES:
+                blocks += _directive_blocks(text, starts, a, b)
         elif t.type == "html_block" and not covered:
             s, e = _span(text, starts, a, b)
             if not (_COMMENT.fullmatch(text, s, e) or _MDX_LINES.fullmatch(text, s, e)):
                 blocks.append(Block(s, e, "html"))
     blocks = [b for b in blocks if b.end > b.start]
     blocks.sort(key=lambda b: b.start)
-    if title is None:
-        title = next((h for _, level, h in headings if level == 1 and h), None)
-    return title, _sections(text, body, headings), blocks
+    return blocks, headings
+
+
+# A MyST directive written as a fence ("```{note}", "```{admonition} Title",
+# "```{toctree}"; Sphinx projects writing Markdown: Black, Jupyter Book): its body is
+# Markdown a reader sees as a note, not code, so it is read for its blocks. Code
+# directives stay code; the ones whose body is no text for a reader (a table of
+# contents, an include, an image's path) are no blocks at all.
+_DIRECTIVE = re.compile(r"\s*\{([\w:-]+)\}")
+_CODE_DIRECTIVES = frozenset({"code", "code-block", "code-cell", "sourcecode", "literalinclude", "eval-rst",
+                              "program-output", "command-output", "raw", "math", "mermaid", "graphviz"})
+_NO_TEXT_DIRECTIVES = frozenset({"toctree", "contents", "include", "image", "tableofcontents", "autosummary"})
+# A directive's options open its body (":maxdepth: 2", ":class: tip"), or MyST's
+# YAML between "---" lines.
+_DIRECTIVE_OPTIONS = re.compile(r"(?:[ \t]*:[\w-]+:[^\n]*\n)+|[ \t]*---[ \t]*\n.*?\n[ \t]*---[ \t]*\n", re.S)
+
+
+# A short note answers whole, as a list item does: "Do not parallelize CLI tests with
+# threads." alone lost the sentence after it that names pytest-xdist. Answer units'
+# own limit (answer.units.MAX_UNIT_CHARS).
+NOTE_CHARS = 600
+
+
+def _directive_blocks(text: str, starts: list[int], first: int, last: int) -> list[Block]:
+    """The blocks of a directive fence's body (lines ``first`` to ``last``, its fence
+    lines included): one item when short (NOTE_CHARS), else its own blocks, a heading
+    inside read as a paragraph (it opens no section)."""
+    def start(line: int) -> int:
+        return starts[line] if line < len(starts) else len(text)
+
+    at, end = start(first + 1), start(last)
+    closing = text[start(last - 1) : end].strip()
+    if last - first > 1 and closing and set(closing) <= {"`", "~"}:  # not when the fence runs to the end
+        end = start(last - 1)
+    options = _DIRECTIVE_OPTIONS.match(text, at, end)
+    at = options.end() if options else at
+    if at >= end:
+        return []
+    inner, _ = _blocks(text, at, starts, end)
+    if inner and inner[-1].end - inner[0].start <= NOTE_CHARS:
+        return [Block(inner[0].start, inner[-1].end, "item", opens=start(first))]
+    return [Block(b.start, b.end, "paragraph") if b.kind == "heading" else b for b in inner]
 
 
 def _sections(text: str, body: int, headings: list[tuple[int, int, str]]) -> list[Section]:

@@ -64,3 +64,17 @@ def test_select_sources_by_glob_or_folder():
     assert select(paths, ["./reports"]) == select(paths, ["reports"])
     assert select(paths, ["q2.pdf"]) == {"reports/2024/q2.pdf"}
     assert select(paths, ["reports.md"]) == {"notes/reports.md"}
+
+
+def test_bm25_finds_a_short_option_by_its_letter_and_case():
+    # "what does -C do?": one-letter tokens were dropped, so the question had nothing
+    # to find "-C, --skip-magic-trailing-comma" by; and -c is another option.
+    from index.lexical import LexicalIndex
+
+    texts = {"upper": "#### -C, --skip-magic-trailing-comma\n\nDo not use trailing commas as a reason to split lines.",
+             "lower": "#### -c, --code\n\nFormat the code passed in as a string.",
+             "other": "#### --config\n\nRead configuration options from a file. C is a language."}
+    lx = LexicalIndex.build(list(texts), list(texts.values()), "g1")
+    assert [i for i, _ in lx.search("what does the -C option do?", 3)][0] == "upper"
+    assert [i for i, _ in lx.search("what is -c for?", 3)][0] == "lower"
+    assert lx.stems("python -m black, not -C") >= {"-m", "-C", "python"}

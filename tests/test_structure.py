@@ -228,3 +228,41 @@ def test_container_marker_lines_and_mdx_lines_are_no_blocks(tmp_path):
     text = md.read_text()
     shown = [text[b.start : b.end] for b in ex.blocks if b.kind not in ("heading",)]
     assert shown == ["Importing it in a setup file prevents mocking.", "Mocks last for one file.", "Use types."]
+
+
+def test_myst_directive_fences_are_notes_not_code():
+    # Sphinx projects writing Markdown (MyST: Black, Click) put notes in fences whose
+    # info string is a directive. A short note is one item, read as prose (no fence
+    # lines); a long one its own blocks; code directives stay code; a table of contents
+    # or an include is no text at all.
+    note = "Do not run tests in threads. Use pytest-xdist, which runs one process per worker."
+    long = "\n\n".join(f"Paragraph {i} of a long warning about parallel test runs and shared state." for i in range(12))
+    text = (f"# Testing\n\n```{{warning}}\n{note}\n```\n\n```{{admonition}} Note on arguments\n:class: note\n\n"
+            f"   Setting `required=True` is possible.\n```\n\n```{{toctree}}\n:hidden:\nusage\napi\n```\n\n"
+            f"```{{code-block}} python\nrun()\n```\n\n:::{{tip}}\nA colon-fenced tip.\n:::\n\n```{{note}}\n{long}\n```\n")
+    blocks = markdown_structure(text)[2]
+    shown = [(b.kind, text[b.start : b.end]) for b in blocks]
+    assert shown[:5] == [("heading", "# Testing"), ("item", note), ("item", "Setting `required=True` is possible."),
+                         ("code", "```{code-block} python\nrun()\n```"), ("paragraph", "A colon-fenced tip.")]
+    assert [k for k, _ in shown[5:]] == ["paragraph"] * 12 and "usage" not in [t for _, t in shown]
+    # A note's item opens where its fence does, so a chunk that begins with it holds
+    # both fence lines (else its closing fence would open a code block when re-read).
+    assert text[blocks[1].opens :].startswith("```{warning}\n")
+
+
+def test_a_chunk_opening_with_a_myst_note_holds_its_fence(tmp_path):
+    from index.answer.units import candidates
+    from index.search import Hit
+
+    f = tmp_path / "testing.md"
+    note = "Do not run CLI tests in threads. Use process-based isolation instead: pytest-xdist does this."
+    f.write_text("# Testing\n\n" + "The runner swaps global state while it runs. " * 40 + f"\n\n```{{warning}}\n{note}\n```\n\n"
+                 "More text after the note.\n")
+    chunks = chunk(extracted(f), sentence_splitter(120, 16))
+    holding = next(c for c in chunks if "pytest-xdist" in c.text)
+    assert holding.text.startswith("```{warning}\n")
+    hit = Hit("c1", "testing.md", None, holding.start, holding.end, holding.text, 0.5, 0.5, 0.5, holding.line,
+              holding.section, None, holding.fence)
+    units = candidates([hit])
+    assert (("item", note) in [(u.kind, u.text) for u in units]
+            and not any(u.kind == "code" or "```" in u.text for u in units))
