@@ -27,8 +27,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # a heading's character references ("&lt;" is "<"); sections-11 starts a cut piece with
 # its sentence when a full stop that ends none ("U.N.") ended the splitter's, and
 # leaves stray container markers (":::") and MDX lines in .md pages out of the blocks;
-# sections-12 reads MyST's directive fences ("```{note}") as notes, not code.
-CHUNKER = "sections-12"
+# sections-12 reads MyST's directive fences ("```{note}") as notes, not code, and
+# embeds a MyST role as the words it shows.
+CHUNKER = "sections-13"
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,20 @@ def context_header(title: str | None, section: str) -> str:
 _LINK_TARGET = re.compile(r"(?<=\])" + LINK_TARGET)
 
 
+# A MyST role, "{doc}`Editor / IDE <./editors>`" or "{meth}`~click.Context.invoke`":
+# the page shows the title, or the target without its "~" and role.
+_ROLE = re.compile(r"\{[\w:-]+\}`~?([^`<]*?)\s*(?:<[^`<>]*>)?`")
+
+
 def readable(text: str) -> str:
-    """``text`` as its reader sees it: a link's words without its target. Targets are
-    read by no one but fill BM25 and the embedding with "https", "github" and "com", so
-    a question about HTTPS found the contributing guide's clone URLs before the page on
-    running with HTTPS (uvicorn dev set)."""
-    return _LINK_TARGET.sub("", text) if "](" in text else text
+    """``text`` as its reader sees it: a link's words without its target, a MyST role's
+    title without its role and target. Targets are read by no one but fill BM25 and the
+    embedding with "https", "github" and "com", so a question about HTTPS found the
+    contributing guide's clone URLs before the page on running with HTTPS (uvicorn dev
+    set)."""
+    if "](" in text:
+        text = _LINK_TARGET.sub("", text)
+    return _ROLE.sub(r"\1", text) if "}`" in text else text
 
 
 def with_context(context: str, text: str) -> str:

@@ -189,6 +189,10 @@ def test_link_targets_are_not_indexed_but_quotes_keep_them(tmp_path, splitter):
     c = chunk(extracted(f), splitter)[0]
     assert "https://github.com/org/tool" in c.text  # what is quoted is the source, exact
     assert "https" not in c.embed_text
+    # A MyST role reads as what the page shows: its title, or its target without the
+    # role and the "~".
+    roles = "See {doc}`Editor / IDE <./editors>`, {meth}`~click.Context.invoke` and {doc}`the_basics`."
+    assert readable(roles) == "See Editor / IDE, click.Context.invoke and the_basics."
 
 
 def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
