@@ -28,8 +28,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # its sentence when a full stop that ends none ("U.N.") ended the splitter's, and
 # leaves stray container markers (":::") and MDX lines in .md pages out of the blocks;
 # sections-12 reads MyST's directive fences ("```{note}") as notes, not code, and
-# embeds a MyST role as the words it shows.
-CHUNKER = "sections-13"
+# embeds a MyST role as the words it shows; sections-14 leaves template-tag lines
+# ("{{% note %}}", Hugo) out of the paragraphs they wrap.
+CHUNKER = "sections-14"
 
 
 @dataclass(frozen=True)

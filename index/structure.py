@@ -78,8 +78,9 @@ _MDX_LINES = re.compile(rf"[ \t]*:{{3,}}[^\n]*|(?:[ \t]*(?:{_IMPORT_FROM};?"
 _COMMENT = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
 
 # A container's or admonition's marker line (":::tip", "::: details", "!!! note",
-# "??? info", '=== "Tab"', "```{note}"): shown inside a quote, it reads as markup, not text.
-MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===|(?:`{3,}|~{3,})\s*\{)", re.M)
+# "??? info", '=== "Tab"', "```{note}", "{{% note %}}"): shown inside a quote, it reads as
+# markup, not text.
+MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===|(?:`{3,}|~{3,})\s*\{|\{\{[<%]|\{%)", re.M)
 
 # Docusaurus' and VitePress' (whose "::: details" folds and "::: code-group" holds one
 # example per package manager).
@@ -142,6 +143,34 @@ def plain(inline: str) -> str:
         at = m.end()
     parts.append(prose(text[at:]))
     return " ".join("".join(parts).split())
+
+
+# A line holding nothing but template tags: Hugo's shortcodes ("{{% note %}}",
+# "{{< tabs tabTotal="4" >}}", Poetry's docs), Jekyll's and GitBook's Liquid tags
+# ("{% hint style="info" %}"). The site renders them as a box or tabs; glued to the
+# paragraph they wrap, they would open its first sentence and close its last.
+SHORTCODE_LINE = re.compile(r"^[ \t]*(?:\{\{[<%].*?[>%]\}\}|\{%.*?%\})(?:[ \t]*(?:\{\{[<%].*?[>%]\}\}|\{%.*?%\}))*[ \t]*$",
+                            re.M)
+
+
+def _without_shortcodes(text: str, s: int, e: int) -> tuple[int, int]:
+    """The span [s, e) without the template-tag lines (SHORTCODE_LINE) that open or
+    close it."""
+    while s < e:
+        m = SHORTCODE_LINE.match(text, s, e)
+        if not m:
+            break
+        s = m.end()
+        while s < e and text[s].isspace():
+            s += 1
+    while e > s:
+        line = text.rfind("\n", s, e) + 1 or s
+        if not SHORTCODE_LINE.fullmatch(text, line, e):
+            break
+        e = line
+        while e > s and text[e - 1].isspace():
+            e -= 1
+    return s, e
 
 
 def _line_starts(text: str) -> list[int]:
@@ -259,8 +288,8 @@ def _blocks(text: str, at: int, starts: list[int], end: int | None = None) -> tu
             headings.append((s, level, plain(tokens[i + 1].content)))
             blocks.append(Block(s, e, "heading"))
         elif t.type == "paragraph_open" and not covered:
-            s, e = _span(text, starts, a, b)
-            if not (_MYST_TARGET.fullmatch(text, s, e) or _MDX_LINES.fullmatch(text, s, e)):
+            s, e = _without_shortcodes(text, *_span(text, starts, a, b))
+            if e > s and not (_MYST_TARGET.fullmatch(text, s, e) or _MDX_LINES.fullmatch(text, s, e)):
                 blocks.append(Block(s, e, "paragraph"))
         elif t.type == "tr_open":
             s, e = _span(text, starts, a, b)

@@ -270,3 +270,15 @@ def test_a_chunk_opening_with_a_myst_note_holds_its_fence(tmp_path):
     units = candidates([hit])
     assert (("item", note) in [(u.kind, u.text) for u in units]
             and not any(u.kind == "code" or "```" in u.text for u in units))
+
+
+def test_template_tag_lines_are_not_part_of_the_paragraph_they_wrap():
+    # Hugo's shortcodes (Poetry's docs) and Liquid tags glued to a paragraph: the site
+    # shows a box or tabs, so a quote must not open with "{{% note %}}". A line of tags
+    # alone is no block; a tag inside a sentence stays (the quote is the source's).
+    text = ('# Install\n\n{{% note %}}\nOn Windows, use `py` instead.\nThen restart.\n{{% /note %}}\n\n'
+            '{{< tabs tabTotal="2" tabID1="a" >}}\n\n{{< tab tabID="a" >}}\nInstall with pipx.\n{{< /tab >}}\n\n'
+            '{% hint style="info" %}\nA hint.\n{% endhint %}\n\nSee {{< relref "cli" >}} too.\n')
+    assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == [
+        "# Install", "On Windows, use `py` instead.\nThen restart.", "Install with pipx.", "A hint.",
+        'See {{< relref "cli" >}} too.']
