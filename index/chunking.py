@@ -29,8 +29,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # leaves stray container markers (":::") and MDX lines in .md pages out of the blocks;
 # sections-12 reads MyST's directive fences ("```{note}") as notes, not code, and
 # embeds a MyST role as the words it shows; sections-14 leaves template-tag lines
-# ("{{% note %}}", Hugo) out of the paragraphs they wrap.
-CHUNKER = "sections-14"
+# ("{{% note %}}", Hugo) out of the paragraphs they wrap; sections-15 reads a short
+# admonition as one item.
+CHUNKER = "sections-15"
 
 
 @dataclass(frozen=True)

@@ -203,10 +203,17 @@ def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
     assert ex.title == "Config" and [s.label for s in ex.sections] == ["Configuration"]
     first = ex.blocks[0]
     assert ex.text[first.start : first.end] == "# Configuration"
-    # Docusaurus admonitions: the ":::" marker lines are no part of the text's blocks.
+    # Docusaurus admonitions: the ":::" marker lines are no part of the text's blocks,
+    # and a short one answers whole, as a list item does (a long one is its paragraphs).
     text = ":::tip Use the CLI\nRun `tool init` to create the file.\n:::\n\n:::note[A note]\n\nNotes here.\n\n:::\n"
-    assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == ["Run `tool init` to create the file.",
-                                                                            "Notes here."]
+    assert [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]] == [
+        ("item", "Run `tool init` to create the file."), ("item", "Notes here.")]
+    long = "\n\n".join(f"Step {i} of a long caution about caches and stale builds." for i in range(15))
+    assert {b.kind for b in markdown_structure(f":::caution\n{long}\n:::\n")[2]} == {"paragraph"}
+    # MkDocs' admonitions too, their body indented under the marker line.
+    text = '!!! note "Workers"\n    Set `--workers` to the number of cores.\n\nAfter the note.\n'
+    assert [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]] == [
+        ("item", "Set `--workers` to the number of cores."), ("paragraph", "After the note.")]
     # VitePress folds and tabbed examples too.
     text = "::: details Show the config\nSet `base` first.\n:::\n\n::: code-group\n```sh [npm]\nnpm i\n```\n:::\n"
     assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == ["Set `base` first.", "```sh [npm]\nnpm i\n```"]
@@ -247,7 +254,7 @@ def test_myst_directive_fences_are_notes_not_code():
     blocks = markdown_structure(text)[2]
     shown = [(b.kind, text[b.start : b.end]) for b in blocks]
     assert shown[:5] == [("heading", "# Testing"), ("item", note), ("item", "Setting `required=True` is possible."),
-                         ("code", "```{code-block} python\nrun()\n```"), ("paragraph", "A colon-fenced tip.")]
+                         ("code", "```{code-block} python\nrun()\n```"), ("item", "A colon-fenced tip.")]
     assert [k for k, _ in shown[5:]] == ["paragraph"] * 12 and "usage" not in [t for _, t in shown]
     # A note's item opens where its fence does, so a chunk that begins with it holds
     # both fence lines (else its closing fence would open a code block when re-read).
