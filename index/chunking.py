@@ -10,7 +10,7 @@ from typing import Callable
 
 from index.sentences import sentence_start
 from index.sources import Extracted
-from index.structure import LINK_TARGET, SECTION_SEP, Section
+from index.structure import FENCE_LINE, LINK_TARGET, SECTION_SEP, Section
 
 # Recorded in the store: a store cut by another version of this module (or of the text
 # extraction it cuts) is refused, not mixed, until `cited index --rebuild`. sections-4
@@ -30,8 +30,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # sections-12 reads MyST's directive fences ("```{note}") as notes, not code, and
 # embeds a MyST role as the words it shows; sections-14 leaves template-tag lines
 # ("{{% note %}}", Hugo) out of the paragraphs they wrap; sections-15 reads a short
-# admonition as one item.
-CHUNKER = "sections-15"
+# admonition as one item; sections-16 reads GitHub's "> [!NOTE]" alerts as notes, a long
+# MyST note's cut chunks carry its fence, unknown directives stay code.
+CHUNKER = "sections-16"
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ _LINK_TARGET = re.compile(r"(?<=\])" + LINK_TARGET)
 
 # A MyST role, "{doc}`Editor / IDE <./editors>`" or "{meth}`~click.Context.invoke`":
 # the page shows the title, or the target without its "~" and role.
-_ROLE = re.compile(r"\{[\w:-]+\}`~?([^`<]*?)\s*(?:<[^`<>]*>)?`")
+_ROLE = re.compile(r"(?<![`\w])\{[\w:-]+\}`~?([^`<\n]*?)[ \t]*(?:<[^`<>\n]*>)?`")
 
 
 def readable(text: str) -> str:
@@ -117,8 +118,6 @@ def with_context(context: str, text: str) -> str:
     return f"{context}\n\n{text}" if context else text
 
 
-# A line that opens or closes a fenced code block.
-FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.M)
 
 
 def carried_kind(fence: str) -> str:
@@ -254,7 +253,7 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
         nonlocal group
         if group and not all(b.kind == "heading" for b in group):
             s, e = group[0].start, group[-1].end
-            lead = heads[s][0] if group[0].kind == "row" else ""
+            lead = heads[s][0] if group[0].kind == "row" else group[0].fence
             s = _opening(group[0])
             out.append(Chunk(text[s:e], s, e, None, section=section, title=title, fence=lead))
         last = group[-1] if group else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 SECTION_SEP = " › "
@@ -38,6 +38,10 @@ class Block:
     # note is an item without its fence lines, but a chunk holding it holds them too,
     # or its closing fence would read as opening a code block.
     opens: int | None = None
+    # What a chunk opening with this block carries (Chunk.fence): a long MyST note's
+    # opening fence line, for its blocks after the first, or its closing fence would
+    # read as opening a code block.
+    fence: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -77,15 +81,19 @@ _MDX_LINES = re.compile(rf"[ \t]*:{{3,}}[^\n]*|(?:[ \t]*(?:{_IMPORT_FROM};?"
 # "<!-- TODO -->"): never rendered, so no block a reader could be answered with.
 _COMMENT = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
 
+# A line that opens or closes a fenced code block.
+FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.M)
+
 # A container's or admonition's marker line (":::tip", "::: details", "!!! note",
-# "??? info", '=== "Tab"', "```{note}", "{{% note %}}"): shown inside a quote, it reads as
-# markup, not text.
-MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===|(?:`{3,}|~{3,})\s*\{|\{\{[<%]|\{%)", re.M)
+# "??? info", '=== "Tab"', "```{note}", "{{% note %}}", "> [!NOTE]"): shown inside a
+# quote, it reads as markup, not text.
+MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===|(?:`{3,}|~{3,})[ \t]*\{|\{\{[<%]|\{%|>[ \t]*\[!\w+\])", re.M)
 
 # Docusaurus' and VitePress' (whose "::: details" folds and "::: code-group" holds one
 # example per package manager).
 _COLON_ADMONITIONS = ("note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary",
-                      "details", "code-group")
+                      "details", "code-group", "admonition", "seealso", "hint", "attention", "error", "dropdown",
+                      "versionadded", "versionchanged", "deprecated")
 
 
 _FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)
@@ -149,8 +157,8 @@ def plain(inline: str) -> str:
 # "{{< tabs tabTotal="4" >}}", Poetry's docs), Jekyll's and GitBook's Liquid tags
 # ("{% hint style="info" %}"). The site renders them as a box or tabs; glued to the
 # paragraph they wrap, they would open its first sentence and close its last.
-SHORTCODE_LINE = re.compile(r"^[ \t]*(?:\{\{[<%].*?[>%]\}\}|\{%.*?%\})(?:[ \t]*(?:\{\{[<%].*?[>%]\}\}|\{%.*?%\}))*[ \t]*$",
-                            re.M)
+_TAG_BODY = r"(?:\{\{[<%](?:[^>%\n]|[>%](?!\}\}))*[>%]\}\}|\{%(?:[^%\n]|%(?!\}))*%\})"
+SHORTCODE_LINE = re.compile(rf"[ \t]*{_TAG_BODY}(?:[ \t]*{_TAG_BODY})*[ \t]*(?=\n|\Z)")
 
 
 def _without_shortcodes(text: str, s: int, e: int) -> tuple[int, int]:
@@ -226,11 +234,14 @@ def _blocks(text: str, at: int, starts: list[int], end: int | None = None) -> tu
         if note_close == (t.type, t.level):
             covered, note_close = levels.pop(), None
             continue
-        if (t.type == "admonition_open" or t.type.startswith("container_") and t.type.endswith("_open")) \
+        if (t.type == "admonition_open" or t.type.startswith("container_") and t.type.endswith("_open")
+                or t.type == "blockquote_open" and t.map and _ALERT.match(text, starts[t.map[0] + offset_lines])) \
                 and not covered and note_close is None and t.map:
             # A short admonition answers whole, as a MyST note does (see NOTE_CHARS).
             s, e = _span(text, starts, t.map[0] + offset_lines + 1, t.map[1] + offset_lines)
-            if s < e and e - s <= NOTE_CHARS and not MARKER_LINE.search(text, s, e):
+            options = _DIRECTIVE_OPTIONS.match(text, s, e)  # MyST's ":::{tip}" takes options too
+            s = options.end() if options else s
+            if s < e and _short_note(text, s, e):
                 blocks.append(Block(s, e, "item", opens=starts[t.map[0] + offset_lines]))
                 levels.append(covered)
                 covered, note_close = True, (t.type[: -len("_open")] + "_close", t.level)
@@ -309,11 +320,12 @@ def _blocks(text: str, at: int, starts: list[int], end: int | None = None) -> tu
             blocks.append(Block(s, e, "header" if in_head else "row"))
         elif t.type in ("fence", "code_block") and not covered:
             directive = _DIRECTIVE.match(t.info) if t.type == "fence" else None
-            if directive is None or directive.group(1).lower() in _CODE_DIRECTIVES:
+            name = directive.group(1).lower() if directive else ""
+            if name in _PROSE_DIRECTIVES:
+                blocks += _directive_blocks(text, starts, a, b)
+            elif name not in _NO_TEXT_DIRECTIVES:
                 s, e = _span(text, starts, a, b)
                 blocks.append(Block(s, e, "code"))
-            elif directive.group(1).lower() not in _NO_TEXT_DIRECTIVES:
-                blocks += _directive_blocks(text, starts, a, b)
         elif t.type == "html_block" and not covered:
             s, e = _span(text, starts, a, b)
             if not (_COMMENT.fullmatch(text, s, e) or _MDX_LINES.fullmatch(text, s, e)):
@@ -329,12 +341,24 @@ def _blocks(text: str, at: int, starts: list[int], end: int | None = None) -> tu
 # directives stay code; the ones whose body is no text for a reader (a table of
 # contents, an include, an image's path) are no blocks at all.
 _DIRECTIVE = re.compile(r"\s*\{([\w:-]+)\}")
-_CODE_DIRECTIVES = frozenset({"code", "code-block", "code-cell", "sourcecode", "literalinclude", "eval-rst",
-                              "program-output", "command-output", "raw", "math", "mermaid", "graphviz"})
-_NO_TEXT_DIRECTIVES = frozenset({"toctree", "contents", "include", "image", "tableofcontents", "autosummary"})
+# Read as text: the directives whose body is prose for a reader. Any other one (a code
+# cell, "{r}", "{doctest}", "{csv-table}", a directive of some extension) stays code,
+# as it was before MyST was read at all.
+_PROSE_DIRECTIVES = frozenset({"note", "tip", "hint", "important", "warning", "caution", "attention", "danger",
+                               "error", "admonition", "seealso", "versionadded", "versionchanged", "deprecated",
+                               "dropdown", "topic", "sidebar", "margin", "rubric", "epigraph", "pull-quote",
+                               "highlights", "card", "grid-item-card", "tab-item", "tab-set", "div", "glossary",
+                               "list-table", "figure"})
+_NO_TEXT_DIRECTIVES = frozenset({"toctree", "contents", "include", "literalinclude", "image", "tableofcontents",
+                                 "autosummary"})
 # A directive's options open its body (":maxdepth: 2", ":class: tip"), or MyST's
 # YAML between "---" lines.
 _DIRECTIVE_OPTIONS = re.compile(r"(?:[ \t]*:[\w-]+:[^\n]*\n)+|[ \t]*---[ \t]*\n.*?\n[ \t]*---[ \t]*\n", re.S)
+
+
+# GitHub's alerts: a blockquote opening with "> [!NOTE]" (or TIP, IMPORTANT, WARNING,
+# CAUTION) is rendered as a note box, its marker line as the box's title.
+_ALERT = re.compile(r"[ \t]*>[ \t]*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*$", re.I | re.M)
 
 
 # A short note (a MyST directive's, an admonition's, a container's body) answers whole,
@@ -346,10 +370,21 @@ _DIRECTIVE_OPTIONS = re.compile(r"(?:[ \t]*:[\w-]+:[^\n]*\n)+|[ \t]*---[ \t]*\n.
 NOTE_CHARS = 600
 
 
+# A note holding a heading answers no more whole than its sections would; one holding a
+# code block is not cut as prose when it exceeds a chunk (an item's pieces carry no fence).
+_HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$)", re.M)
+
+
+def _short_note(text: str, s: int, e: int) -> bool:
+    return (e - s <= NOTE_CHARS and not MARKER_LINE.search(text, s, e) and not FENCE_LINE.search(text, s, e)
+            and not _HEADING_LINE.search(text, s, e))
+
+
 def _directive_blocks(text: str, starts: list[int], first: int, last: int) -> list[Block]:
     """The blocks of a directive fence's body (lines ``first`` to ``last``, its fence
-    lines included): one item when short (NOTE_CHARS), else its own blocks, a heading
-    inside read as a paragraph (it opens no section)."""
+    lines included): one item when short (see _short_note), else its own blocks, a
+    heading inside read as a paragraph (it opens no section), each after the first
+    carrying the opening fence line (Block.fence)."""
     def start(line: int) -> int:
         return starts[line] if line < len(starts) else len(text)
 
@@ -362,9 +397,11 @@ def _directive_blocks(text: str, starts: list[int], first: int, last: int) -> li
     if at >= end:
         return []
     inner, _ = _blocks(text, at, starts, end)
-    if inner and inner[-1].end - inner[0].start <= NOTE_CHARS:
+    if inner and _short_note(text, inner[0].start, inner[-1].end):
         return [Block(inner[0].start, inner[-1].end, "item", opens=start(first))]
-    return [Block(b.start, b.end, "paragraph") if b.kind == "heading" else b for b in inner]
+    fence = text[start(first) : start(first + 1)].strip()
+    return [replace(b, kind="paragraph" if b.kind == "heading" else b.kind, opens=start(first) if n == 0 else None,
+                    fence="" if n == 0 else fence) for n, b in enumerate(inner)]
 
 
 def _sections(text: str, body: int, headings: list[tuple[int, int, str]]) -> list[Section]:

@@ -193,6 +193,8 @@ def test_link_targets_are_not_indexed_but_quotes_keep_them(tmp_path, splitter):
     # role and the "~".
     roles = "See {doc}`Editor / IDE <./editors>`, {meth}`~click.Context.invoke` and {doc}`the_basics`."
     assert readable(roles) == "See Editor / IDE, click.Context.invoke and the_basics."
+    # A code span holding braces is no role.
+    assert readable("Use `{name}` and `{other}` placeholders") == "Use `{name}` and `{other}` placeholders"
 
 
 def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
@@ -214,6 +216,10 @@ def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
     text = '!!! note "Workers"\n    Set `--workers` to the number of cores.\n\nAfter the note.\n'
     assert [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]] == [
         ("item", "Set `--workers` to the number of cores."), ("paragraph", "After the note.")]
+    # GitHub's alerts are notes; a plain blockquote is not.
+    text = "> [!TIP]\n> Run `tool init` first.\n\n> A plain quote.\n"
+    assert [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]] == [
+        ("item", "> Run `tool init` first."), ("paragraph", "> A plain quote.")]
     # VitePress folds and tabbed examples too.
     text = "::: details Show the config\nSet `base` first.\n:::\n\n::: code-group\n```sh [npm]\nnpm i\n```\n:::\n"
     assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == ["Set `base` first.", "```sh [npm]\nnpm i\n```"]
@@ -289,3 +295,49 @@ def test_template_tag_lines_are_not_part_of_the_paragraph_they_wrap():
     assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == [
         "# Install", "On Windows, use `py` instead.\nThen restart.", "Install with pipx.", "A hint.",
         'See {{< relref "cli" >}} too.']
+
+
+def test_odd_notes_and_tags_lose_no_text_and_never_hang():
+    # Found by a reviewer. Text between two tags on one line is text; many tags on a
+    # line are matched in linear time (the first pattern backtracked exponentially).
+    import time
+
+    def shown(text):
+        return [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]]
+
+    line = "{{< hint info >}}Install with pipx first.{{< /hint >}}"
+    assert shown(line + "\n\nNext.\n") == [("paragraph", line), ("paragraph", "Next.")]
+    assert shown("{% raw %}Use {{ var }} here.{% endraw %}\n") == [("paragraph", "{% raw %}Use {{ var }} here.{% endraw %}")]
+    assert shown("  {{% note %}}\n  Indented body.\n  {{% /note %}}\n") == [("paragraph", "Indented body.")]
+    t = time.perf_counter()
+    markdown_structure("Intro.\n\n" + "{{< icon >}}" * 40 + " then the sentence.\n")
+    assert time.perf_counter() - t < 1.0
+    # A note holding code or a heading is no one item (its code keeps its fence, its
+    # heading its section); an unknown directive ("{r}", a code cell) stays code.
+    code = "```\n" + "\n".join("sha256:" + "ab" * 24 for _ in range(10)) + "\n```"
+    assert [k for k, _ in shown(f":::details Checksums\n{code}\n:::\n")] == ["code"]
+    assert [k for k, _ in shown(":::tip\nIntro.\n\n## Inside\n\nSome text.\n:::\n")] == ["paragraph", "heading", "paragraph"]
+    assert shown("```{r}\n# Summary\nsummary(cars)\n```\n") == [("code", "```{r}\n# Summary\nsummary(cars)\n```")]
+    # MyST's colon fences take options too.
+    assert shown(":::{tip}\n:class: dropdown\nTip text.\n:::\n") == [("item", "Tip text.")]
+
+
+def test_a_long_myst_note_cut_across_chunks_carries_its_fence(tmp_path):
+    from index.answer.units import candidates
+    from index.search import Hit
+
+    f = tmp_path / "testing.md"
+    paras = "\n\n".join(f"Paragraph {i} of a long warning about running tests in parallel across many workers."
+                        for i in range(8))
+    f.write_text(f"# Testing\n\n```{{warning}}\n{paras}\n```\n\nAfter the note comes a plain paragraph.\n")
+    chunks = chunk(extracted(f), sentence_splitter(120, 16))
+    assert len(chunks) >= 2 and chunks[0].text.startswith("# Testing\n\n```{warning}")
+    last = chunks[-1]
+    assert last.fence == "```{warning}" and last.text.rstrip().endswith("After the note comes a plain paragraph.")
+    hit = Hit("c", "testing.md", None, last.start, last.end, last.text, 0.5, 0.5, 0.5, last.line, last.section, None,
+              last.fence)
+    units = candidates([hit])
+    # Its closing fence closes the note: no unit shows it, and the paragraph after is
+    # a unit of its own.
+    assert not any("```" in u.text for u in units)
+    assert ("sentence", "After the note comes a plain paragraph.") in [(u.kind, u.text) for u in units]
