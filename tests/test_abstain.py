@@ -69,6 +69,8 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     # The asker's circumstances, told in a part that asks nothing, are not.
     assert missing("my TLS key has a passphrase. how do I give uvicorn the password?") is None
     assert missing("which patterns are ignored? my vim swap files keep triggering reloads") is None
+    assert missing("uvicorn uses every core on our CI box and gets OOM-killed. how do I limit its workers?") is None
+    assert missing("uvicorn gets OOM-killed. how do I limit its workers?") == "OOM"  # no one's setting
     # A versioned name whose name the sources hold, and a folder the asker names.
     assert missing("running on WSL2 and editing files never triggers a reload, any idea?") is None
     assert missing("can I make reload only watch src/?") is None

@@ -117,11 +117,15 @@ _ASKS = re.compile(r"\?|\b(?:what|how|any|anything|anyway|whether)\b|"
                    re.I)
 
 
-# A setting is told in the first person ("my key…", "our network…", "I run…"); a part
-# that names the subject otherwise ("For GraphQL subscriptions, what do I set?") is the
-# question's own. And the asking part must say something itself: in "I want GraphQL
-# subscriptions. Is that supported?" the first part is what is asked about.
-_FIRST_PERSON = re.compile(r"^\W*(?:my|our|i|i'm|i've|im|we|we're|we've|us)\b", re.I)
+# A setting is told in the first person ("my key…", "our network…", "I run…", "black
+# uses every core on our CI box and the container gets OOM-killed"); a part that names
+# the subject otherwise ("For GraphQL subscriptions, what do I set?") is the question's
+# own. And the asking part must say something itself: in "I want GraphQL
+# subscriptions. Is that supported?" the first part is what is asked about. A first
+# person anywhere in the part, not only first (round 9, found on the Black set): false
+# abstention Black 0.046 -> 0.041, Click 0.026 -> 0.019, Hatch 0.072 -> 0.066, Jest
+# 0.037 -> 0.033; no decline lost on the eleven sets.
+_FIRST_PERSON = re.compile(r"\b(?:my|our|i|i'm|i've|im|we|we're|we've|us)\b", re.I)
 
 
 def _setting_words(question: str, stopwords: frozenset[str] = frozenset()) -> set[str]:
@@ -130,7 +134,7 @@ def _setting_words(question: str, stopwords: frozenset[str] = frozenset()) -> se
     if len(parts) < 2:
         return set()
     asks = [bool(_ASKS.search(p.strip())) for p in parts]
-    told = [p for p, a in zip(parts, asks) if not a and _FIRST_PERSON.match(p)]
+    told = [p for p, a in zip(parts, asks) if not a and _FIRST_PERSON.search(p)]
     said = {w for p, a in zip(parts, asks) if a for w in _WORD.findall(p)}
     if not told or len({w.lower() for w in said} - stopwords) < 2:
         return set()
