@@ -28,3 +28,18 @@ def test_int8_document_vectors_stay_close(embedder):
     cos = (q8 * embedder.embed(texts)).sum(axis=1)
     # per-channel MatMul-only quantization: measured mean 0.995, min 0.991 on abstracts
     assert cos.mean() >= 0.99 and cos.min() >= 0.98, (cos.mean(), cos.min())
+
+
+def test_the_onnx_cache_key_is_the_weights_content_not_their_install_time(tmp_path):
+    # Each fresh install of the model package has new file times; keyed by them, each
+    # left another 87 MB export in the cache.
+    import os
+
+    from index.embedding import _weights_fingerprint
+
+    a, b, c = (tmp_path / n for n in "abc")
+    for d, data in ((a, b"w" * 3_000_000), (b, b"w" * 3_000_000), (c, b"w" * 2_999_999 + b"x")):
+        d.mkdir()
+        (d / "model.safetensors").write_bytes(data)
+    os.utime(b / "model.safetensors", (1, 1))
+    assert _weights_fingerprint(a) == _weights_fingerprint(b) != _weights_fingerprint(c)
