@@ -49,6 +49,12 @@ def test_a_table_row_is_shown_under_its_head_row_which_is_not_quoted():
     assert all(text[c.start : c.end] == c.text for c in rows)
     # Only rows carry a head row.
     assert not any(c.context for c in candidates([_md_hit(text)]) if c.kind != "row")
+    # An HTML table without <thead> comes out of markdownify under an empty head row:
+    # its first row names the columns of the others.
+    text = "# Views\n\n|  |  |\n| --- | --- |\n| URL | Method |\n| `/users/` | `GET` |\n| `/users/<id>` | `PATCH` |\n"
+    rows = [c for c in candidates([_md_hit(text)]) if c.kind == "row"]
+    assert [(c.text, c.context) for c in rows][1:] == [("| `/users/` | `GET` |", "| URL | Method |"),
+                                                       ("| `/users/<id>` | `PATCH` |", "| URL | Method |")]
 
 
 def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedder):

@@ -44,6 +44,7 @@ MAX_UNIT_CHARS = 600
 _LEANS = re.compile(r"^(?:It|Its|It's|This|That|These|Those|They|Their|Such|Both|The latter|The former|"
                     r"Here|There|Then|Otherwise|However|Instead|Also|In this case|In that case)\b")
 _LISTLIKE = ("item", "row", "header", "code")
+_WORDY = re.compile(r"[^|\s:-]")
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,10 @@ def units_of(hit: Hit) -> list[Unit]:
             # A row alone does not say which column is the default and which the
             # type: its table's head row goes with it (shown, and embedded).
             out.append(replace(_unit(text, b.start, b.end, "row"), context=head))
+            if n and blocks[n - 1].kind == "header" and not _WORDY.search(head.split("\n", 1)[0]):
+                # An HTML table without a <thead> comes out of markdownify under an
+                # empty head row ("|  |  |"); its first row names the columns.
+                head = text[b.start : b.end].strip()
             continue
         if b.kind == "code" and n and blocks[n - 1].kind == "paragraph" and not _introduces(text, blocks[n - 1]):
             # An example brings the sentence before it, which says what it shows:
