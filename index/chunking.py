@@ -31,8 +31,9 @@ from index.structure import FENCE_LINE, LINK_TARGET, SECTION_SEP, Section
 # embeds a MyST role as the words it shows; sections-14 leaves template-tag lines
 # ("{{% note %}}", Hugo) out of the paragraphs they wrap; sections-15 reads a short
 # admonition as one item; sections-16 reads GitHub's "> [!NOTE]" alerts as notes, a long
-# MyST note's cut chunks carry its fence, unknown directives stay code.
-CHUNKER = "sections-16"
+# MyST note's cut chunks carry its fence, unknown directives stay code; sections-17 reads
+# an HTML tab's hidden panel under its label.
+CHUNKER = "sections-17"
 
 
 @dataclass(frozen=True)

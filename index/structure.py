@@ -427,7 +427,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 def html_to_markdown(markup: str) -> tuple[str, str | None]:
     """The visible text of an HTML page as Markdown (headings, lists, tables, code kept),
     and its <title>. Hidden elements (``hidden``, ``aria-hidden``, ``display:none``) are
-    left out."""
+    left out, but for a tab's panel, which a click shows."""
     from bs4 import BeautifulSoup
     from markdownify import MarkdownConverter
 
@@ -452,12 +452,26 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
     for tag in chrome:
         if not tag.decomposed:  # inside chrome already gone
             tag.decompose()
+    # A tab's panel (sphinx-tabs, Docusaurus: role="tabpanel") is hidden until its tab
+    # is clicked, so it is read like the one shown, under its tab's label ("Windows"):
+    # the Flask dev set's Windows commands were only there. Read before the buttons
+    # holding the labels go.
+    labels = {}
+    for panel in soup.find_all(attrs={"role": "tabpanel"}):
+        tab = soup.find(id=panel.get("aria-labelledby")) if panel.get("aria-labelledby") else None
+        labels[id(panel)] = " ".join(tab.get_text(" ").split()) if tab is not None else ""
     for tag in soup(_HIDDEN_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):
         if tag.decomposed:
             continue
         attrs = tag.attrs or {}
+        if attrs.get("role") == "tabpanel":
+            if labels.get(id(tag)):
+                label = soup.new_tag("p")
+                label.string = labels[id(tag)] + ":"
+                tag.insert(0, label)
+            continue
         if ("hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true"
                 or _HIDDEN_STYLE.search(str(attrs.get("style", "")))):
             tag.decompose()

@@ -48,11 +48,16 @@ def test_html_sections_lists_tables_and_hidden_text(tmp_path, splitter):
         "<table><tr><th>name</th><th>default</th></tr><tr><td>pool</td><td>none</td></tr></table>"
         "<pre><code>client.get(url, timeout=3)</code></pre>"
         "<div hidden>secret hidden text</div><p style='display: none'>invisible words</p>"
+        # A tab's panel is hidden until its tab is clicked (sphinx-tabs): read, under its label.
+        "<div role='tablist'><button role='tab' id='t1'>macOS</button><button role='tab' id='t2'>Windows</button></div>"
+        "<div role='tabpanel' aria-labelledby='t1'><pre>python3 -m venv .venv</pre></div>"
+        "<div role='tabpanel' aria-labelledby='t2' hidden='true'><pre>py -3 -m venv .venv</pre></div>"
         "<h3>Read timeout</h3><p>The read timeout covers each chunk.</p></body></html>"
     )
     ex = extracted(f)
     assert ex.title == "Client docs"
     assert "secret hidden" not in ex.text and "invisible words" not in ex.text and "var x" not in ex.text
+    assert "Windows:\n\n```\npy -3 -m venv .venv\n```" in ex.text and "macOS:" in ex.text
     kinds = {b.kind for b in ex.blocks}
     assert {"item", "row", "code", "heading", "paragraph"} <= kinds
     assert [s.label for s in ex.sections] == ["Client", "Client › Timeouts", "Client › Timeouts › Read timeout"]
