@@ -467,7 +467,7 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
             continue
         attrs = tag.attrs or {}
         if attrs.get("role") == "tabpanel":
-            if labels.get(id(tag)):
+            if labels.get(id(tag)) and not " ".join(tag.get_text(" ").split()).startswith(labels[id(tag)]):
                 label = soup.new_tag("p")
                 label.string = labels[id(tag)] + ":"
                 tag.insert(0, label)
