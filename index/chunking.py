@@ -119,8 +119,6 @@ def with_context(context: str, text: str) -> str:
     return f"{context}\n\n{text}" if context else text
 
 
-
-
 def carried_kind(fence: str) -> str:
     """What a chunk's ``fence`` (see Chunk.fence) carries: "code", "table", "item" or ""."""
     if not fence:

@@ -53,10 +53,11 @@ def _weights_fingerprint(path: Path) -> str:
     install of the package has a new one, and each one left another 87 MB export in
     the cache (69 of them on this machine)."""
     weights = path / "model.safetensors"
-    h = hashlib.sha1(str(weights.stat().st_size).encode())
+    size = weights.stat().st_size
+    h = hashlib.sha1(str(size).encode())
     with open(weights, "rb") as f:
         h.update(f.read(1 << 20))
-        f.seek(-min(1 << 20, weights.stat().st_size), os.SEEK_END)
+        f.seek(-min(1 << 20, size), os.SEEK_END)
         h.update(f.read())
     return h.hexdigest()[:12]
 

@@ -190,10 +190,14 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
+def _line_start(text: str, starts: list[int], line: int) -> int:
+    """Where line ``line`` starts (the text's end past its last line)."""
+    return starts[line] if line < len(starts) else len(text)
+
+
 def _span(text: str, starts: list[int], first: int, last: int) -> tuple[int, int]:
     """Character span of lines [first, last), whitespace trimmed."""
-    s = starts[first] if first < len(starts) else len(text)
-    e = starts[last] if last < len(starts) else len(text)
+    s, e = _line_start(text, starts, first), _line_start(text, starts, last)
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
@@ -386,7 +390,7 @@ def _directive_blocks(text: str, starts: list[int], first: int, last: int) -> li
     heading inside read as a paragraph (it opens no section), each after the first
     carrying the opening fence line (Block.fence)."""
     def start(line: int) -> int:
-        return starts[line] if line < len(starts) else len(text)
+        return _line_start(text, starts, line)
 
     at, end = start(first + 1), start(last)
     closing = text[start(last - 1) : end].strip()
@@ -456,10 +460,13 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
     # is clicked, so it is read like the one shown, under its tab's label ("Windows"):
     # the Flask dev set's Windows commands were only there. Read before the buttons
     # holding the labels go.
-    labels = {}
     for panel in soup.find_all(attrs={"role": "tabpanel"}):
         tab = soup.find(id=panel.get("aria-labelledby")) if panel.get("aria-labelledby") else None
-        labels[id(panel)] = " ".join(tab.get_text(" ").split()) if tab is not None else ""
+        name = " ".join(tab.get_text(" ").split()) if tab is not None else ""
+        if name and not " ".join(panel.get_text(" ").split()).startswith(name):
+            label = soup.new_tag("p")
+            label.string = name + ":"
+            panel.insert(0, label)
     for tag in soup(_HIDDEN_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):
@@ -467,10 +474,6 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
             continue
         attrs = tag.attrs or {}
         if attrs.get("role") == "tabpanel":
-            if labels.get(id(tag)) and not " ".join(tag.get_text(" ").split()).startswith(labels[id(tag)]):
-                label = soup.new_tag("p")
-                label.string = labels[id(tag)] + ":"
-                tag.insert(0, label)
             continue
         if ("hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true"
                 or _HIDDEN_STYLE.search(str(attrs.get("style", "")))):

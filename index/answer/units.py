@@ -44,7 +44,7 @@ MAX_UNIT_CHARS = 600
 _LEANS = re.compile(r"^(?:It|Its|It's|This|That|These|Those|They|Their|Such|Both|The latter|The former|"
                     r"Here|There|Then|Otherwise|However|Instead|Also|In this case|In that case)\b")
 _LISTLIKE = ("item", "row", "header", "code")
-_WORDY = re.compile(r"[^|\s:-]")
+_WORDY = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -278,9 +278,6 @@ def quote_lines(hit: Hit, offset: int, quote: str) -> tuple[int, int] | None:
         return None
     first = hit.line + hit.text.count("\n", 0, offset)
     return first, first + quote.count("\n")
-
-
-_WORDY = re.compile(r"\w")
 
 
 def candidates(hits: list[Hit], dedupe: bool = True) -> list[Candidate]:
