@@ -10,7 +10,8 @@ from typing import Callable
 
 from index.sentences import sentence_start
 from index.sources import Extracted
-from index.structure import FENCE_LINE, LINK_TARGET, SECTION_SEP, Section
+from index.markup import FENCE_LINE
+from index.structure import LINK_TARGET, SECTION_SEP, Section
 
 # Recorded in the store: a store cut by another version of this module (or of the text
 # extraction it cuts) is refused, not mixed, until `cited index --rebuild`. sections-4

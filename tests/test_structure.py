@@ -162,7 +162,8 @@ SPHINX_OPTIONS = """<html><head><title>Command line</title></head><body>
 def test_definition_lists_are_one_unit_per_term_with_its_definition(tmp_path, embedder):
     # Sphinx writes options and API entries as <dl>: the term ("--jobs N") is what its
     # definition is about, so the two are one unit, quoted exactly.
-    from index.structure import html_to_markdown, markdown_structure
+    from index.html_page import html_to_markdown
+    from index.structure import markdown_structure
 
     md, _ = html_to_markdown(SPHINX_OPTIONS)
     _, _, blocks = markdown_structure(md)

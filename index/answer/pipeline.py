@@ -19,7 +19,8 @@ from index.answer.units import Candidate, candidates
 from index.chunking import FENCE_LINE, indexed_text, readable
 from index.errors import BadQuestion
 from index.search import Hit, Searcher
-from index.structure import MARKER_LINE, SECTION_SEP
+from index.markup import MARKER_LINE
+from index.structure import SECTION_SEP
 
 # Passages whose sentences compete for the answer.
 READ_PASSAGES = 3

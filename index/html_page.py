@@ -1,0 +1,74 @@
+"""An HTML page read as Markdown: its visible text with its headings, lists, tables and
+code (markdownify over BeautifulSoup), so HTML takes Markdown's one path through
+structure.markdown_structure.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Elements whose content a reader never sees.
+_HIDDEN_TAGS = ["script", "style", "noscript", "template", "head", "svg", "iframe", "object", "button"]
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def html_to_markdown(markup: str) -> tuple[str, str | None]:
+    """The visible text of an HTML page as Markdown (headings, lists, tables, code kept),
+    and its <title>. Hidden elements (``hidden``, ``aria-hidden``, ``display:none``) are
+    left out, but for a tab's panel, which a click shows."""
+    from bs4 import BeautifulSoup
+    from markdownify import MarkdownConverter
+
+    soup = BeautifulSoup(markup, "html.parser")
+    title_tag = soup.find("title")
+    title = " ".join(title_tag.get_text(" ").split()) if title_tag else None
+    # A docs site's page is its content plus chrome repeated on every page (menus,
+    # sidebars, footers, the "¶" anchors beside headings): read the page's main
+    # element when it marks one, and leave the chrome out either way, or every page
+    # would answer "where is the changelog?" with its sidebar.
+    main = soup.find("main") or soup.find(attrs={"role": "main"})
+    if main is not None:
+        soup = main
+    chrome = soup.find_all(["nav", "footer"]) + soup.find_all(
+        attrs={"role": ["navigation", "search", "banner", "contentinfo", "complementary"]})
+    # A page's own header and asides stay (an article's <header> holds its title, an
+    # <aside> in the text is a note); the site's, outside any article, go.
+    chrome += [t for t in soup.find_all(["header", "aside"]) if t.find_parent(["article", "main", "section"]) is None]
+    # Sphinx's "[source]" and "[docs]" links beside each API entry (viewcode) are
+    # chrome too: they would sit in every signature a chunk carries.
+    chrome += soup.find_all("a", class_="headerlink") + soup.find_all(class_=["viewcode-link", "viewcode-back"])
+    for tag in chrome:
+        if not tag.decomposed:  # inside chrome already gone
+            tag.decompose()
+    # A tab's panel (sphinx-tabs, Docusaurus: role="tabpanel") is hidden until its tab
+    # is clicked, so it is read like the one shown, under its tab's label ("Windows"):
+    # the Flask dev set's Windows commands were only there. Read before the buttons
+    # holding the labels go.
+    for panel in soup.find_all(attrs={"role": "tabpanel"}):
+        tab = soup.find(id=panel.get("aria-labelledby")) if panel.get("aria-labelledby") else None
+        name = " ".join(tab.get_text(" ").split()) if tab is not None else ""
+        if name and not " ".join(panel.get_text(" ").split()).startswith(name):
+            label = soup.new_tag("p")
+            label.string = name + ":"
+            panel.insert(0, label)
+    for tag in soup(_HIDDEN_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        attrs = tag.attrs or {}
+        if attrs.get("role") == "tabpanel":
+            continue
+        if ("hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true"
+                or _HIDDEN_STYLE.search(str(attrs.get("style", "")))):
+            tag.decompose()
+    # Links keep their text only and images go: URLs would fill quotes and embeddings
+    # with noise a reader does not see. Nothing is escaped: the text is only ever read
+    # for its blocks, never rendered, and "use\_directory\_urls" in a quote is neither
+    # what the page shows nor what a reader searches for (HTML copies of the MkDocs dev
+    # set: answer hit 0.700 with markdownify's escapes).
+    md = MarkdownConverter(heading_style="ATX", bullets="-", strip=["a", "img"], escape_misc=False,
+                           escape_underscores=False, escape_asterisks=False, code_language="").convert_soup(soup)
+    lines = [line.rstrip() for line in md.splitlines()]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return text, title or None
