@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -33,8 +34,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # ("{{% note %}}", Hugo) out of the paragraphs they wrap; sections-15 reads a short
 # admonition as one item; sections-16 reads GitHub's "> [!NOTE]" alerts as notes, a long
 # MyST note's cut chunks carry its fence, unknown directives stay code; sections-17 reads
-# an HTML tab's hidden panel under its label.
-CHUNKER = "sections-17"
+# an HTML tab's hidden panel under its label; sections-18 embeds HTML written in Markdown
+# without its tags.
+CHUNKER = "sections-18"
 
 
 @dataclass(frozen=True)
@@ -102,15 +104,40 @@ _LINK_TARGET = re.compile(r"(?<=\])" + LINK_TARGET)
 _ROLE = re.compile(r"(?<![`\w])\{[\w:-]+\}`~?([^`<\n]*?)[ \t]*(?:<[^`<>\n]*>)?`")
 
 
+# An HTML tag written in Markdown: '<dt class="option-term" id="option-cargo-add---dev">'.
+# Only HTML's own tag names, so that "Vec<T>" or "<path>" in prose stays.
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|b|br|blockquote|caption|center|code|col|colgroup|dd|del|details|div|dl|dt|em|figcaption|"
+    r"figure|font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|picture|pre|s|samp|small|source|span|strong|sub|"
+    r"summary|sup|table|tbody|td|tfoot|th|thead|tr|u|ul|var)(?:\s[^<>]*)?/?>", re.I)
+_CODE_TAG = re.compile(r"</?code>", re.I)
+_CHAR_REF = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
+
+
 def readable(text: str) -> str:
     """``text`` as its reader sees it: a link's words without its target, a MyST role's
-    title without its role and target. Targets are read by no one but fill BM25 and the
-    embedding with "https", "github" and "com", so a question about HTTPS found the
-    contributing guide's clone URLs before the page on running with HTTPS (uvicorn dev
-    set)."""
+    title without its role and target, HTML written in Markdown without its tags.
+    Targets and attributes are read by no one but fill BM25 and the embedding with
+    "https", "github" and "com", so a question about HTTPS found the contributing
+    guide's clone URLs before the page on running with HTTPS (uvicorn dev set), and an
+    option list written as HTML (Cargo's command pages) read as "dt class option term
+    id option cargo add"."""
     if "](" in text:
         text = _LINK_TARGET.sub("", text)
-    return _ROLE.sub(r"\1", text) if "}`" in text else text
+    if "}`" in text:
+        text = _ROLE.sub(r"\1", text)
+    return without_tags(text)
+
+
+def without_tags(text: str, code: str = "") -> str:
+    """``text`` without the HTML tags written in it, its character references read
+    ("&lt;" is "<"); ``code`` stands for each <code> tag (a backtick, to show)."""
+    if "<" not in text or not _HTML_TAG.search(text):
+        return text
+    if code:
+        text = _CODE_TAG.sub(code, text)
+    text = _HTML_TAG.sub("", text)
+    return _CHAR_REF.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
 
 
 def with_context(context: str, text: str) -> str:

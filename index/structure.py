@@ -82,6 +82,8 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 # A Markdown link's target, "(https://example.org/a_(b).html "title")": one level of
 # parentheses inside, or "<my file.md>" with spaces, and an optional title.
 LINK_TARGET = r"\((?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)"
+# An HTML block that is one entry of a list or definition list.
+_HTML_ENTRY = re.compile(r"[ \t]*<(?:dt|li)[\s>]", re.I)
 _LINK = re.compile(r"!?\[([^\]]*)\]" + LINK_TARGET)
 
 
@@ -278,7 +280,10 @@ def _blocks(text: str, at: int, starts: list[int], end: int | None = None) -> tu
         elif t.type == "html_block" and not covered:
             s, e = _span(text, starts, a, b)
             if not (COMMENT.fullmatch(text, s, e) or MDX_LINES.fullmatch(text, s, e)):
-                blocks.append(Block(s, e, "html"))
+                # An option list written as HTML (Cargo's command pages: "<dt>--depth
+                # <em>depth</em></dt><dd>Maximum display depth…</dd>") answers by entry,
+                # as a Markdown list or definition list does.
+                blocks.append(Block(s, e, "item" if _HTML_ENTRY.match(text, s, e) else "html"))
     blocks = [b for b in blocks if b.end > b.start]
     blocks.sort(key=lambda b: b.start)
     return blocks, headings

@@ -347,3 +347,52 @@ def test_a_long_myst_note_cut_across_chunks_carries_its_fence(tmp_path):
     # a unit of its own.
     assert not any("```" in u.text for u in units)
     assert ("sentence", "After the note comes a plain paragraph.") in [(u.kind, u.text) for u in units]
+
+
+# Cargo's command pages (mdBook) write their option lists as HTML inside the Markdown.
+CARGO_OPTIONS = """# cargo-tree(1)
+
+## OPTIONS
+
+### Tree Options
+
+<dl>
+
+<dt class="option-term" id="option-cargo-tree---depth"><a class="option-anchor" href="#option-cargo-tree---depth"><code>--depth</code> <em>depth</em></a></dt>
+<dd class="option-desc"><p>Maximum display depth of the dependency tree. A depth of 1 displays the direct
+dependencies, for example.</p>
+</dd>
+
+
+<dt class="option-term" id="option-cargo-tree---prefix"><a class="option-anchor" href="#option-cargo-tree---prefix"><code>--prefix</code> <em>prefix</em></a></dt>
+<dd class="option-desc"><p>Sets how each line is displayed: &lt;indent&gt; or none.</p>
+</dd>
+
+</dl>
+
+Types like Vec<T> in prose keep their angle brackets.
+"""
+
+
+def test_html_written_in_markdown_is_read_without_its_tags(tmp_path, embedder, splitter):
+    from index.chunking import readable
+
+    _, _, blocks = markdown_structure(CARGO_OPTIONS)
+    items = [CARGO_OPTIONS[b.start : b.end] for b in blocks if b.kind == "item"]
+    # Each <dt>/<dd> entry is one unit, like a Markdown definition list's.
+    assert len(items) == 2 and items[0].startswith("<dt") and items[0].endswith("</dd>")
+    assert readable(items[0]).split("\n")[0] == "--depth depth"
+    assert readable(items[1]).endswith("Sets how each line is displayed: <indent> or none.\n")
+    assert readable("Types like Vec<T> and <path> stay.") == "Types like Vec<T> and <path> stay."
+
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "cargo-tree.md").write_text(CARGO_OPTIONS)
+    cited = indexed(d, tmp_path / ".c", embedder)
+    chunks = chunk(extracted(d / "cargo-tree.md"), splitter)
+    assert "option-term" not in chunks[0].embed_text and "--depth depth" in chunks[0].embed_text
+    ans = cited.ask("how do I limit how deep the dependency tree is shown?")
+    first = ans.citations[0]
+    # The quote is the source, exact; the answer shows it as it reads.
+    assert first.quote.startswith('<dt class="option-term"') and "Maximum display depth" in first.quote
+    assert "`--depth` depth\nMaximum display depth" in ans.answer and "<dt" not in ans.answer

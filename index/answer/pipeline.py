@@ -16,7 +16,7 @@ from index.answer import abstain
 from index.answer.model import ABSTAIN_TEXT, Answer, Citation
 from index.answer.scoring import RERANK_PASSAGES, SentenceVectors, rerank, score_sentences
 from index.answer.units import Candidate, candidates
-from index.chunking import FENCE_LINE, indexed_text, readable
+from index.chunking import FENCE_LINE, indexed_text, readable, without_tags
 from index.errors import BadQuestion
 from index.search import Hit, Searcher
 from index.markup import MARKER_LINE
@@ -344,7 +344,8 @@ def answer(
             for n, (c, i) in enumerate(chosen, start=1):
                 name = label(c)
                 head = f"{c.context}\n" if c.context else ""
-                shown = f"{head}{c.text}{' …' if c.trimmed else ''}"
+                # HTML written in Markdown is shown as it reads (the quote keeps it).
+                shown = f"{head}{without_tags(c.text, code='`')}{' …' if c.trimmed else ''}"
                 # A code block cut by a chunk or a trim is closed for the reader (never in the quote).
                 if len(FENCE_LINE.findall(shown)) % 2:
                     shown += "\n```"
