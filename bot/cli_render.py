@@ -60,8 +60,8 @@ def print_answer(ans) -> None:
         out.print(f"[{c.n}] {printable(c.where())} (score {c.score:.2f})", markup=False)
         # An extractive answer is its quotes: printed again, every answer would read
         # twice. A written answer's sentences are the model's, so its quotes show.
-        if c.quote not in ans.answer:
-            out.print(f"    \u201c{c.quote}\u201d", markup=False)
+        if c.as_read(marks=True) not in ans.answer:
+            out.print(f"    \u201c{c.as_read()}\u201d", markup=False)
 
 
 def print_note(written) -> None:

@@ -131,7 +131,7 @@ def sources_embed(answer: Answer, source_url: str | None = None) -> dict | None:
         link = source_link(c, source_url)
         # Shortened before escaping, so an ellipsis never splits an escape; escaping
         # adds at most one character per character, kept within the field's limit.
-        quote_text = escape(shorten(f"“{c.quote}”", QUOTE_MAX))
+        quote_text = escape(shorten(f"“{c.as_read()}”", QUOTE_MAX))
         value = (f"[{escape_markdown(c.source)}]({link})\n" if link else "") + quote_text
         value = value[:FIELD_VALUE_MAX]
         if total + len(name) + len(value) > EMBED_TOTAL_MAX:

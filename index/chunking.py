@@ -35,8 +35,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # admonition as one item; sections-16 reads GitHub's "> [!NOTE]" alerts as notes, a long
 # MyST note's cut chunks carry its fence, unknown directives stay code; sections-17 reads
 # an HTML tab's hidden panel under its label; sections-18 embeds HTML written in Markdown
-# without its tags.
-CHUNKER = "sections-18"
+# without its tags; sections-19 keeps the tags inside code blocks and code spans, breaks a
+# line at a block tag, and counts a chunk's tokens as read.
+CHUNKER = "sections-19"
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,27 @@ _ROLE = re.compile(r"(?<![`\w])\{[\w:-]+\}`~?([^`<\n]*?)[ \t]*(?:<[^`<>\n]*>)?`"
 
 
 # An HTML tag written in Markdown: '<dt class="option-term" id="option-cargo-add---dev">'.
-# Only HTML's own tag names, so that "Vec<T>" or "<path>" in prose stays.
+# Only HTML's own tag names, so that "Vec<T>" or "<path>" in prose stays; not after a
+# backslash, which Markdown shows as written ("\\<b>").
 _HTML_TAG = re.compile(
-    r"</?(?:a|abbr|b|br|blockquote|caption|center|code|col|colgroup|dd|del|details|div|dl|dt|em|figcaption|"
+    r"(?<!\\)</?(a|abbr|b|br|blockquote|caption|center|code|col|colgroup|dd|del|details|div|dl|dt|em|figcaption|"
     r"figure|font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|picture|pre|s|samp|small|source|span|strong|sub|"
     r"summary|sup|table|tbody|td|tfoot|th|thead|tr|u|ul|var)(?:\s[^<>]*)?/?>", re.I)
-_CODE_TAG = re.compile(r"</?code>", re.I)
+# Tags that break a line where they stand ("<p>First.</p><p>Second.</p>" is two lines,
+# not "First.Second."); the others join their words.
+_BREAKING = frozenset("blockquote br caption center dd details div dl dt figcaption figure h1 h2 h3 h4 h5 h6 "
+                      "hr li ol p picture pre summary table tbody td tfoot th thead tr ul".split())
+# How an answer shows the tags a reader sees as formatting ("<code>--dev</code>" as `--dev`).
+_SHOWN = {"code": "`", "em": "_", "i": "_", "strong": "**", "b": "**"}
+_LINE_BREAKS = re.compile(r"\s*\x00[\s\x00]*")
+_COMMENT_SPAN = re.compile(r"<!--.*?-->", re.S)
 _CHAR_REF = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
+# A fenced code block (to a closing fence at least as long, or to the end of a chunk
+# cut inside it) or a code span (its opening run of backticks whole, so that a long run
+# costs one pass, not one per backtick). An indented code block is not told apart: in
+# an HTML block, indented lines are the block's own.
+_CODE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*(?:\n.*?^[ \t]*\1[`~]*[ \t]*$|.*\Z)|(?<!`)(`+)(?!`)[^`\n]+?(?<!`)\2(?!`)",
+                   re.M | re.S)
 
 
 def readable(text: str) -> str:
@@ -129,14 +144,33 @@ def readable(text: str) -> str:
     return without_tags(text)
 
 
-def without_tags(text: str, code: str = "") -> str:
-    """``text`` without the HTML tags written in it, its character references read
-    ("&lt;" is "<"); ``code`` stands for each <code> tag (a backtick, to show)."""
-    if "<" not in text or not _HTML_TAG.search(text):
+def without_tags(text: str, shown: bool = False) -> str:
+    """``text`` without the HTML tags and comments written in it, its character
+    references read ("&lt;" is "<"), as Markdown shows it; ``shown``: code, emphasis
+    and bold as Markdown's own marks, for an answer. Code blocks and code spans keep
+    all: there a tag is the example ("<div id="app">")."""
+    if "<" not in text and "&" not in text:
         return text
-    if code:
-        text = _CODE_TAG.sub(code, text)
-    text = _HTML_TAG.sub("", text)
+    out, at = [], 0
+    for m in _CODE.finditer(text) if "`" in text or "~~~" in text else ():
+        out += [_untagged(text[at : m.start()], shown), m.group(0)]
+        at = m.end()
+    out.append(_untagged(text[at:], shown))
+    read = "".join(out)
+    # A line break a tag made at either end (a quote opening with "<dl>") is no text.
+    return read.strip("\n") if read != text else text
+
+
+def _untagged(text: str, shown: bool) -> str:
+    if "<!--" in text:
+        text = _COMMENT_SPAN.sub("", text)
+    if "<" in text:
+        def tag(m: re.Match) -> str:
+            name = m.group(1).lower()
+            return _SHOWN.get(name, "") if shown and name in _SHOWN else "\x00" if name in _BREAKING else ""
+        text = _HTML_TAG.sub(tag, text)
+        if "\x00" in text:
+            text = _LINE_BREAKS.sub("\n", text)
     return _CHAR_REF.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
 
 
@@ -273,8 +307,9 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
     def cost(first, end: int) -> int:
         # Counted over the span, not summed over blocks: what lies between blocks (a
         # table's |---| line, a list's markers) costs tokens too. Rows carried under
-        # their head row leave room for it.
-        return sp.count_tokens(text[_opening(first) : end]) + carried_cost(first)
+        # their head row leave room for it. Counted as read, as it is embedded: an
+        # option entry written in HTML is half tags (Cargo's), and would be cut for them.
+        return sp.count_tokens(readable(text[_opening(first) : end])) + carried_cost(first)
 
     def flush():
         nonlocal group

@@ -28,6 +28,7 @@ class Status:
     model: str
     chunk_size: int
     chunk_overlap: int
+    chunker: str  # the version of the chunking code (index/chunking.py CHUNKER)
     index_precision: str
     generation: str
 
@@ -191,6 +192,7 @@ class Cited:
             model=MODEL_NAME,
             chunk_size=s.chunk_size,
             chunk_overlap=s.chunk_overlap,
+            chunker=CHUNKER,
             index_precision=s.index_precision,
             generation=self.store.generation() if built else "none",
         )

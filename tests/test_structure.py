@@ -375,24 +375,48 @@ Types like Vec<T> in prose keep their angle brackets.
 
 
 def test_html_written_in_markdown_is_read_without_its_tags(tmp_path, embedder, splitter):
-    from index.chunking import readable
+    from index.chunking import readable, without_tags
 
     _, _, blocks = markdown_structure(CARGO_OPTIONS)
     items = [CARGO_OPTIONS[b.start : b.end] for b in blocks if b.kind == "item"]
     # Each <dt>/<dd> entry is one unit, like a Markdown definition list's.
     assert len(items) == 2 and items[0].startswith("<dt") and items[0].endswith("</dd>")
     assert readable(items[0]).split("\n")[0] == "--depth depth"
-    assert readable(items[1]).endswith("Sets how each line is displayed: <indent> or none.\n")
+    assert readable(items[1]).endswith("Sets how each line is displayed: <indent> or none.")
+    assert without_tags(items[0], shown=True).startswith("`--depth` _depth_\nMaximum display depth")
+    # Prose angle brackets, escaped tags and code stay as written; block tags break lines.
     assert readable("Types like Vec<T> and <path> stay.") == "Types like Vec<T> and <path> stay."
+    assert readable(r"A literal \<b> tag") == r"A literal \<b> tag"
+    assert readable("<p>First.</p><p>Second.</p>") == "First.\nSecond."
+    assert readable("one<br>two <b>bold</b>") == "one\ntwo bold"
+    code = 'Mount it on `<div id="app">`:\n\n```html\n<div id="app"></div>\n````\n<p>Done &amp; <b>dusted</b>.</p>'
+    assert readable(code) == 'Mount it on `<div id="app">`:\n\n```html\n<div id="app"></div>\n````\nDone & dusted.'
+    assert without_tags('<code class="x">target/</code> dir', shown=True) == "`target/` dir"
+    assert readable("Sets &lt;indent&gt;.") == "Sets <indent>." and readable("a <!-- <b>c</b> --> b") == "a  b"
 
     d = tmp_path / "docs"
     d.mkdir()
     (d / "cargo-tree.md").write_text(CARGO_OPTIONS)
-    cited = indexed(d, tmp_path / ".c", embedder)
     chunks = chunk(extracted(d / "cargo-tree.md"), splitter)
     assert "option-term" not in chunks[0].embed_text and "--depth depth" in chunks[0].embed_text
+    cited = indexed(d, tmp_path / ".c", embedder)
     ans = cited.ask("how do I limit how deep the dependency tree is shown?")
     first = ans.citations[0]
     # The quote is the source, exact; the answer shows it as it reads.
     assert first.quote.startswith('<dt class="option-term"') and "Maximum display depth" in first.quote
-    assert "`--depth` depth\nMaximum display depth" in ans.answer and "<dt" not in ans.answer
+    assert "`--depth` _depth_\nMaximum display depth" in ans.answer and "<dt" not in ans.answer
+    assert first.as_read(marks=True) in ans.answer and "<dt" not in first.as_read()
+
+
+def test_an_option_entry_is_not_cut_for_its_tags(tmp_path, splitter):
+    # 40 options' worth of attributes around a short description: under the budget as
+    # read, so one chunk, although its HTML alone is over it.
+    entry = ('<dt class="option-term" id="option-cargo-tree---format"><a class="option-anchor" '
+             'href="#option-cargo-tree---format"><code>--format</code> <em>format</em></a></dt>\n<dd class="option-desc">'
+             + "".join(f'<p><span class="placeholder-{n}" title="x{n}">{{p{n}}}</span></p>' for n in range(40))
+             + "</dd>")
+    f = tmp_path / "cargo-tree.md"
+    f.write_text("# cargo-tree(1)\n\n## Format\n\n" + entry + "\n")
+    pieces = chunk(extracted(f), splitter)
+    assert splitter.count_tokens(entry) > splitter.size
+    assert len(pieces) == 1 and pieces[0].text.startswith("## Format\n\n<dt") and pieces[0].text.endswith("</dd>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from index.chunking import without_tags
 from index.search import Hit
 
 ABSTAIN_TEXT = "The sources do not answer this question."
@@ -22,6 +23,11 @@ class Citation:
     # and for HTML and PDF, None). Not in the JSON, whose shape is fixed.
     lines: tuple[int, int] | None = None
     section: str = ""  # heading path of the quote's section, "Options › Password prompt"
+
+    def as_read(self, marks: bool = False) -> str:
+        """The quote as a reader of its Markdown sees it: HTML written in it without its
+        tags (the answer shows it so; ``marks``: code and emphasis as Markdown's marks)."""
+        return without_tags(self.quote, shown=marks)
 
     def where(self) -> str:
         """Where the quote is, for a reader: source › section, page or lines, and offsets."""

@@ -343,9 +343,9 @@ def answer(
             parts, cites = [], []
             for n, (c, i) in enumerate(chosen, start=1):
                 name = label(c)
-                head = f"{c.context}\n" if c.context else ""
                 # HTML written in Markdown is shown as it reads (the quote keeps it).
-                shown = f"{head}{without_tags(c.text, code='`')}{' …' if c.trimmed else ''}"
+                head = f"{without_tags(c.context, shown=True)}\n" if c.context else ""
+                shown = f"{head}{without_tags(c.text, shown=True)}{' …' if c.trimmed else ''}"
                 # A code block cut by a chunk or a trim is closed for the reader (never in the quote).
                 if len(FENCE_LINE.findall(shown)) % 2:
                     shown += "\n```"
