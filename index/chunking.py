@@ -118,8 +118,6 @@ _BREAKING = frozenset("blockquote br caption center dd details div dl dt figcapt
                       "hr li ol p picture pre summary table tbody td tfoot th thead tr ul".split())
 # How an answer shows the tags a reader sees as formatting ("<code>--dev</code>" as `--dev`).
 _SHOWN = {"code": "`", "em": "_", "i": "_", "strong": "**", "b": "**"}
-_LINE_BREAKS = re.compile(r"\s*\x00[\s\x00]*")
-_COMMENT_SPAN = re.compile(r"<!--.*?-->", re.S)
 _CHAR_REF = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
 # A fenced code block (to a closing fence at least as long, or to the end of a chunk
 # cut inside it) or a code span (its opening run of backticks whole, so that a long run
@@ -163,15 +161,33 @@ def without_tags(text: str, shown: bool = False) -> str:
 
 def _untagged(text: str, shown: bool) -> str:
     if "<!--" in text:
-        text = _COMMENT_SPAN.sub("", text)
+        text = _without_comments(text)
     if "<" in text:
         def tag(m: re.Match) -> str:
             name = m.group(1).lower()
             return _SHOWN.get(name, "") if shown and name in _SHOWN else "\x00" if name in _BREAKING else ""
         text = _HTML_TAG.sub(tag, text)
         if "\x00" in text:
-            text = _LINE_BREAKS.sub("\n", text)
+            # Each break and the blank space around it is one line break. Split, not a
+            # regex: "\s*\x00" backtracks over every space of a long run of them.
+            parts = text.split("\x00")
+            inner = [p.strip() for p in parts[1:-1]]
+            text = "\n".join([parts[0].rstrip(), *(p for p in inner if p), parts[-1].lstrip()])
     return _CHAR_REF.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
+
+
+def _without_comments(text: str) -> str:
+    # By hand, not "<!--.*?-->": with no closer left, the pattern would scan to the end
+    # from every opener (a file of "<!--" took minutes).
+    out, at = [], 0
+    while (start := text.find("<!--", at)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        out.append(text[at:start])
+        at = end + 3
+    out.append(text[at:])
+    return "".join(out)
 
 
 def with_context(context: str, text: str) -> str:

@@ -420,3 +420,20 @@ def test_an_option_entry_is_not_cut_for_its_tags(tmp_path, splitter):
     pieces = chunk(extracted(f), splitter)
     assert splitter.count_tokens(entry) > splitter.size
     assert len(pieces) == 1 and pieces[0].text.startswith("## Format\n\n<dt") and pieces[0].text.endswith("</dd>")
+
+
+def test_tag_removal_is_linear_on_hostile_text():
+    # Each of these made a pattern rescan to the end from every position (a run of
+    # spaces before a block tag, comment openers with no closer): minutes, not
+    # milliseconds, at these sizes. Checked by what is left, and by the time only as a
+    # bound a quadratic pass cannot meet.
+    import time
+
+    from index.chunking import readable
+
+    t = time.perf_counter()
+    assert readable("<p>" + " " * 200_000 + "x</p>") == "x"
+    assert readable("<!--" * 50_000) == "<!--" * 50_000
+    assert readable("keep <!-- gone --> this <!-- open") == "keep  this <!-- open"
+    assert readable("<b>x</b> " + "`" * 40_000).endswith("`" * 40_000)
+    assert time.perf_counter() - t < 5.0
