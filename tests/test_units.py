@@ -296,3 +296,15 @@ def test_an_image_without_words_is_no_unit():
     texts = [c.text for c in candidates([_md_hit(text)])]
     assert "![](/img/content/failedSnapshotTest.png)" not in texts
     assert "![Diff view](/img/diff.png)" in texts and "Snapshots can be updated." in texts
+
+
+def test_a_trimmed_unit_never_ends_inside_an_html_tag():
+    from index.answer.units import _trim
+
+    text = "Option entry " + '<dt class="option-term" id="option-cargo-tree---edges"><code>--edges</code></dt> ' * 12
+    for limit in range(60, 400, 7):
+        end, trimmed = _trim(text, 0, len(text), limit)
+        shown = text[:end]
+        assert trimmed and end <= limit
+        # Every "<" that opens a tag in the kept text is closed in it.
+        assert shown.count("<") == shown.count(">"), (limit, shown[-40:])

@@ -73,6 +73,11 @@ def _trim(text: str, s: int, e: int, limit: int = MAX_UNIT_CHARS) -> tuple[int, 
         if at > s:
             cut = at + (1 if sep == ". " else 0)
             break
+    # Not inside an HTML tag written in the Markdown ('<dt class="option-term"' would be
+    # shown as is: only whole tags are read as tags).
+    lt = text.rfind("<", s, cut)
+    if lt > s and text.find(">", lt, cut) < 0 and re.match(r"</?[A-Za-z]", text[lt : lt + 2]):
+        cut = lt
     while cut > s and text[cut - 1].isspace():
         cut -= 1
     return cut, True
