@@ -32,6 +32,8 @@ def test_what_the_asker_owns_is_not_evidence_of_absence():
 
     got = _example_spans("my Tkinter app needs DJANGO_SETTINGS_MODULE set. how do I make `mytool` a command?")
     assert {"Tkinter", "DJANGO_SETTINGS_MODULE", "mytool"} <= got
+    # So is a path to a file of theirs.
+    assert {"mypkg", "cli"} <= _example_spans("how do I make it call main() in mypkg/cli.py once installed?")
     # A thing asked about stays evidence, and so does a name that only starts with "my".
     assert not {"GraphQL", "mysql", "app"} & _example_spans("does it support GraphQL or mysql in an app?")
 

@@ -75,8 +75,10 @@ def question_terms(question: str, stemmer, stopwords: frozenset[str]) -> list[tu
 # letters and digits ("S3", "SigV4") is a name. A folder the asker names ("watch only
 # src/", "my ./static folder") is theirs too, and so is what they call their own code
 # ("my function is called say_hello"), but not a name asked about ("is there an option
-# called frobnicate?").
+# called frobnicate?"). So is a path to a file ("main() in mypkg/cli.py"; round 10:
+# Hatch's false abstention 0.066 -> 0.059, no decline lost on the thirteen sets).
 _EXAMPLE = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|“[^”]*”|\([^)]*\)|(?<![\w/~])\.?/?[\w.-]+/(?![\w.])"
+                      r"|(?<![\w/~])[\w.~-]*(?:/[\w.-]+)+\.[A-Za-z]\w*\b"
                       r"|\b(?:my|our|i|we)\b[^.?!;]*?\b(?:called|named)\s+`?[\w.-]+", re.I)
 
 
