@@ -81,6 +81,8 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     assert missing("can the flag be countable?") is None
     assert missing("how do I avoid reinstalling after every edit?") is None
     assert missing("how do I make the certificate check nonzero?") == "nonzero"  # "zero" is not in the sources
+    assert missing("can it watch a subdirectories list?") is None  # "sub" + "directories"
+    assert missing("does it support multitenancy?") == "multitenancy"  # "tenancy" is not in the sources
     assert missing("my function is called say_hello, how do I rename the command?") is None
     assert missing("what does say_hello do?") == "say_hello"
     assert missing("is there an option called frobnicate?") == "frobnicate"  # a name asked about
