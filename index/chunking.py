@@ -36,7 +36,7 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # MyST note's cut chunks carry its fence, unknown directives stay code; sections-17 reads
 # an HTML tab's hidden panel under its label; sections-18 embeds HTML written in Markdown
 # without its tags; sections-19 keeps the tags inside code blocks and code spans, breaks a
-# line at a block tag, and counts a chunk's tokens as read.
+# line at a block tag, and counts a chunk's tokens without its tags.
 CHUNKER = "sections-19"
 
 
@@ -326,7 +326,7 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
         # their head row leave room for it. Without HTML tags, as it is embedded: an
         # option entry written in HTML is half tags (Cargo's), and would be cut for them.
         # (Link targets, also not embedded, still count: counted out too, chunks of
-        # linked prose grew, Vite -4, Jest -1.)
+        # linked prose grew, Vite -4, Jest -2.)
         return sp.count_tokens(without_tags(text[_opening(first) : end])) + carried_cost(first)
 
     def flush():
