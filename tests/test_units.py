@@ -187,7 +187,7 @@ def test_a_unit_is_labelled_with_the_name_its_heading_gives():
     assert under("Guide › The URL of the page") == ""
 
 
-def test_a_second_files_best_unit_is_quoted_when_all_quotes_come_from_one_file():
+def test_another_files_best_unit_is_quoted_when_the_quotes_come_from_one_or_two_files():
     from dataclasses import replace
 
     import numpy as np
@@ -204,10 +204,14 @@ def test_a_second_files_best_unit_is_quoted_when_all_quotes_come_from_one_file()
     # The guide's unit scores under the bar to join (0.75 of the best), yet it is another
     # file: it comes last, as one more place to look.
     assert [i for _, i in quotes(cands, scores)] == [0, 1, 2]
-    # Under SECOND_FILE_RATIO, or when another file is quoted already, it does not.
+    # Under SECOND_FILE_RATIO it does not.
     assert [i for _, i in quotes(cands, np.array([1.0, 0.8, SECOND_FILE_RATIO - 0.05]))] == [0, 1]
+    # With two files quoted already, a third file's still comes; with three, no fourth.
     moved = [cands[0], replace(cands[1], hit=replace(ref, id="c3", source="other.md")), cands[2]]
-    assert [i for _, i in quotes(moved, scores)] == [0, 1]
+    assert [i for _, i in quotes(moved, scores)] == [0, 1, 2]
+    third = replace(_md_hit("Retries back off exponentially, see `retries`."), id="c4", source="third.md")
+    three = moved[:2] + [Candidate(third, 0, 0, len(third.text), third.text), cands[2]]
+    assert [i for _, i in quotes(three, np.array([1.0, 0.8, 0.78, SECOND_FILE_RATIO + 0.05]))] == [0, 1, 2]
     # Nor when it says what a quote says already (docs repeat themselves across files).
     same = [cands[0], cands[1], replace(cands[2], text=cands[0].text)]
     assert [i for _, i in quotes(same, scores)] == [0, 1]
