@@ -312,3 +312,22 @@ def test_a_trimmed_unit_never_ends_inside_an_html_tag():
         assert trimmed and end <= limit
         # Every "<" that opens a tag in the kept text is closed in it.
         assert shown.count("<") == shown.count(">"), (limit, shown[-40:])
+
+
+def test_one_entry_repeated_by_several_pages_is_quoted_once():
+    # Cargo's command pages each carry the same `--color` entry under their own HTML id:
+    # as read they are one text, so the answer quotes it once.
+    from dataclasses import replace
+
+    from index.answer.pipeline import _overlaps
+    from index.answer.units import Candidate
+
+    def entry(page):
+        return (f'<dt class="option-term" id="option-cargo-{page}---color"><code>--color</code></dt>\n'
+                '<dd class="option-desc"><p>Control when colored output is used.</p></dd>')
+
+    a, b = _md_hit(entry("add")), replace(_md_hit(entry("publish")), id="c2", source="publish.md")
+    ca, cb = Candidate(a, 0, 0, len(a.text), a.text), Candidate(b, 0, 0, len(b.text), b.text)
+    assert ca.text != cb.text and _overlaps(ca, cb)
+    other = replace(_md_hit(entry("add").replace("colored output", "the progress bar")), id="c3", source="x.md")
+    assert not _overlaps(ca, Candidate(other, 0, 0, len(other.text), other.text))

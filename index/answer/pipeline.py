@@ -252,8 +252,9 @@ def _within(a: Candidate, b: Candidate) -> bool:
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
     # Docs repeat their examples ("poetry build" under `build` and in the packaging
-    # guide): a unit whose text another holds adds nothing to the answer.
-    ta, tb = " ".join(a.text.split()), " ".join(b.text.split())
+    # guide): a unit whose text another holds adds nothing to the answer. Compared as
+    # read: Cargo's command pages repeat one `--color` entry under per-page HTML ids.
+    ta, tb = " ".join(without_tags(a.text).split()), " ".join(without_tags(b.text).split())
     if ta in tb or tb in ta:
         return True
     return a.hit.source == b.hit.source and a.start < b.end and b.start < a.end
