@@ -1,12 +1,13 @@
 """The markup docs tools write around their text, recognized: MDX's import lines and
 components, MyST's targets and directive fences, admonition and container markers,
-GitHub's alerts, Hugo's and Liquid's template tags, and when a note is short enough
-to answer whole. Pure regular expressions and predicates; structure.py reads blocks
-with them.
+GitHub's alerts, Hugo's and Liquid's template tags, when a note is short enough to
+answer whole, and HTML written inside Markdown read as its reader sees it. Pure
+functions; structure.py reads blocks with them, chunking.py and the answer read text.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 # An ES module import line, "import Tabs from '@theme/Tabs';" (MDX pages, Docusaurus).
@@ -111,3 +112,73 @@ _HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$)", re.M)
 def short_note(text: str, s: int, e: int) -> bool:
     return (e - s <= NOTE_CHARS and not MARKER_LINE.search(text, s, e) and not FENCE_LINE.search(text, s, e)
             and not _HEADING_LINE.search(text, s, e))
+
+
+# An HTML tag written in Markdown: '<dt class="option-term" id="option-cargo-add---dev">'.
+# Only HTML's own tag names, so that "Vec<T>" or "<path>" in prose stays; not after a
+# backslash, which Markdown shows as written ("\\<b>").
+_HTML_TAG = re.compile(
+    r"(?<!\\)</?(a|abbr|b|br|blockquote|caption|center|code|col|colgroup|dd|del|details|div|dl|dt|em|figcaption|"
+    r"figure|font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|picture|pre|s|samp|small|source|span|strong|sub|"
+    r"summary|sup|table|tbody|td|tfoot|th|thead|tr|u|ul|var)(?:\s[^<>]*)?/?>", re.I)
+# Tags that break a line where they stand ("<p>First.</p><p>Second.</p>" is two lines,
+# not "First.Second."); the others join their words.
+_BREAKING = frozenset("blockquote br caption center dd details div dl dt figcaption figure h1 h2 h3 h4 h5 h6 "
+                      "hr li ol p picture pre summary table tbody td tfoot th thead tr ul".split())
+# How an answer shows the tags a reader sees as formatting ("<code>--dev</code>" as `--dev`).
+_SHOWN = {"code": "`", "em": "_", "i": "_", "strong": "**", "b": "**"}
+_CHAR_REF = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
+# A fenced code block (to a closing fence at least as long, or to the end of a chunk
+# cut inside it) or a code span (its opening run of backticks whole, so that a long run
+# costs one pass, not one per backtick). An indented code block is not told apart: in
+# an HTML block, indented lines are the block's own.
+_CODE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*(?:\n.*?^[ \t]*\1[`~]*[ \t]*$|.*\Z)|(?<!`)(`+)(?!`)[^`\n]+?(?<!`)\2(?!`)",
+                   re.M | re.S)
+
+
+def without_tags(text: str, shown: bool = False) -> str:
+    """``text`` without the HTML tags and comments written in it, its character
+    references read ("&lt;" is "<"), as Markdown shows it; ``shown``: code, emphasis
+    and bold as Markdown's own marks, for an answer. Code blocks and code spans keep
+    all: there a tag is the example ("<div id="app">")."""
+    if "<" not in text and "&" not in text:
+        return text
+    out, at = [], 0
+    for m in _CODE.finditer(text) if "`" in text or "~~~" in text else ():
+        out += [_untagged(text[at : m.start()], shown), m.group(0)]
+        at = m.end()
+    out.append(_untagged(text[at:], shown))
+    read = "".join(out)
+    # A line break a tag made at either end (a quote opening with "<dl>") is no text.
+    return read.strip("\n") if read != text else text
+
+
+def _untagged(text: str, shown: bool) -> str:
+    if "<!--" in text:
+        text = _without_comments(text)
+    if "<" in text:
+        def tag(m: re.Match) -> str:
+            name = m.group(1).lower()
+            return _SHOWN.get(name, "") if shown and name in _SHOWN else "\x00" if name in _BREAKING else ""
+        text = _HTML_TAG.sub(tag, text)
+        if "\x00" in text:
+            # Each break and the blank space around it is one line break. Split, not a
+            # regex: "\s*\x00" backtracks over every space of a long run of them.
+            parts = text.split("\x00")
+            inner = [p.strip() for p in parts[1:-1]]
+            text = "\n".join([parts[0].rstrip(), *(p for p in inner if p), parts[-1].lstrip()])
+    return _CHAR_REF.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
+
+
+def _without_comments(text: str) -> str:
+    # By hand, not "<!--.*?-->": with no closer left, the pattern would scan to the end
+    # from every opener (a file of "<!--" took minutes).
+    out, at = [], 0
+    while (start := text.find("<!--", at)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        out.append(text[at:start])
+        at = end + 3
+    out.append(text[at:])
+    return "".join(out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from index.chunking import without_tags
+from index.markup import without_tags
 from index.search import Hit
 
 ABSTAIN_TEXT = "The sources do not answer this question."

@@ -16,10 +16,10 @@ from index.answer import abstain
 from index.answer.model import ABSTAIN_TEXT, Answer, Citation
 from index.answer.scoring import RERANK_PASSAGES, SentenceVectors, rerank, score_sentences
 from index.answer.units import Candidate, candidates
-from index.chunking import FENCE_LINE, indexed_text, readable, without_tags
+from index.chunking import FENCE_LINE, indexed_text, readable
 from index.errors import BadQuestion
 from index.search import Hit, Searcher
-from index.markup import MARKER_LINE
+from index.markup import MARKER_LINE, without_tags
 from index.structure import SECTION_SEP
 
 # Passages whose sentences compete for the answer.

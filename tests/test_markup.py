@@ -1,0 +1,244 @@
+"""The markup docs tools write around their text (index/markup.py), read as their
+readers see it: MDX import lines and components, container markers, MyST directive
+fences and notes, Hugo's and Liquid's template tags, HTML written inside Markdown."""
+
+from helpers import extracted, indexed
+from index.chunking import chunk, sentence_splitter
+from index.structure import markdown_structure
+
+
+def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
+    f = tmp_path / "config.mdx"
+    f.write_text("---\ntitle: Config\n---\n\nimport Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n"
+                 "# Configuration\n\nThe `workers` option sets how many processes run.\n")
+    ex = extracted(f)
+    assert ex.title == "Config" and [s.label for s in ex.sections] == ["Configuration"]
+    first = ex.blocks[0]
+    assert ex.text[first.start : first.end] == "# Configuration"
+    # Docusaurus admonitions: the ":::" marker lines are no part of the text's blocks,
+    # and a short one answers whole, as a list item does (a long one is its paragraphs).
+    text = ":::tip Use the CLI\nRun `tool init` to create the file.\n:::\n\n:::note[A note]\n\nNotes here.\n\n:::\n"
+    assert [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]] == [
+        ("item", "Run `tool init` to create the file."), ("item", "Notes here.")]
+    long = "\n\n".join(f"Step {i} of a long caution about caches and stale builds." for i in range(15))
+    assert {b.kind for b in markdown_structure(f":::caution\n{long}\n:::\n")[2]} == {"paragraph"}
+    # MkDocs' admonitions too, their body indented under the marker line.
+    text = '!!! note "Workers"\n    Set `--workers` to the number of cores.\n\nAfter the note.\n'
+    assert [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]] == [
+        ("item", "Set `--workers` to the number of cores."), ("paragraph", "After the note.")]
+    # GitHub's alerts are notes; a plain blockquote is not.
+    text = "> [!TIP]\n> Run `tool init` first.\n\n> A plain quote.\n"
+    assert [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]] == [
+        ("item", "> Run `tool init` first."), ("paragraph", "> A plain quote.")]
+    # VitePress folds and tabbed examples too.
+    text = "::: details Show the config\nSet `base` first.\n:::\n\n::: code-group\n```sh [npm]\nnpm i\n```\n:::\n"
+    assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == ["Set `base` first.", "```sh [npm]\nnpm i\n```"]
+    # A MyST target line ("(option-boolean-flag)=") is a label for Sphinx, not text.
+    text = "## Counting\n\nSet `count=True`.\n\n(option-boolean-flag)=\n\n## Flags\n\nMore (x)= text.\n"
+    assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == [
+        "## Counting", "Set `count=True`.", "## Flags", "More (x)= text."]
+    # An HTML comment on lines of its own is never rendered, so no block; other HTML is.
+    text = "Before:\n\n<!-- prettier-ignore -->\n```js\nf( a )\n```\n\n<div>Shown</div>\n"
+    assert [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]] == [
+        ("paragraph", "Before:"), ("code", "```js\nf( a )\n```"), ("html", "<div>Shown</div>")]
+    # A page that merely begins with the word keeps it.
+    assert markdown_structure("import the file 'a.txt' first.\n")[2][0].start == 0
+    assert markdown_structure('export PATH="$HOME/bin:$PATH"\n')[2][0].start == 0
+
+
+def test_container_marker_lines_and_mdx_lines_are_no_blocks(tmp_path):
+    md = tmp_path / "api.md"
+    md.write_text("# API\n\n## `mock()`\n\nImporting it in a setup file prevents mocking.\n\n:::\n\n"
+                  "Mocks last for one file.\n\nimport TOCInline from '@theme/TOCInline';\n\n"
+                  "<TOCInline toc={toc.slice(2)} />\n\n<TypeScriptExamplesNote />\n\n:::tip\n\nUse types.\n")
+    ex = extracted(md)
+    text = md.read_text()
+    shown = [text[b.start : b.end] for b in ex.blocks if b.kind not in ("heading",)]
+    assert shown == ["Importing it in a setup file prevents mocking.", "Mocks last for one file.", "Use types."]
+
+
+def test_myst_directive_fences_are_notes_not_code():
+    # Sphinx projects writing Markdown (MyST: Black, Click) put notes in fences whose
+    # info string is a directive. A short note is one item, read as prose (no fence
+    # lines); a long one its own blocks; code directives stay code; a table of contents
+    # or an include is no text at all.
+    note = "Do not run tests in threads. Use pytest-xdist, which runs one process per worker."
+    long = "\n\n".join(f"Paragraph {i} of a long warning about parallel test runs and shared state." for i in range(12))
+    text = (f"# Testing\n\n```{{warning}}\n{note}\n```\n\n```{{admonition}} Note on arguments\n:class: note\n\n"
+            f"   Setting `required=True` is possible.\n```\n\n```{{toctree}}\n:hidden:\nusage\napi\n```\n\n"
+            f"```{{code-block}} python\nrun()\n```\n\n:::{{tip}}\nA colon-fenced tip.\n:::\n\n```{{note}}\n{long}\n```\n")
+    blocks = markdown_structure(text)[2]
+    shown = [(b.kind, text[b.start : b.end]) for b in blocks]
+    assert shown[:5] == [("heading", "# Testing"), ("item", note), ("item", "Setting `required=True` is possible."),
+                         ("code", "```{code-block} python\nrun()\n```"), ("item", "A colon-fenced tip.")]
+    assert [k for k, _ in shown[5:]] == ["paragraph"] * 12 and "usage" not in [t for _, t in shown]
+    # A note's item opens where its fence does, so a chunk that begins with it holds
+    # both fence lines (else its closing fence would open a code block when re-read).
+    assert text[blocks[1].opens :].startswith("```{warning}\n")
+
+
+def test_a_chunk_opening_with_a_myst_note_holds_its_fence(tmp_path):
+    from index.answer.units import candidates
+    from index.search import Hit
+
+    f = tmp_path / "testing.md"
+    note = "Do not run CLI tests in threads. Use process-based isolation instead: pytest-xdist does this."
+    f.write_text("# Testing\n\n" + "The runner swaps global state while it runs. " * 40 + f"\n\n```{{warning}}\n{note}\n```\n\n"
+                 "More text after the note.\n")
+    chunks = chunk(extracted(f), sentence_splitter(120, 16))
+    holding = next(c for c in chunks if "pytest-xdist" in c.text)
+    assert holding.text.startswith("```{warning}\n")
+    hit = Hit("c1", "testing.md", None, holding.start, holding.end, holding.text, 0.5, 0.5, 0.5, holding.line,
+              holding.section, None, holding.fence)
+    units = candidates([hit])
+    assert (("item", note) in [(u.kind, u.text) for u in units]
+            and not any(u.kind == "code" or "```" in u.text for u in units))
+
+
+def test_template_tag_lines_are_not_part_of_the_paragraph_they_wrap():
+    # Hugo's shortcodes (Poetry's docs) and Liquid tags glued to a paragraph: the site
+    # shows a box or tabs, so a quote must not open with "{{% note %}}". A line of tags
+    # alone is no block; a tag inside a sentence stays (the quote is the source's).
+    text = ('# Install\n\n{{% note %}}\nOn Windows, use `py` instead.\nThen restart.\n{{% /note %}}\n\n'
+            '{{< tabs tabTotal="2" tabID1="a" >}}\n\n{{< tab tabID="a" >}}\nInstall with pipx.\n{{< /tab >}}\n\n'
+            '{% hint style="info" %}\nA hint.\n{% endhint %}\n\nSee {{< relref "cli" >}} too.\n')
+    assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == [
+        "# Install", "On Windows, use `py` instead.\nThen restart.", "Install with pipx.", "A hint.",
+        'See {{< relref "cli" >}} too.']
+
+
+def test_odd_notes_and_tags_lose_no_text_and_never_hang():
+    # Found by a reviewer. Text between two tags on one line is text; many tags on a
+    # line are matched in linear time (the first pattern backtracked exponentially).
+    import time
+
+    def shown(text):
+        return [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]]
+
+    line = "{{< hint info >}}Install with pipx first.{{< /hint >}}"
+    assert shown(line + "\n\nNext.\n") == [("paragraph", line), ("paragraph", "Next.")]
+    assert shown("{% raw %}Use {{ var }} here.{% endraw %}\n") == [("paragraph", "{% raw %}Use {{ var }} here.{% endraw %}")]
+    assert shown("  {{% note %}}\n  Indented body.\n  {{% /note %}}\n") == [("paragraph", "Indented body.")]
+    t = time.perf_counter()
+    markdown_structure("Intro.\n\n" + "{{< icon >}}" * 40 + " then the sentence.\n")
+    assert time.perf_counter() - t < 1.0
+    # A note holding code or a heading is no one item (its code keeps its fence, its
+    # heading its section); an unknown directive ("{r}", a code cell) stays code.
+    code = "```\n" + "\n".join("sha256:" + "ab" * 24 for _ in range(10)) + "\n```"
+    assert [k for k, _ in shown(f":::details Checksums\n{code}\n:::\n")] == ["code"]
+    assert [k for k, _ in shown(":::tip\nIntro.\n\n## Inside\n\nSome text.\n:::\n")] == ["paragraph", "heading", "paragraph"]
+    assert shown("```{r}\n# Summary\nsummary(cars)\n```\n") == [("code", "```{r}\n# Summary\nsummary(cars)\n```")]
+    # MyST's colon fences take options too.
+    assert shown(":::{tip}\n:class: dropdown\nTip text.\n:::\n") == [("item", "Tip text.")]
+
+
+def test_a_long_myst_note_cut_across_chunks_carries_its_fence(tmp_path):
+    from index.answer.units import candidates
+    from index.search import Hit
+
+    f = tmp_path / "testing.md"
+    paras = "\n\n".join(f"Paragraph {i} of a long warning about running tests in parallel across many workers."
+                        for i in range(8))
+    f.write_text(f"# Testing\n\n```{{warning}}\n{paras}\n```\n\nAfter the note comes a plain paragraph.\n")
+    chunks = chunk(extracted(f), sentence_splitter(120, 16))
+    assert len(chunks) >= 2 and chunks[0].text.startswith("# Testing\n\n```{warning}")
+    last = chunks[-1]
+    assert last.fence == "```{warning}" and last.text.rstrip().endswith("After the note comes a plain paragraph.")
+    hit = Hit("c", "testing.md", None, last.start, last.end, last.text, 0.5, 0.5, 0.5, last.line, last.section, None,
+              last.fence)
+    units = candidates([hit])
+    # Its closing fence closes the note: no unit shows it, and the paragraph after is
+    # a unit of its own.
+    assert not any("```" in u.text for u in units)
+    assert ("sentence", "After the note comes a plain paragraph.") in [(u.kind, u.text) for u in units]
+
+
+# Cargo's command pages (mdBook) write their option lists as HTML inside the Markdown.
+CARGO_OPTIONS = """# cargo-tree(1)
+
+## OPTIONS
+
+### Tree Options
+
+<dl>
+
+<dt class="option-term" id="option-cargo-tree---depth"><a class="option-anchor" href="#option-cargo-tree---depth"><code>--depth</code> <em>depth</em></a></dt>
+<dd class="option-desc"><p>Maximum display depth of the dependency tree. A depth of 1 displays the direct
+dependencies, for example.</p>
+</dd>
+
+
+<dt class="option-term" id="option-cargo-tree---prefix"><a class="option-anchor" href="#option-cargo-tree---prefix"><code>--prefix</code> <em>prefix</em></a></dt>
+<dd class="option-desc"><p>Sets how each line is displayed: &lt;indent&gt; or none.</p>
+</dd>
+
+</dl>
+
+Types like Vec<T> in prose keep their angle brackets.
+"""
+
+
+def test_html_written_in_markdown_is_read_without_its_tags(tmp_path, embedder, splitter):
+    from index.chunking import readable
+    from index.markup import without_tags
+
+    _, _, blocks = markdown_structure(CARGO_OPTIONS)
+    items = [CARGO_OPTIONS[b.start : b.end] for b in blocks if b.kind == "item"]
+    # Each <dt>/<dd> entry is one unit, like a Markdown definition list's.
+    assert len(items) == 2 and items[0].startswith("<dt") and items[0].endswith("</dd>")
+    assert readable(items[0]).split("\n")[0] == "--depth depth"
+    assert readable(items[1]).endswith("Sets how each line is displayed: <indent> or none.")
+    assert without_tags(items[0], shown=True).startswith("`--depth` _depth_\nMaximum display depth")
+    # Prose angle brackets, escaped tags and code stay as written; block tags break lines.
+    assert readable("Types like Vec<T> and <path> stay.") == "Types like Vec<T> and <path> stay."
+    assert readable(r"A literal \<b> tag") == r"A literal \<b> tag"
+    assert readable("<p>First.</p><p>Second.</p>") == "First.\nSecond."
+    assert readable("one<br>two <b>bold</b>") == "one\ntwo bold"
+    code = 'Mount it on `<div id="app">`:\n\n```html\n<div id="app"></div>\n````\n<p>Done &amp; <b>dusted</b>.</p>'
+    assert readable(code) == 'Mount it on `<div id="app">`:\n\n```html\n<div id="app"></div>\n````\nDone & dusted.'
+    assert without_tags('<code class="x">target/</code> dir', shown=True) == "`target/` dir"
+    assert readable("Sets &lt;indent&gt;.") == "Sets <indent>." and readable("a <!-- <b>c</b> --> b") == "a  b"
+
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "cargo-tree.md").write_text(CARGO_OPTIONS)
+    chunks = chunk(extracted(d / "cargo-tree.md"), splitter)
+    assert "option-term" not in chunks[0].embed_text and "--depth depth" in chunks[0].embed_text
+    cited = indexed(d, tmp_path / ".c", embedder)
+    ans = cited.ask("how do I limit how deep the dependency tree is shown?")
+    first = ans.citations[0]
+    # The quote is the source, exact; the answer shows it as it reads.
+    assert first.quote.startswith('<dt class="option-term"') and "Maximum display depth" in first.quote
+    assert "`--depth` _depth_\nMaximum display depth" in ans.answer and "<dt" not in ans.answer
+    assert first.as_read(marks=True) in ans.answer and "<dt" not in first.as_read()
+
+
+def test_an_option_entry_is_not_cut_for_its_tags(tmp_path, splitter):
+    # 40 options' worth of attributes around a short description: under the budget as
+    # read, so one chunk, although its HTML alone is over it.
+    entry = ('<dt class="option-term" id="option-cargo-tree---format"><a class="option-anchor" '
+             'href="#option-cargo-tree---format"><code>--format</code> <em>format</em></a></dt>\n<dd class="option-desc">'
+             + "".join(f'<p><span class="placeholder-{n}" title="x{n}">{{p{n}}}</span></p>' for n in range(40))
+             + "</dd>")
+    f = tmp_path / "cargo-tree.md"
+    f.write_text("# cargo-tree(1)\n\n## Format\n\n" + entry + "\n")
+    pieces = chunk(extracted(f), splitter)
+    assert splitter.count_tokens(entry) > splitter.size
+    assert len(pieces) == 1 and pieces[0].text.startswith("## Format\n\n<dt") and pieces[0].text.endswith("</dd>")
+
+
+def test_tag_removal_is_linear_on_hostile_text():
+    # Each of these made a pattern rescan to the end from every position (a run of
+    # spaces before a block tag, comment openers with no closer): minutes, not
+    # milliseconds, at these sizes. Checked by what is left, and by the time only as a
+    # bound a quadratic pass cannot meet.
+    import time
+
+    from index.chunking import readable
+
+    t = time.perf_counter()
+    assert readable("<p>" + " " * 200_000 + "x</p>") == "x"
+    assert readable("<!--" * 50_000) == "<!--" * 50_000
+    assert readable("keep <!-- gone --> this <!-- open") == "keep  this <!-- open"
+    assert readable("<b>x</b> " + "`" * 40_000).endswith("`" * 40_000)
+    assert time.perf_counter() - t < 5.0
