@@ -35,8 +35,11 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # MyST note's cut chunks carry its fence, unknown directives stay code; sections-17 reads
 # an HTML tab's hidden panel under its label; sections-18 embeds HTML written in Markdown
 # without its tags; sections-19 keeps the tags inside code blocks and code spans, breaks a
-# line at a block tag, and counts a chunk's tokens without its tags.
-CHUNKER = "sections-19"
+# line at a block tag, and counts a chunk's tokens without its tags; sections-20 reads a
+# block tag in a table row ("<br />" in a cell) as a space, not a line break, and no
+# longer cuts a long run of short blocks (a 50 KB table) into windows (sync._bounded);
+# it reads MkDocs Material's content tabs ('=== "Docker"') as their body's blocks.
+CHUNKER = "sections-20"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ functions; structure.py reads blocks with them, chunking.py and the answer read 
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 
@@ -143,23 +144,38 @@ def without_tags(text: str, shown: bool = False) -> str:
     all: there a tag is the example ("<div id="app">")."""
     if "<" not in text and "&" not in text:
         return text
-    out, at = [], 0
+    out, at, row = [], 0, bool(_ROW.match(text))
     for m in _CODE.finditer(text) if "`" in text or "~~~" in text else ():
-        out += [_untagged(text[at : m.start()], shown), m.group(0)]
+        out += [_untagged(text[at : m.start()], shown, row if at else None), m.group(0)]
+        # Whether the line the next piece starts on is a table row: found once per line
+        # (a long row of code spans is not scanned again for each).
+        if (nl := text.rfind("\n", at, m.end())) >= 0:
+            row = bool(_ROW.match(text, nl + 1))
         at = m.end()
-    out.append(_untagged(text[at:], shown))
+    out.append(_untagged(text[at:], shown, row if at else None))
     read = "".join(out)
     # A line break a tag made at either end (a quote opening with "<dl>") is no text.
     return read.strip("\n") if read != text else text
 
 
-def _untagged(text: str, shown: bool) -> str:
+def _untagged(text: str, shown: bool, row: bool | None = None) -> str:
+    """``text`` (a piece outside code) without its tags; ``row``: whether the line it
+    starts in mid-way is a table row (None: it starts a line)."""
     if "<!--" in text:
         text = _without_comments(text)
     if "<" in text:
+        rows = _row_spans(text, row) if "|" in text or row else ()
+
         def tag(m: re.Match) -> str:
             name = m.group(1).lower()
-            return _SHOWN.get(name, "") if shown and name in _SHOWN else "\x00" if name in _BREAKING else ""
+            if shown and name in _SHOWN:
+                return _SHOWN[name]
+            if name not in _BREAKING:
+                return ""
+            # In a table row a break is a space: a new line would end the row ("| a<br />b |"
+            # read as a row cut in two; Traefik's option tables put one in most cells).
+            i = bisect.bisect_right(rows, m.start())
+            return " " if i % 2 else "\x00"
         text = _HTML_TAG.sub(tag, text)
         if "\x00" in text:
             # Each break and the blank space around it is one line break. Split, not a
@@ -168,6 +184,41 @@ def _untagged(text: str, shown: bool) -> str:
             inner = [p.strip() for p in parts[1:-1]]
             text = "\n".join([parts[0].rstrip(), *(p for p in inner if p), parts[-1].lstrip()])
     return _CHAR_REF.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
+
+
+# A Markdown table row: a line that opens with "|".
+_ROW = re.compile(r"[ \t]*\|")
+_ROW_LINE = re.compile(r"^[ \t]*\|.*$", re.M)
+_PADDING = re.compile(r"[ \t]{2,}(?=\|)|(?<=\|)[ \t]{2,}")
+
+
+def unpadded(text: str) -> str:
+    """``text`` with its table rows' cells without the blank space that pads each to its
+    column's widest: Traefik pads the cells of its option tables to 300 characters, which
+    a chat message shows as they are."""
+    if "|  " not in text and "  |" not in text:
+        return text
+    return _ROW_LINE.sub(lambda m: _PADDING.sub(" ", m.group(0)), text)
+
+
+def as_shown(text: str, marks: bool = True) -> str:
+    """``text`` as an answer shows it: without HTML tags (``marks``: code, emphasis and bold
+    as Markdown's marks), table cells unpadded."""
+    return unpadded(without_tags(text, shown=marks))
+
+
+def _row_spans(text: str, first: bool | None) -> list[int]:
+    """The table rows' lines of ``text`` as a flat sorted list [start, end, start, end…]
+    (a position is in a row when bisect_right of it is odd). ``first``: whether its first
+    line, begun before ``text``, is a row (None: ``text`` starts a line)."""
+    spans = []
+    for m in _ROW_LINE.finditer(text):
+        if m.start() or first is None:
+            spans += [m.start(), m.end()]
+    if first:
+        end = text.find("\n")
+        spans = [0, len(text) if end < 0 else end] + spans
+    return spans
 
 
 def _without_comments(text: str) -> str:

@@ -66,7 +66,47 @@ def _parser():
     for name in COLON_ADMONITIONS:
         md.use(container_plugin, name,
                validate=lambda params, *_, n=name: re.match(rf"\{{?{n}\b", params.strip()) is not None)
+    md.block.ruler.before("fence", "tabbed", _tabbed, {"alt": ["paragraph", "reference", "blockquote", "list"]})
     return md
+
+
+# A content tab as MkDocs Material writes it (pymdownx.tabbed): '=== "Docker"' over a
+# body indented four spaces. Without a rule the body joins the marker's paragraph or is
+# read as an indented code block, so the tables and code in tabs (Traefik's metrics,
+# Hatch's VCS schemes) were no rows. mdit-py-plugins has no tabs plugin: this rule is
+# admon_plugin's, for the "===" marker, emitting tabbed_open / tabbed_close around the
+# body's own blocks.
+_TAB_MARKER = re.compile(r'===[+!]?[ \t]+"[^"\n]*"[ \t]*$')
+
+
+def _tabbed(state, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False  # an indented code block's line
+    start, maximum = state.bMarks[start_line] + state.tShift[start_line], state.eMarks[start_line]
+    if not state.src.startswith("===", start) or not _TAB_MARKER.match(state.src[start:maximum]):
+        return False
+    if silent:
+        return True
+    old_parent, old_line_max, old_indent = state.parentType, state.lineMax, state.blkIndent
+    state.parentType = "tabbed"
+    state.blkIndent = state.sCount[start_line] + 4
+    line, was_empty = start_line, False
+    while (line := line + 1) < end_line:
+        # Ends at a line indented less than the body, or at two blank lines.
+        is_empty = state.sCount[line] < state.blkIndent
+        if is_empty and was_empty:
+            break
+        was_empty = is_empty
+        if state.bMarks[line] + state.tShift[line] < state.eMarks[line] and state.sCount[line] < state.blkIndent:
+            break
+    state.lineMax = line
+    token = state.push("tabbed_open", "div", 1)
+    token.block, token.map, token.info = True, [start_line, line], state.src[start:maximum]
+    state.md.block.tokenize(state, start_line + 1, line)
+    state.push("tabbed_close", "div", -1).block = True
+    state.parentType, state.lineMax, state.blkIndent = old_parent, old_line_max, old_indent
+    state.line = line
+    return True
 
 
 _FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)

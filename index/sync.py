@@ -204,12 +204,19 @@ WINDOW = 2_000
 
 def _bounded(ex: Extracted) -> Extracted:
     """``ex`` with section (and block) boundaries added inside overly long runs of text
-    without blank lines, at a line break (else a space) near every WINDOW characters.
-    The text is unchanged, so offsets still point into the file."""
+    without blank lines (of a source with blocks, inside overly long blocks), at a line
+    break (else a space) near every WINDOW characters. The text is unchanged, so
+    offsets still point into the file."""
     text = ex.text
     cuts: list[int] = []
-    breaks = [(m.start(), m.end()) for m in _BLANK.finditer(text)]
-    runs = zip([0] + [e for _, e in breaks], [s for s, _ in breaks] + [len(text)])
+    if ex.blocks is not None:
+        # Only a block that long is a problem: a run of short blocks (a 50 KB table of
+        # one-line rows, Traefik's option tables) is packed block by block, and cut
+        # into windows its rows lost their table's head row.
+        runs = [(b.start, b.end) for b in ex.blocks if b.end - b.start > LONG_RUN]
+    else:
+        breaks = [(m.start(), m.end()) for m in _BLANK.finditer(text)]
+        runs = zip([0] + [e for _, e in breaks], [s for s, _ in breaks] + [len(text)])
     for lo, hi in runs:
         if hi - lo > LONG_RUN:
             at = lo
@@ -220,6 +227,7 @@ def _bounded(ex: Extracted) -> Extracted:
                 cuts.append(at)
     if not cuts:
         return ex
+    cuts = sorted(set(cuts))  # a long block nested in another is cut once
     sections = _cut(ex.sections or [Section(0, len(text), ())], cuts)
     blocks = _cut(ex.blocks, cuts) if ex.blocks is not None else None
     return replace(ex, sections=sections, blocks=blocks)

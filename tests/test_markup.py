@@ -242,3 +242,36 @@ def test_tag_removal_is_linear_on_hostile_text():
     assert readable("keep <!-- gone --> this <!-- open") == "keep  this <!-- open"
     assert readable("<b>x</b> " + "`" * 40_000).endswith("`" * 40_000)
     assert time.perf_counter() - t < 5.0
+
+
+def test_a_line_break_tag_in_a_table_cell_reads_as_a_space():
+    # Traefik writes "<br />" in most cells of its option tables: read as a line break,
+    # it cut each row in two, and the second half read as no row at all.
+    from index.chunking import readable
+
+    table = ("| Field | Description | Default |\n|---|---|---|\n"
+             "| <a id=\"opt-t\">`transport.`<br />`idleTimeout`</a> | Idle time.<br />Zero: none. | 180s |\n")
+    assert readable(table).splitlines()[2] == "| `transport.` `idleTimeout` | Idle time. Zero: none. | 180s |"
+    # Outside a row (and in a line that only holds a "|" later) it is still a line break.
+    assert readable("`c` | k<br>l") == "`c` | k\nl" and readable("one<br>two") == "one\ntwo"
+    # One pass per line, however many code spans a row holds.
+    import time
+
+    t = time.perf_counter()
+    row = "| " + "`x` <br> " * 50_000 + "|"
+    assert "\n" not in readable(row)
+    assert time.perf_counter() - t < 5.0
+
+
+def test_content_tabs_are_read_as_their_bodys_blocks():
+    # MkDocs Material's tabs ('=== "Docker"' over an indented body): the body's table and
+    # code are rows and code, not a paragraph or an indented code block.
+    text = ('# Metrics\n\nIntro.\n\n=== "Prometheus"\n    | Metric | Type |\n    | --- | --- |\n'
+            '    | `traefik_config_reloads_total` | Count |\n\n=== "TOML"\n\n    ```toml\n    [metrics]\n    ```\n\n'
+            '===+ "YAML"\n    A sentence in a tab.\n\nAfter the tabs.\n')
+    _, _, blocks = markdown_structure(text)
+    kinds = [(b.kind, text[b.start : b.end]) for b in blocks]
+    assert ("row", "| `traefik_config_reloads_total` | Count |") in kinds
+    assert ("code", "```toml\n    [metrics]\n    ```") in kinds
+    assert ("paragraph", "A sentence in a tab.") in kinds and ("paragraph", "After the tabs.") in kinds
+    assert not any("===" in t for _, t in kinds)

@@ -267,3 +267,22 @@ def test_text_without_blank_lines_is_cut_before_the_splitter(tmp_path):
     # Ordinary prose is cut exactly as before.
     prose = extract(SourceFile("p.txt", tmp_path / "p.txt"), text_of(range(20)).encode())
     assert sync_mod._bounded(prose) is prose
+
+
+def test_a_long_table_is_not_cut_into_windows(tmp_path, splitter):
+    # A table of short rows runs far past LONG_RUN without a blank line (Traefik's
+    # option tables: 50 KB). Its rows are blocks of their own: cut into windows, the
+    # rows after the first window lost their head row and were no rows.
+    from index.chunking import chunk
+
+    rows = "".join(f"| `option{n}` | What option {n} does, in a sentence or two of prose. {'x' * 300} | {n}s |\n"
+                   for n in range(80))
+    text = "# Options\n\n| Name | Description | Default |\n|---|---|---|\n" + rows
+    assert len(rows) > sync_mod.LONG_RUN
+    f = tmp_path / "options.md"
+    f.write_text(text)
+    ex = sync_mod._bounded(extract(SourceFile("options.md", f), text.encode()))
+    chunks = chunk(ex, splitter)
+    assert len(chunks) > 1 and all(ex.text[c.start : c.end] == c.text for c in chunks)
+    later = [c for c in chunks if c.text.startswith("| `option")]
+    assert later and all(c.fence.startswith("| Name | Description | Default |") for c in later)

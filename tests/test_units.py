@@ -303,13 +303,13 @@ def test_an_image_without_words_is_no_unit():
 
 
 def test_a_trimmed_unit_never_ends_inside_an_html_tag():
-    from index.answer.units import _trim
+    from index.answer.units import _trim, read_chars
 
     text = "Option entry " + '<dt class="option-term" id="option-cargo-tree---edges"><code>--edges</code></dt> ' * 12
-    for limit in range(60, 400, 7):
+    for limit in range(20, 100, 7):
         end, trimmed = _trim(text, 0, len(text), limit)
         shown = text[:end]
-        assert trimmed and end <= limit
+        assert trimmed and read_chars(shown) <= limit < read_chars(text)
         # Every "<" that opens a tag in the kept text is closed in it.
         assert shown.count("<") == shown.count(">"), (limit, shown[-40:])
 
@@ -331,3 +331,23 @@ def test_one_entry_repeated_by_several_pages_is_quoted_once():
     assert ca.text != cb.text and _overlaps(ca, cb)
     other = replace(_md_hit(entry("add").replace("colored output", "the progress bar")), id="c3", source="x.md")
     assert not _overlaps(ca, Candidate(other, 0, 0, len(other.text), other.text))
+
+
+def test_a_unit_is_trimmed_by_how_long_it_reads():
+    # Traefik's option rows: each cell padded to its column's widest, the option's name in
+    # an anchor tag. 1,100 characters in the file, 230 as read: the row is not cut before
+    # its Default column, and the answer shows it unpadded.
+    from index.answer.units import _trim, read_chars
+    from index.markup import as_shown
+
+    row = ('| <a id="opt-idleTimeout" href="#opt-idleTimeout" title="#opt-idleTimeout">`idleTimeout`</a> | '
+           + "Maximum duration an idle (keep-alive) connection will remain idle before closing itself." + " " * 600
+           + "| 180s" + " " * 200 + "| No |")
+    assert len(row) > 900 and read_chars(row) < 250
+    assert _trim(row, 0, len(row)) == (len(row), False)
+    assert as_shown(row) == ("| `idleTimeout` | Maximum duration an idle (keep-alive) connection will remain idle "
+                             "before closing itself. | 180s | No |")
+    # Prose keeps its spaces; a long row is still cut, by what it reads.
+    assert as_shown("a  b") == "a  b"
+    end, trimmed = _trim(row, 0, len(row), limit=100)
+    assert trimmed and read_chars(row[:end]) <= 100

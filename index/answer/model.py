@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from index.markup import without_tags
+from index.markup import as_shown
 from index.search import Hit
 
 ABSTAIN_TEXT = "The sources do not answer this question."
@@ -26,8 +26,9 @@ class Citation:
 
     def as_read(self, marks: bool = False) -> str:
         """The quote as a reader of its Markdown sees it: HTML written in it without its
-        tags (the answer shows it so; ``marks``: code and emphasis as Markdown's marks)."""
-        return without_tags(self.quote, shown=marks)
+        tags, table cells unpadded (the answer shows it so; ``marks``: code and emphasis as
+        Markdown's marks)."""
+        return as_shown(self.quote, marks)
 
     def where(self) -> str:
         """Where the quote is, for a reader: source › section, page or lines, and offsets."""

@@ -19,7 +19,7 @@ from index.answer.units import Candidate, candidates
 from index.chunking import FENCE_LINE, indexed_text, readable
 from index.errors import BadQuestion
 from index.search import Hit, Searcher
-from index.markup import MARKER_LINE, without_tags
+from index.markup import MARKER_LINE, as_shown, unpadded, without_tags
 from index.structure import SECTION_SEP
 
 # Passages whose sentences compete for the answer.
@@ -117,13 +117,13 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
             order.remove(outer[0])
             order.insert(0, outer[0])
     chosen = [order[0]]
-    used = len(readable(cands[order[0]].text))
+    used = len(unpadded(readable(cands[order[0]].text)))
     for i in order[1:]:
         if len(chosen) == MAX_UNITS or scores[i] < ratio * best:
             break
         if any(_overlaps(cands[i], cands[j]) for j in chosen):
             continue
-        size = len(readable(cands[i].text))
+        size = len(unpadded(readable(cands[i].text)))
         if used + size > ANSWER_CHARS:
             continue
         chosen.append(i)
@@ -150,7 +150,7 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
     line (a table's rows under its head row) stay apart: joined, the row asked about
     would sit inside a run of others instead of first (the same dev-set figures either
     way)."""
-    size = {i: len(readable(cands[i].text)) for i in chosen}
+    size = {i: len(unpadded(readable(cands[i].text))) for i in chosen}
     used = sum(size.values())
     out: list[tuple[Candidate, int, int]] = []  # (unit as shown, index it stands for, its readable size)
     for i in chosen:
@@ -165,7 +165,7 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
                 # finding on Jest and Hatch); apart, each unit is quoted without it.
                 # The same dev-set figures either way.
                 continue
-            hull_size = len(readable(hull))
+            hull_size = len(unpadded(readable(hull)))
             gap = hull_size - size[i] - d_size
             if gap <= JOIN_GAP and used + gap <= ANSWER_CHARS + JOIN_GAP:
                 kind = d.kind if d.kind == c.kind else "section"
@@ -352,8 +352,8 @@ def answer(
             for n, (c, i) in enumerate(chosen, start=1):
                 name = label(c)
                 # HTML written in Markdown is shown as it reads (the quote keeps it).
-                head = f"{without_tags(c.context, shown=True)}\n" if c.context else ""
-                shown = f"{head}{without_tags(c.text, shown=True)}{' …' if c.trimmed else ''}"
+                head = f"{as_shown(c.context)}\n" if c.context else ""
+                shown = f"{head}{as_shown(c.text)}{' …' if c.trimmed else ''}"
                 # A code block cut by a chunk or a trim is closed for the reader (never in the quote).
                 if len(FENCE_LINE.findall(shown)) % 2:
                     shown += "\n```"

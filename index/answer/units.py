@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from index.chunking import carried_kind, readable
+from index.markup import unpadded, without_tags
 from index.search import Hit
 from index.sentences import split_sentences
 from index.sources import MARKDOWN_READ
@@ -63,13 +64,26 @@ class Unit:
     context: str = ""
 
 
+def read_chars(text: str) -> int:
+    """How long ``text`` reads: without its HTML tags, table cells unpadded (Traefik's
+    option tables pad each cell of a row to 300 characters and wrap each option's name
+    in an anchor tag of 150)."""
+    return len(unpadded(without_tags(text)))
+
+
 def _trim(text: str, s: int, e: int, limit: int = MAX_UNIT_CHARS) -> tuple[int, bool]:
-    """End of the span [s, e) cut to ``limit`` characters at a line, sentence or word end."""
-    if e - s <= limit:
+    """End of the span [s, e) cut to ``limit`` characters as read (read_chars) at a line,
+    sentence or word end."""
+    if e - s <= limit or read_chars(text[s:e]) <= limit:
         return e, False
-    cut = s + limit
+    # The furthest raw end that reads within the limit (reading never lengthens text).
+    lo, hi = s + limit, e - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if read_chars(text[s:mid]) <= limit else (lo, mid - 1)
+    cut = lo
     for sep in ("\n", ". ", " "):
-        at = text.rfind(sep, s + limit // 3, cut)
+        at = text.rfind(sep, s + (cut - s) // 3, cut)
         if at > s:
             cut = at + (1 if sep == ". " else 0)
             break
