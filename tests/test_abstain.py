@@ -127,3 +127,26 @@ def test_a_seed_question_in_other_words_than_the_article_s_is_answered(seeded):
     ans = seeded.ask("What kind of equipment do the two firms make?")
     assert not ans.abstained
     assert "video surveillance equipment" in ans.citations[0].quote
+
+
+def test_a_word_the_passages_write_as_two_is_the_sources_word():
+    from index.answer.abstain import gather
+    from index.lexical import LexicalIndex
+
+    texts = ["Quick Start\n\nOpen http://localhost:8080 for the dashboard.",
+             "Idle keep-alive connections are closed after 180s. Code coverage is out of scope."]
+    lex = LexicalIndex.build(["a", "b"], texts, "g1")
+    assert gather("after the quickstart, which URL shows the dashboard?", lex, texts[:1], 0.5, 0.5).missing is None
+    assert gather("how long do keepalive connections stay open?", lex, texts[1:], 0.5, 0.5).missing is None
+    # Two halves that only begin two words ("code coverage") are not the word.
+    assert gather("does it upload to codecov?", lex, texts[1:], 0.5, 0.5).missing == "codecov"
+
+
+def test_a_question_whose_rare_word_the_sources_lack_needs_more_evidence():
+    from index.answer.abstain import ABSENT_MARGIN, Evidence, declines, p_answerable
+
+    lacking = Evidence(0.74, 0.71, 0.24, 0.80, 1.0, "LDAP")  # Traefik: "…against our Active Directory / LDAP server?"
+    p = p_answerable(lacking)
+    assert declines(lacking, p - ABSENT_MARGIN / 2) and not declines(lacking, p - ABSENT_MARGIN * 1.5)
+    held = Evidence(0.74, 0.71, 0.24, 0.80, 0.0)
+    assert not declines(held, p_answerable(held) - 0.01) and declines(held, p_answerable(held) + 0.01)

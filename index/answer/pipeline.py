@@ -338,7 +338,7 @@ def answer(
             unit_sim=unit_similarity(cands, sims, scores, q_vec, sentence_vectors),
             word_vectors=sentence_vectors.words,
         )
-        if abstain.p_answerable(ev) < min_confidence:
+        if abstain.declines(ev, min_confidence):
             text = f"The sources don't mention {ev.missing}." if ev.missing else ABSTAIN_TEXT
             result = Answer(question=q, answer=text, abstained=True, passages=hits, evidence=ev)
         else:
