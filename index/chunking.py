@@ -38,8 +38,10 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # line at a block tag, and counts a chunk's tokens without its tags; sections-20 reads a
 # block tag in a table row ("<br />" in a cell) as a space, not a line break, and no
 # longer cuts a long run of short blocks (a 50 KB table) into windows (sync._bounded);
-# it reads MkDocs Material's content tabs ('=== "Docker"') as their body's blocks.
-CHUNKER = "sections-20"
+# it reads MkDocs Material's content tabs ('=== "Docker"') as their body's blocks;
+# sections-21 keeps blank lines inside a tab and cuts only long blank-line-free runs
+# inside one block, a code block's pieces carrying its fence.
+CHUNKER = "sections-21"
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,13 @@ def unpadded(text: str) -> str:
     a chat message shows as they are."""
     if "|  " not in text and "  |" not in text:
         return text
-    return _ROW_LINE.sub(lambda m: _PADDING.sub(" ", m.group(0)), text)
+    out, in_code = [], False
+    for line in text.split("\n"):
+        if FENCE_LINE.match(line):
+            in_code = not in_code
+        # A code block's lines are shown as written: an ASCII tree ("|   |-- index.md").
+        out.append(_PADDING.sub(" ", line) if not in_code and _ROW.match(line) else line)
+    return "\n".join(out)
 
 
 def as_shown(text: str, marks: bool = True) -> str:

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     # probability comes from the evidence model in index/answer/abstain.py; 0.35 is the
     # highest threshold keeping false abstention <= 0.05 on every set it was fitted on
     # (bench/fit_abstain.py, bench/RESULTS.md).
-    min_confidence: float = Field(0.35, ge=0.0, le=1.0, description="decline below this chance of answering")
+    min_confidence: float = Field(0.35, ge=0.0, le=1.0, description="decline below this chance of answering (0.10 more when a rare word of the question is missing; 0: never)")
     max_question_chars: int = Field(2000, ge=1)
     # Written answers (index/answer/written.py): an OpenAI-compatible endpoint such as
     # Ollama's http://localhost:11434/v1 or llama.cpp's http://localhost:8080/v1.

@@ -90,13 +90,10 @@ def _tabbed(state, start_line: int, end_line: int, silent: bool) -> bool:
     old_parent, old_line_max, old_indent = state.parentType, state.lineMax, state.blkIndent
     state.parentType = "tabbed"
     state.blkIndent = state.sCount[start_line] + 4
-    line, was_empty = start_line, False
+    line = start_line
     while (line := line + 1) < end_line:
-        # Ends at a line indented less than the body, or at two blank lines.
-        is_empty = state.sCount[line] < state.blkIndent
-        if is_empty and was_empty:
-            break
-        was_empty = is_empty
+        # Ends at a line with text indented less than the body; blank lines, however
+        # many, stay in it (as pymdownx.tabbed reads it; admon_plugin ends at two).
         if state.bMarks[line] + state.tShift[line] < state.eMarks[line] and state.sCount[line] < state.blkIndent:
             break
     state.lineMax = line

@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from index.chunking import Chunk, Splitter, chunk
+from index.chunking import FENCE_LINE, Chunk, Splitter, chunk
 from index.embedding import Embedder
 from index.errors import SourceError, StoreLocked
 from index.lexical import LexicalIndex, ids_digest, rebuild_from_store
@@ -197,26 +197,26 @@ def _unexpected(src: SourceFile, e: Exception) -> Skipped:
 # A run of text with no blank line longer than this (a log, a dump) is cut into
 # windows of about WINDOW characters before chunking: the prose splitter works on a
 # paragraph at a time and failed on a 10-15 MB one (regex time-out, 6 GB at 50 MB).
-# Prose paragraphs are far shorter, so ordinary files are cut exactly as before.
+# Prose paragraphs are far shorter, so ordinary files are cut exactly as before. In a
+# source with blocks, only such a run inside one block is cut: a run of short blocks
+# (a 50 KB table of one-line rows, Traefik's option tables) is packed block by block,
+# and cut into windows its rows lost their table's head row.
 LONG_RUN = 20_000
 WINDOW = 2_000
 
 
 def _bounded(ex: Extracted) -> Extracted:
     """``ex`` with section (and block) boundaries added inside overly long runs of text
-    without blank lines (of a source with blocks, inside overly long blocks), at a line
+    without blank lines (of a source with blocks, runs inside one block), at a line
     break (else a space) near every WINDOW characters. The text is unchanged, so
     offsets still point into the file."""
     text = ex.text
     cuts: list[int] = []
+    breaks = [(m.start(), m.end()) for m in _BLANK.finditer(text)]
+    runs = list(zip([0] + [e for _, e in breaks], [s for s, _ in breaks] + [len(text)]))
     if ex.blocks is not None:
-        # Only a block that long is a problem: a run of short blocks (a 50 KB table of
-        # one-line rows, Traefik's option tables) is packed block by block, and cut
-        # into windows its rows lost their table's head row.
-        runs = [(b.start, b.end) for b in ex.blocks if b.end - b.start > LONG_RUN]
-    else:
-        breaks = [(m.start(), m.end()) for m in _BLANK.finditer(text)]
-        runs = zip([0] + [e for _, e in breaks], [s for s, _ in breaks] + [len(text)])
+        runs = [(max(lo, b.start), min(hi, b.end)) for b in ex.blocks if b.end - b.start > LONG_RUN
+                for lo, hi in runs[bisect.bisect_right(runs, (b.start, len(text) + 1)) - 1 :] if lo < b.end]
     for lo, hi in runs:
         if hi - lo > LONG_RUN:
             at = lo
@@ -229,22 +229,34 @@ def _bounded(ex: Extracted) -> Extracted:
         return ex
     cuts = sorted(set(cuts))  # a long block nested in another is cut once
     sections = _cut(ex.sections or [Section(0, len(text), ())], cuts)
-    blocks = _cut(ex.blocks, cuts) if ex.blocks is not None else None
+    blocks = _cut(ex.blocks, cuts, text) if ex.blocks is not None else None
     return replace(ex, sections=sections, blocks=blocks)
 
 
 _BLANK = re.compile(r"\n[ \t]*\n\s*")  # a paragraph break
 
 
-def _cut(spans: list, cuts: list[int]) -> list:
-    """Each span (Section or Block) split at the ``cuts`` that fall inside it."""
+def _cut(spans: list, cuts: list[int], text: str = "") -> list:
+    """Each span (Section or Block) split at the ``cuts`` that fall inside it. A block's
+    pieces after the first open where they are (not where the block opens: each would
+    be counted from there again) and a code block's carry its opening fence line, or
+    their closing fence would read as opening a block."""
     out = []
     for sp in spans:
         start = sp.start
-        for c in cuts[bisect.bisect_right(cuts, sp.start) : bisect.bisect_left(cuts, sp.end)]:
-            out.append(replace(sp, start=start, end=c))
+        inside = cuts[bisect.bisect_right(cuts, sp.start) : bisect.bisect_left(cuts, sp.end)]
+        if not inside:
+            out.append(sp)
+            continue
+        later = {}
+        if hasattr(sp, "opens"):
+            nl = text.find("\n", sp.start, sp.end)
+            first = text[sp.start : nl if nl >= 0 else sp.end].strip()
+            later = {"opens": None, "fence": first if sp.kind == "code" and FENCE_LINE.match(first) else sp.fence}
+        for c in inside:
+            out.append(replace(sp, start=start, end=c, **(later if start > sp.start else {})))
             start = c
-        out.append(replace(sp, start=start, end=sp.end))
+        out.append(replace(sp, start=start, end=sp.end, **later))
     return out
 
 

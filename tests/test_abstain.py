@@ -140,6 +140,10 @@ def test_a_word_the_passages_write_as_two_is_the_sources_word():
     assert gather("how long do keepalive connections stay open?", lex, texts[1:], 0.5, 0.5).missing is None
     # Two halves that only begin two words ("code coverage") are not the word.
     assert gather("does it upload to codecov?", lex, texts[1:], 0.5, 0.5).missing == "codecov"
+    # A name is not two words that happen to stand side by side.
+    from index.answer.abstain import _written_apart
+
+    assert not _written_apart("HTTPRoute", ["Each HTTP route matches a rule."])
 
 
 def test_a_question_whose_rare_word_the_sources_lack_needs_more_evidence():

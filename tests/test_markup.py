@@ -268,10 +268,11 @@ def test_content_tabs_are_read_as_their_bodys_blocks():
     # code are rows and code, not a paragraph or an indented code block.
     text = ('# Metrics\n\nIntro.\n\n=== "Prometheus"\n    | Metric | Type |\n    | --- | --- |\n'
             '    | `traefik_config_reloads_total` | Count |\n\n=== "TOML"\n\n    ```toml\n    [metrics]\n    ```\n\n'
-            '===+ "YAML"\n    A sentence in a tab.\n\nAfter the tabs.\n')
+            '===+ "YAML"\n    A sentence in a tab.\n\n\n    Another, after two blank lines.\n\nAfter the tabs.\n')
     _, _, blocks = markdown_structure(text)
     kinds = [(b.kind, text[b.start : b.end]) for b in blocks]
     assert ("row", "| `traefik_config_reloads_total` | Count |") in kinds
     assert ("code", "```toml\n    [metrics]\n    ```") in kinds
     assert ("paragraph", "A sentence in a tab.") in kinds and ("paragraph", "After the tabs.") in kinds
+    assert ("paragraph", "Another, after two blank lines.") in kinds
     assert not any("===" in t for _, t in kinds)

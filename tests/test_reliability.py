@@ -286,3 +286,18 @@ def test_a_long_table_is_not_cut_into_windows(tmp_path, splitter):
     assert len(chunks) > 1 and all(ex.text[c.start : c.end] == c.text for c in chunks)
     later = [c for c in chunks if c.text.startswith("| `option")]
     assert later and all(c.fence.startswith("| Name | Description | Default |") for c in later)
+
+
+def test_a_long_code_block_cut_into_windows_keeps_its_fence(tmp_path, splitter):
+    # A block longer than LONG_RUN is still cut (no regex time-out), and each piece of a
+    # code block carries its opening fence, or its closing one would open a block.
+    from index.chunking import chunk
+
+    body = "\n\n".join(f"key{n}: value {n}\n" + "line: " + "x" * 60 for n in range(600))
+    text = "# Config\n\n```yaml\n" + body + "\n```\n"
+    f = tmp_path / "config.md"
+    f.write_text(text)
+    ex = sync_mod._bounded(extract(SourceFile("config.md", f), text.encode()))
+    chunks = chunk(ex, splitter)
+    code = [c for c in chunks if "key" in c.text]
+    assert len(code) > 5 and all(c.text.startswith("```yaml") or c.fence == "```yaml" for c in code)

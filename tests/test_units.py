@@ -347,7 +347,17 @@ def test_a_unit_is_trimmed_by_how_long_it_reads():
     assert _trim(row, 0, len(row)) == (len(row), False)
     assert as_shown(row) == ("| `idleTimeout` | Maximum duration an idle (keep-alive) connection will remain idle "
                              "before closing itself. | 180s | No |")
-    # Prose keeps its spaces; a long row is still cut, by what it reads.
+    # Prose and code keep their spaces; a long row is still cut, by what it reads.
     assert as_shown("a  b") == "a  b"
+    tree = "```text\n|-- docs/\n|   |-- index.md\n```"
+    assert as_shown(tree) == tree
     end, trimmed = _trim(row, 0, len(row), limit=100)
     assert trimmed and read_chars(row[:end]) <= 100
+    # Cut inside the padding before the Default column, it still shows the default.
+    long_row = "| `idleTimeout` | " + ("word " * 108)[:540] + " " * 600 + "| 180s" + " " * 200 + "| Only when the server is idle for long |"
+    end, trimmed = _trim(long_row, 0, len(long_row))
+    assert trimmed and "180s" in long_row[:end] and read_chars(long_row[:end]) <= 600
+    # A comment the cut would open is left out whole, never shown raw.
+    text = "Intro words here. " * 10 + "<!-- " + "a comment that spans words " * 30 + "-->" + "x" * 400 + " tail" * 100
+    end, trimmed = _trim(text, 0, len(text))
+    assert trimmed and read_chars(text[:end]) <= 600 and "<!--" not in text[:end].replace(text[text.index("<!--"):text.index("-->") + 3], "")

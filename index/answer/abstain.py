@@ -209,9 +209,10 @@ def _written_apart(word: str, passage_texts: list[str]) -> bool:
     """Do the passages read write ``word`` as two words ("quickstart" as "Quick Start",
     "keepalive" as "keep-alive")? Then the sources use it. Only the passages read, not
     the whole corpus: two common words side by side somewhere are weak evidence, and a
-    product's name is often two words joined ("Flask-Login")."""
+    product's name is often two words joined ("Flask-Login"), as is one written as a
+    name ("HTTPRoute" is not "HTTP route"): only a word in lower case counts."""
     w = word.lower()
-    if len(w) < 6 or not w.isalpha():
+    if len(w) < 6 or not w.isalpha() or w != word:
         return False
     pattern = re.compile(r"\b(?:" + "|".join(f"{w[:i]}[ \t-]{w[i:]}" for i in range(3, len(w) - 2)) + r")\b", re.I)
     return any(pattern.search(t) for t in passage_texts)
@@ -279,6 +280,8 @@ ABSENT_MARGIN = 0.10
 
 
 def declines(ev: Evidence, min_confidence: float) -> bool:
-    """Does the evidence give the sources too little chance of answering?"""
-    return p_answerable(ev) < min_confidence + (ABSENT_MARGIN if ev.absent_rare else 0.0)
+    """Does the evidence give the sources too little chance of answering? A
+    ``min_confidence`` of 0 never declines (bench/fit_abstain.py gathers evidence so)."""
+    margin = ABSENT_MARGIN if ev.absent_rare and min_confidence > 0 else 0.0
+    return p_answerable(ev) < min_confidence + margin
 

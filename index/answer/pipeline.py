@@ -312,8 +312,8 @@ def answer(
 
     ``history`` holds earlier questions of the same conversation; a follow-up is
     searched together with the previous question. Declines (no citations) when the
-    evidence gives the sources less than ``min_confidence`` chance of answering
-    (abstain.py). With ``paths``, only those files are searched.
+    evidence gives the sources less than ``min_confidence`` chance of answering, a
+    little more when a rare word of the question is missing (abstain.declines). With ``paths``, only those files are searched.
     """
     from index.conversation import contextual_query
 

@@ -76,25 +76,38 @@ def _trim(text: str, s: int, e: int, limit: int = MAX_UNIT_CHARS) -> tuple[int, 
     sentence or word end."""
     if e - s <= limit or read_chars(text[s:e]) <= limit:
         return e, False
-    # The furthest raw end that reads within the limit (reading never lengthens text).
+    # The furthest raw end that reads within the limit, searched as if reading grew
+    # with the text (it nearly does: a prefix ending in a cell's padding is measured
+    # without it; one ending inside a tag or a comment reads it raw, so too long).
     lo, hi = s + limit, e - 1
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        lo, hi = (mid, hi) if read_chars(text[s:mid]) <= limit else (lo, mid - 1)
-    cut = lo
+        lo, hi = (mid, hi) if read_chars(text[s:mid].rstrip()) <= limit else (lo, mid - 1)
+    cut = _cut_back(text, s, lo)
+    if read_chars(text[s:cut]) > limit:
+        # Cut back into a comment or tag the longer prefix closed: cut as stored instead.
+        cut = _cut_back(text, s, s + limit)
+    return cut, True
+
+
+def _cut_back(text: str, s: int, cut: int) -> int:
+    """``cut`` moved back to a line, sentence or word end, never inside an HTML tag or
+    comment (only whole ones are read as such: '<dt class="option-term"' would be shown
+    as it is)."""
     for sep in ("\n", ". ", " "):
         at = text.rfind(sep, s + (cut - s) // 3, cut)
         if at > s:
             cut = at + (1 if sep == ". " else 0)
             break
-    # Not inside an HTML tag written in the Markdown ('<dt class="option-term"' would be
-    # shown as is: only whole tags are read as tags).
     lt = text.rfind("<", s, cut)
     if lt > s and text.find(">", lt, cut) < 0 and re.match(r"</?[A-Za-z]", text[lt : lt + 2]):
         cut = lt
+    opener = text.rfind("<!--", s, cut)
+    if opener > s and text.find("-->", opener, cut) < 0:
+        cut = opener
     while cut > s and text[cut - 1].isspace():
         cut -= 1
-    return cut, True
+    return cut
 
 
 def _unit(text: str, s: int, e: int, kind: str) -> Unit:
@@ -230,14 +243,25 @@ def _structure(hit: Hit):
     if not carried:
         _, sections, blocks = markdown_structure(hit.text)
         return sections, blocks
-    pad = len(hit.fence) + 1
-    _, sections, blocks = markdown_structure(hit.fence + "\n" + hit.text)
+    fence, text, where = hit.fence, hit.text, None
+    if carried == "table":
+        # A table in a content tab or a list is indented: read dedented, with its head
+        # row and |---| line, or an indented |---| line is no table and its rows one
+        # sentence (Traefik's metrics tables, after the first chunk of each).
+        fence = "\n".join(ln.strip() for ln in fence.split("\n"))
+        text, where = _dedented(text)
+    pad = len(fence) + 1
+    _, sections, blocks = markdown_structure(fence + "\n" + text)
 
-    def at(x: int) -> int:
-        return min(max(x - pad, 0), len(hit.text))
+    def at(x: int, end: bool = False) -> int:
+        x = min(max(x - pad, 0), len(text))
+        if where is None:
+            return x
+        # An end maps to just after its last character; a start to its first.
+        return (where[x - 1] + 1 if x else 0) if end else (where[x] if x < len(text) else len(hit.text))
 
-    blocks = [Block(at(b.start), at(b.end), b.kind) for b in blocks if at(b.end) > at(b.start)]
-    sections = [Section(at(s.start), at(s.end), s.path) for s in sections]
+    blocks = [Block(at(b.start), at(b.end, True), b.kind) for b in blocks if at(b.end, True) > at(b.start)]
+    sections = [Section(at(s.start), at(s.end, True), s.path) for s in sections]
     return sections, blocks
 
 
