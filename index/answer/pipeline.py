@@ -117,18 +117,25 @@ def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO
             order.remove(outer[0])
             order.insert(0, outer[0])
     chosen = [order[0]]
-    used = len(unpadded(readable(cands[order[0]].text)))
+    used = _read_len(cands[order[0]].text)
     for i in order[1:]:
         if len(chosen) == MAX_UNITS or scores[i] < ratio * best:
             break
         if any(_overlaps(cands[i], cands[j]) for j in chosen):
             continue
-        size = len(unpadded(readable(cands[i].text)))
+        size = _read_len(cands[i].text)
         if used + size > ANSWER_CHARS:
             continue
         chosen.append(i)
         used += size
     return chosen
+
+
+def _read_len(text: str) -> int:
+    # What a unit costs of ANSWER_CHARS: as read (a link's target is not read), a
+    # table's cells without their padding. (Units are trimmed with the targets counted:
+    # without them, units with links grew past others, bench/RESULTS.md round 11.)
+    return len(unpadded(readable(text)))
 
 
 # Two units chosen from the same passage with little between them are shown as the
@@ -150,7 +157,7 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
     line (a table's rows under its head row) stay apart: joined, the row asked about
     would sit inside a run of others instead of first (the same dev-set figures either
     way)."""
-    size = {i: len(unpadded(readable(cands[i].text))) for i in chosen}
+    size = {i: _read_len(cands[i].text) for i in chosen}
     used = sum(size.values())
     out: list[tuple[Candidate, int, int]] = []  # (unit as shown, index it stands for, its readable size)
     for i in chosen:
@@ -165,7 +172,7 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
                 # finding on Jest and Hatch); apart, each unit is quoted without it.
                 # The same dev-set figures either way.
                 continue
-            hull_size = len(unpadded(readable(hull)))
+            hull_size = _read_len(hull)
             gap = hull_size - size[i] - d_size
             if gap <= JOIN_GAP and used + gap <= ANSWER_CHARS + JOIN_GAP:
                 kind = d.kind if d.kind == c.kind else "section"

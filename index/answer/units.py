@@ -71,6 +71,11 @@ def read_chars(text: str) -> int:
     return len(unpadded(without_tags(text)))
 
 
+def _fits(text: str, s: int, e: int) -> bool:
+    """Does text[s:e] read within MAX_UNIT_CHARS (as _trim measures it)?"""
+    return e - s <= MAX_UNIT_CHARS or read_chars(text[s:e]) <= MAX_UNIT_CHARS
+
+
 def _trim(text: str, s: int, e: int, limit: int = MAX_UNIT_CHARS) -> tuple[int, bool]:
     """End of the span [s, e) cut to ``limit`` characters as read (read_chars) at a line,
     sentence or word end."""
@@ -139,7 +144,7 @@ def _prose_units(text: str, spans: list[tuple[int, int]]) -> list[Unit]:
     out = []
     for n, (s, e) in enumerate(spans):
         if n > 0 and (_LEANS.match(text[s:e]) or _ASKED.search(text[spans[n - 1][0] : spans[n - 1][1]])) \
-                and e - spans[n - 1][0] <= MAX_UNIT_CHARS:
+                and _fits(text, spans[n - 1][0], e):
             out.append(Unit(spans[n - 1][0], e, "pair"))
         else:
             out.append(_unit(text, s, e, "sentence"))
@@ -189,7 +194,7 @@ def units_of(hit: Hit) -> list[Unit]:
             # expected words came first for 74 -> 78 of 122 httpx questions, 60 -> 64 of
             # 120 Poetry, and 58 -> 58 of 110 MkDocs: bench/RESULTS.md.)
             lead = _sentences(text, blocks[n - 1].start, blocks[n - 1].end)
-            if lead and b.end - lead[-1][0] <= MAX_UNIT_CHARS:
+            if lead and _fits(text, lead[-1][0], b.end):
                 out.append(Unit(lead[-1][0], b.end, "lead"))
                 continue
         if b.kind in ("item", "code"):
@@ -203,7 +208,7 @@ def units_of(hit: Hit) -> list[Unit]:
             s = spans[-1][0]
             end = follow[0].end
             for f in follow:
-                if f.kind not in _LISTLIKE or f.end - s > MAX_UNIT_CHARS:
+                if f.kind not in _LISTLIKE or not _fits(text, s, f.end):
                     break
                 end = f.end
             units[-1] = _unit(text, s, end, "lead")
@@ -291,7 +296,7 @@ def _section_units(text: str, sections, blocks, units: list[Unit]) -> list[Unit]
         if not body:
             continue
         s, e = body[0].start, body[-1].end
-        if e - s > MAX_UNIT_CHARS or sum(1 for u in units if s <= u.start < e) < 2:
+        if not _fits(text, s, e) or sum(1 for u in units if s <= u.start < e) < 2:
             continue
         out.append(Unit(s, e, "section"))
     return out
