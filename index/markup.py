@@ -203,14 +203,20 @@ def unpadded(text: str) -> str:
         if FENCE_LINE.match(line):
             in_code = not in_code
         # A code block's lines are shown as written: an ASCII tree ("|   |-- index.md").
-        out.append(_PADDING.sub(" ", line) if not in_code and _ROW.match(line) else line)
+        out.append(_PADDING.sub(" ", line).lstrip() if not in_code and _ROW.match(line) else line)
     return "\n".join(out)
+
+
+# A content tab's marker line ('=== "Mercurial"'), shown as its label.
+_TAB_LINE = re.compile(r'^([ \t]*)===[+!]?[ \t]+"([^"\n]*)"[ \t]*$', re.M)
 
 
 def as_shown(text: str, marks: bool = True) -> str:
     """``text`` as an answer shows it: without HTML tags (``marks``: code, emphasis and bold
-    as Markdown's marks), table cells unpadded."""
-    return unpadded(without_tags(text, shown=marks))
+    as Markdown's marks), table cells unpadded, a content tab's marker as its label
+    ("Mercurial:"; units may span tabs, and what a tab holds often answers)."""
+    text = unpadded(without_tags(text, shown=marks))
+    return _TAB_LINE.sub(r"\1\2:", text) if "===" in text else text
 
 
 def _row_spans(text: str, first: bool | None) -> list[int]:

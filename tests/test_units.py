@@ -351,6 +351,9 @@ def test_a_unit_is_trimmed_by_how_long_it_reads():
     assert as_shown("a  b") == "a  b"
     tree = "```text\n|-- docs/\n|   |-- index.md\n```"
     assert as_shown(tree) == tree
+    # A unit spanning content tabs shows each tab's label, not its marker line.
+    assert as_shown('| `git` | git+https |\n\n=== "Mercurial"\n    | `hg` | hg+https |') == (
+        '| `git` | git+https |\n\nMercurial:\n| `hg` | hg+https |')
     end, trimmed = _trim(row, 0, len(row), limit=100)
     assert trimmed and read_chars(row[:end]) <= 100
     # Cut inside the padding before the Default column, it still shows the default.
