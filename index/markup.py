@@ -207,8 +207,10 @@ def unpadded(text: str) -> str:
     return "\n".join(out)
 
 
-# A content tab's marker line ('=== "Mercurial"'), shown as its label.
-_TAB_LINE = re.compile(r'^([ \t]*)===[+!]?[ \t]+"([^"\n]*)"[ \t]*$', re.M)
+# A content tab's marker line as MkDocs Material writes it (pymdownx.tabbed):
+# '=== "Mercurial"', its indentation and its label as groups. structure.py reads the
+# tab's body; an answer shows the marker as its label.
+TAB_LINE = re.compile(r'^([ \t]*)===[+!]?[ \t]+"([^"\n]*)"[ \t]*$', re.M)
 
 
 def as_shown(text: str, marks: bool = True) -> str:
@@ -216,7 +218,7 @@ def as_shown(text: str, marks: bool = True) -> str:
     as Markdown's marks), table cells unpadded, a content tab's marker as its label
     ("Mercurial:"; units may span tabs, and what a tab holds often answers)."""
     text = unpadded(without_tags(text, shown=marks))
-    return _TAB_LINE.sub(r"\1\2:", text) if "===" in text else text
+    return TAB_LINE.sub(r"\1\2:", text) if "===" in text else text
 
 
 def _row_spans(text: str, first: bool | None) -> list[int]:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from index.markup import (ALERT, COLON_ADMONITIONS, COMMENT, DIRECTIVE, DIRECTIVE_OPTIONS, IMPORT_FROM, MDX_LINES,
-                          MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES, short_note, without_shortcodes)
+                          MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES, TAB_LINE, short_note,
+                          without_shortcodes)
 
 SECTION_SEP = " › "
 log = logging.getLogger(__name__)
@@ -74,16 +75,15 @@ def _parser():
 # body indented four spaces. Without a rule the body joins the marker's paragraph or is
 # read as an indented code block, so the tables and code in tabs (Traefik's metrics,
 # Hatch's VCS schemes) were no rows. mdit-py-plugins has no tabs plugin: this rule is
-# admon_plugin's, for the "===" marker, emitting tabbed_open / tabbed_close around the
-# body's own blocks.
-_TAB_MARKER = re.compile(r'===[+!]?[ \t]+"[^"\n]*"[ \t]*$')
+# admon_plugin's, for the "===" marker (markup.TAB_LINE), emitting tabbed_open /
+# tabbed_close around the body's own blocks.
 
 
 def _tabbed(state, start_line: int, end_line: int, silent: bool) -> bool:
     if state.sCount[start_line] - state.blkIndent >= 4:
         return False  # an indented code block's line
     start, maximum = state.bMarks[start_line] + state.tShift[start_line], state.eMarks[start_line]
-    if not state.src.startswith("===", start) or not _TAB_MARKER.match(state.src[start:maximum]):
+    if not state.src.startswith("===", start) or not TAB_LINE.match(state.src[start:maximum]):
         return False
     if silent:
         return True

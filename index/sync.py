@@ -24,7 +24,7 @@ from index.errors import SourceError, StoreLocked
 from index.lexical import LexicalIndex, ids_digest, rebuild_from_store
 from index.sources import Extracted, SourceFile, Skipped, content_hash, extract, find_sources, printable, read_bytes
 from index.store import Store, chunk_id, chunk_metadata
-from index.structure import Section
+from index.structure import Block, Section
 
 log = logging.getLogger(__name__)
 # Files extracted and embedded together: big enough for full embedding batches,
@@ -215,8 +215,14 @@ def _bounded(ex: Extracted) -> Extracted:
     breaks = [(m.start(), m.end()) for m in _BLANK.finditer(text)]
     runs = list(zip([0] + [e for _, e in breaks], [s for s, _ in breaks] + [len(text)]))
     if ex.blocks is not None:
-        runs = [(max(lo, b.start), min(hi, b.end)) for b in ex.blocks if b.end - b.start > LONG_RUN
-                for lo, hi in runs[bisect.bisect_right(runs, (b.start, len(text) + 1)) - 1 :] if lo < b.end]
+        starts = [lo for lo, _ in runs]
+        within = []
+        for b in ex.blocks:
+            if b.end - b.start > LONG_RUN:
+                # The runs that overlap the block, clipped to it.
+                first, last = bisect.bisect_right(starts, b.start) - 1, bisect.bisect_left(starts, b.end)
+                within += [(max(lo, b.start), min(hi, b.end)) for lo, hi in runs[first:last]]
+        runs = within
     for lo, hi in runs:
         if hi - lo > LONG_RUN:
             at = lo
@@ -249,7 +255,7 @@ def _cut(spans: list, cuts: list[int], text: str = "") -> list:
             out.append(sp)
             continue
         later = {}
-        if hasattr(sp, "opens"):
+        if isinstance(sp, Block):
             nl = text.find("\n", sp.start, sp.end)
             first = text[sp.start : nl if nl >= 0 else sp.end].strip()
             later = {"opens": None, "fence": first if sp.kind == "code" and FENCE_LINE.match(first) else sp.fence}
