@@ -133,8 +133,14 @@ _CHAR_REF = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
 # cut inside it) or a code span (its opening run of backticks whole, so that a long run
 # costs one pass, not one per backtick). An indented code block is not told apart: in
 # an HTML block, indented lines are the block's own.
-_CODE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*(?:\n.*?^[ \t]*\1[`~]*[ \t]*$|.*\Z)|(?<!`)(`+)(?!`)[^`\n]+?(?<!`)\2(?!`)",
-                   re.M | re.S)
+_FENCED = r"^[ \t]*(`{3,}|~{3,})[^\n]*(?:\n.*?^[ \t]*\1[`~]*[ \t]*$|.*\Z)"
+_CODE = re.compile(_FENCED + r"|(?<!`)(`+)(?!`)[^`\n]+?(?<!`)\2(?!`)", re.M | re.S)
+_FENCED_BLOCK = re.compile(_FENCED, re.M | re.S)
+# A reference-style link, "[`process.emitWarning()`][emit_warning]" or "[semi-space][]":
+# its label names a definition at the end of the file, which no reader sees (Node's
+# API docs write most links so, Cargo's many). Not after a word, a bracket or a
+# backtick: "args[0][1]" is code.
+REFERENCE_LINK = re.compile(r"(?<![\w\]`\\])\[((?:[^\[\]\n`]|`[^`\n]*`)+)\]\[[^\[\]\n]*\]")
 
 
 def without_tags(text: str, shown: bool = False) -> str:
@@ -217,8 +223,21 @@ def as_shown(text: str, marks: bool = True) -> str:
     """``text`` as an answer shows it: without HTML tags (``marks``: code, emphasis and bold
     as Markdown's marks), table cells unpadded, a content tab's marker as its label
     ("Mercurial:"; units may span tabs, and what a tab holds often answers)."""
-    text = unpadded(without_tags(text, shown=marks))
+    text = unpadded(without_tags(_without_labels(text), shown=marks))
     return TAB_LINE.sub(r"\1\2:", text) if "===" in text else text
+
+
+def _without_labels(text: str) -> str:
+    """``text`` with its reference-style links shown as their words ("[`x()`][x]" as
+    `x()`), outside code blocks: without the definition the brackets show raw."""
+    if "][" not in text:
+        return text
+    out, at = [], 0
+    for m in _FENCED_BLOCK.finditer(text) if "``" in text or "~~~" in text else ():
+        out += [REFERENCE_LINK.sub(r"\1", text[at : m.start()]), m.group(0)]
+        at = m.end()
+    out.append(REFERENCE_LINK.sub(r"\1", text[at:]))
+    return "".join(out)
 
 
 def _row_spans(text: str, first: bool | None) -> list[int]:

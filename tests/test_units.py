@@ -364,3 +364,15 @@ def test_a_unit_is_trimmed_by_how_long_it_reads():
     text = "Intro words here. " * 10 + "<!-- " + "a comment that spans words " * 30 + "-->" + "x" * 400 + " tail" * 100
     end, trimmed = _trim(text, 0, len(text))
     assert trimmed and read_chars(text[:end]) <= 600 and "<!--" not in text[:end].replace(text[text.index("<!--"):text.index("-->") + 3], "")
+
+
+def test_a_reference_style_link_is_shown_as_its_words():
+    # Node's API docs write most links as "[`x()`][label]", defined at the end of the
+    # file: an answer quoting one would show "[`--max-old-space-size`][]" raw. Code keeps
+    # its brackets ("args[0][1]", a code block), and the quote itself is never changed.
+    from index.markup import as_shown
+
+    text = ("If [`--max-old-space-size`][] is set, see [`process.emitWarning()`][emit_warning] "
+            "and [semi-space][], not args[0][1] or `m[a][b]`.\n\n```js\nconst v = m[x][y];\n[a][b]\n```")
+    assert as_shown(text) == ("If `--max-old-space-size` is set, see `process.emitWarning()` "
+                              "and semi-space, not args[0][1] or `m[a][b]`.\n\n```js\nconst v = m[x][y];\n[a][b]\n```")
