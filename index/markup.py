@@ -139,8 +139,8 @@ _FENCED_BLOCK = re.compile(_FENCED, re.M | re.S)
 # A reference-style link, "[`process.emitWarning()`][emit_warning]" or "[semi-space][]":
 # its label names a definition at the end of the file, which no reader sees (Node's
 # API docs write most links so, Cargo's many). Not after a word, a bracket or a
-# backtick: "args[0][1]" is code.
-REFERENCE_LINK = re.compile(r"(?<![\w\]`\\])\[((?:[^\[\]\n`]|`[^`\n]*`)+)\]\[[^\[\]\n]*\]")
+# backtick: "args[0][1]" is code. Its words may wrap, not across a blank line.
+REFERENCE_LINK = re.compile(r"(?<![\w\]`\\])\[((?:[^\[\]\n`]|\n(?![ \t]*\n)|`[^`\n]*`)+)\]\[[^\[\]\n]*\]")
 
 
 def without_tags(text: str, shown: bool = False) -> str:

@@ -373,6 +373,6 @@ def test_a_reference_style_link_is_shown_as_its_words():
     from index.markup import as_shown
 
     text = ("If [`--max-old-space-size`][] is set, see [`process.emitWarning()`][emit_warning] "
-            "and [semi-space][], not args[0][1] or `m[a][b]`.\n\n```js\nconst v = m[x][y];\n[a][b]\n```")
+            "and [semi-space][], not args[0][1] or `m[a][b]`. The [environment\nvariables][env] [a\n\nb][c]\n\n```js\nconst v = m[x][y];\n[a][b]\n```")
     assert as_shown(text) == ("If `--max-old-space-size` is set, see `process.emitWarning()` "
-                              "and semi-space, not args[0][1] or `m[a][b]`.\n\n```js\nconst v = m[x][y];\n[a][b]\n```")
+                              "and semi-space, not args[0][1] or `m[a][b]`. The environment\nvariables [a\n\nb][c]\n\n```js\nconst v = m[x][y];\n[a][b]\n```")
