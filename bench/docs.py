@@ -2,7 +2,7 @@
 folder from a public project, its license and commit in SOURCE.md, and questions.jsonl
 written by someone who did not see the code).
 
-    python bench/docs.py [--set httpx] [--set poetry] [--rebuild] [--html | --site | --rst]
+    python bench/docs.py [--set httpx] [--set poetry] [--rebuild] [--html | --site | --rst | --built]
 
 Reports, per set, the answer hit (expected words in the answer), the right file among
 the citations, false abstention, and declines by kind (near-domain / off-topic).
@@ -12,7 +12,8 @@ content in a role="main" block), and the same questions are asked of those: the 
 path, measured. With --site, the docs are built by MkDocs with the Material theme, as
 real projects publish them (pip install -e ".[bench]" brings both). With --rst, the
 sets that keep their project's reStructuredText sources (in rst/, Requests) are asked
-of those, as a Sphinx project's docs folder is indexed.
+of those, as a Sphinx project's docs folder is indexed. With --built, the sets that keep
+the HTML pages their project's own tooling builds (in built/, Node.js) are asked of those.
 """
 
 from __future__ import annotations
@@ -131,9 +132,9 @@ def html_checks(checks, site: bool = False):
     return [replace(c, file=page(c.file)) if c.file and c.file.endswith(".md") else c for c in checks]
 
 
-def _form(html: bool, site: bool, rst: bool) -> str:
-    """Which form of a set's docs is asked: "site", "html", "rst" or "" (its Markdown)."""
-    return "site" if site else "html" if html else "rst" if rst else ""
+def _form(html: bool, site: bool, rst: bool, built: bool = False) -> str:
+    """Which form of a set's docs is asked: "site", "html", "rst", "built" or "" (its Markdown)."""
+    return "site" if site else "html" if html else "rst" if rst else "built" if built else ""
 
 
 def rst_checks(checks):
@@ -146,8 +147,8 @@ def rst_checks(checks):
 
 
 def devset_cited(name: str, rebuild: bool = False, html: bool = False, site: bool = False, rst: bool = False,
-                 **overrides) -> Cited:
-    form = _form(html, site, rst)
+                 built: bool = False, **overrides) -> Cited:
+    form = _form(html, site, rst, built)
     docs = as_site(name) if form == "site" else as_html(name) if form == "html" else DEVSETS / name / (form or "docs")
     store = OUT / (f"devset-{name}-{form}" if form else f"devset-{name}")
     cited = Cited(Settings(data_dir=store, sources=docs, **overrides))
@@ -167,15 +168,18 @@ def main():
                     help="ask them of the docs built as a site by MkDocs with the Material theme")
     ap.add_argument("--rst", action="store_true",
                     help="ask them of the reStructuredText sources, for the sets that have them (rst/)")
+    ap.add_argument("--built", action="store_true",
+                    help="ask them of the HTML pages the project builds, for the sets that keep them (built/)")
     args = ap.parse_args()
     names = args.sets or sorted(p.name for p in DEVSETS.iterdir() if (p / "questions.jsonl").exists()
                                 and (not args.rst or (p / "rst").is_dir())
+                                and (not args.built or (p / "built").is_dir())
                                 and (not args.html or any((p / "docs").rglob("*.md"))))
     results = {}
     for name in names:
-        cited = devset_cited(name, args.rebuild, args.html, args.site, args.rst)
+        cited = devset_cited(name, args.rebuild, args.html, args.site, args.rst, args.built)
         checks = load_checks(DEVSETS / name / "questions.jsonl")
-        if args.html or args.site:
+        if args.html or args.site or args.built:
             checks = html_checks(checks, site=args.site)
         if args.rst:
             checks = rst_checks(checks)
@@ -186,7 +190,7 @@ def main():
                 print(json.dumps(f, ensure_ascii=False), file=sys.stderr)
         print(name, json.dumps({k: v for k, v in r.items() if k != "failures"}))
     OUT.mkdir(exist_ok=True)
-    form = _form(args.html, args.site, args.rst)
+    form = _form(args.html, args.site, args.rst, args.built)
     out = f"docs-{form}.json" if form else "docs.json"
     (OUT / out).write_text(json.dumps(results, indent=2))
 

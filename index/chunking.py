@@ -40,8 +40,10 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # longer cuts a long run of short blocks (a 50 KB table) into windows (sync._bounded);
 # it reads MkDocs Material's content tabs ('=== "Docker"') as their body's blocks;
 # sections-21 keeps blank lines inside a tab and cuts only long blank-line-free runs
-# inside one block, a code block's pieces carrying its fence.
-CHUNKER = "sections-21"
+# inside one block, a code block's pieces carrying its fence; sections-22 leaves an HTML
+# heading's symbol-only permalink ("#") and a collapsed version history out, and reads
+# each <code> of one <pre> as a code block of its own.
+CHUNKER = "sections-22"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ import re
 
 # Elements whose content a reader never sees.
 _HIDDEN_TAGS = ["script", "style", "noscript", "template", "head", "svg", "iframe", "object", "button"]
+_HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+_HISTORY = re.compile(r"(version )?(history|changelog|changes)$", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -37,6 +39,10 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
     # Sphinx's "[source]" and "[docs]" links beside each API entry (viewcode) are
     # chrome too: they would sit in every signature a chunk carries.
     chrome += soup.find_all("a", class_="headerlink") + soup.find_all(class_=["viewcode-link", "viewcode-back"])
+    # Any heading's permalink that shows only a symbol ("#" in Node.js's pages, "§",
+    # "🔗"): left in, every section path read "URL# › Legacy URL API#".
+    chrome += [a for h in soup.find_all(_HEADINGS) for a in h.find_all("a", href=re.compile(r"^#"))
+               if not any(ch.isalnum() for ch in a.get_text())]
     for tag in chrome:
         if not tag.decomposed:  # inside chrome already gone
             tag.decompose()
@@ -51,6 +57,12 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
             label = soup.new_tag("p")
             label.string = name + ":"
             panel.insert(0, label)
+    # A collapsed version history (Node.js's "History" under each API entry: the
+    # table its Markdown keeps in a comment) is metadata, not the entry's text.
+    for details in soup.find_all("details"):
+        summary = details.find("summary")
+        if "open" not in details.attrs and summary is not None and _HISTORY.match(summary.get_text(" ").strip()):
+            details.decompose()
     for tag in soup(_HIDDEN_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):
@@ -62,6 +74,15 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
         if ("hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true"
                 or _HIDDEN_STYLE.search(str(attrs.get("style", "")))):
             tag.decompose()
+    # One <pre> holding the same example twice, one <code> per flavour that a toggle
+    # shows (Node.js's ES module and CommonJS examples): each its own code block, as
+    # in the page's Markdown, not the last line of one run into the first of the next.
+    for pre in soup.find_all("pre"):
+        for code in pre.find_all("code", recursive=False)[1:]:
+            block = soup.new_tag("pre")
+            pre.insert_after(block)
+            block.append(code.extract())
+            pre = block
     # Links keep their text only and images go: URLs would fill quotes and embeddings
     # with noise a reader does not see. Nothing is escaped: the text is only ever read
     # for its blocks, never rendered, and "use\_directory\_urls" in a quote is neither
