@@ -95,6 +95,34 @@ def test_html_page_chrome_is_left_out(tmp_path):
                  "<footer>Built</footer></body></html>")
     assert extracted(f).text == "# Options\n\nText.\n\nA note."
     # <div role="main"> marks the content as <main> does.
+
+def test_html_api_page_as_nodes_tooling_builds_it(tmp_path):
+    """Node.js's own HTML pages: a "#" permalink in each heading, a collapsed version
+    history under each entry, one <pre> holding the ES module and CommonJS examples."""
+    f = tmp_path / "path.html"
+    f.write_text(
+        "<html><body><div role='main' id='apicontent'>"
+        "<h2>Path<span><a class='mark' href='#path' id='path'>#</a></span></h2><p>Paths.</p>"
+        "<h3><code>path.resolve([...paths])</code><span><a class='mark' href='#resolve'>#</a></span></h3>"
+        "<div class='api_metadata'><details class='changelog'><summary>History</summary><table>"
+        "<tr><th>Version</th><th>Changes</th></tr><tr><td>v10.0.0</td><td>Deprecation revoked.</td></tr>"
+        "</table></details></div>"
+        "<p>Resolves a sequence of paths from right to left.</p>"
+        "<pre><input class='js-flavor-toggle' type='checkbox'><code class='language-js mjs'>import path from 'node:path';"
+        "</code><code class='language-js cjs'>const path = require('node:path');</code>"
+        "<button class='copy-button'>copy</button></pre>"
+        "<details><summary>Why right to left?</summary><p>Each absolute path starts again.</p></details>"
+        "<details open><summary>History</summary><p>Shown to every reader.</p></details>"
+        "</div></body></html>"
+    )
+    ex = extracted(f)
+    assert [s.label for s in ex.sections] == ["Path", "Path › path.resolve([...paths])"]
+    assert "#\n" not in ex.text and "Deprecation revoked" not in ex.text and "copy" not in ex.text
+    # A collapsed <details> that is not a history, or an open one, is the page's text.
+    assert "Each absolute path starts again." in ex.text and "Shown to every reader." in ex.text
+    codes = [ex.text[b.start : b.end] for b in ex.blocks if b.kind == "code"]
+    assert codes == ["```\nimport path from 'node:path';\n```", "```\nconst path = require('node:path');\n```"]
+
     f.write_text("<html><body><div class='menu'>Menu text</div><div role='main'><h1>Options</h1><p>Text.</p></div></body></html>")
     assert extracted(f).text == "# Options\n\nText."
 
