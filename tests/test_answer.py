@@ -87,6 +87,22 @@ def test_candidates_are_deduplicated_across_overlapping_chunks():
     assert got == [(0, 14, "One fish here."), (15, 30, "Two fish there.")]
 
 
+def test_a_passage_another_file_already_holds_is_not_read_twice():
+    """Generated docs paste one option's entry into every page that takes it: the copy
+    (as read: link targets aside) and a piece of a passage read already give way to the
+    next distinct passage."""
+    from index.answer.pipeline import distinct
+    from index.search import Hit
+
+    entry = "#### `dry-run`\n\n* Default: false\n\nSee [npm pack](/commands/npm-pack)."
+    a = Hit("a", "commands/npm-publish.md", None, 0, len(entry), entry, 0.9, 0.9, 1)
+    b = Hit("b", "commands/npm-pack.md", None, 5, 5 + len(entry), entry.replace("/commands/npm-pack", "npm-pack.md"),
+            0.8, 0.8, 1)
+    c = Hit("c", "commands/npm-pack.md", None, 0, 20, "* Default: false", 0.7, 0.7, 1)
+    d = Hit("d", "using-npm/config.md", None, 0, 20, "Set `dry-run` in .npmrc.", 0.6, 0.6, 1)
+    assert [h.id for h in distinct([a, b, c, d])] == ["a", "d"]
+
+
 
 @pytest.mark.parametrize(
     "question, kind",
