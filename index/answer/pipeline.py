@@ -88,10 +88,10 @@ def validate_question(question: str, max_chars: int) -> str:
 
 
 def ranked_passages(query: str, searcher: Searcher, sentence_vectors: "SentenceVectors", k: int) -> list[Hit]:
-    """The passages in the order the answer reads them: searched, then re-ranked."""
+    """The passages in the order the answer reads them: searched, re-ranked, copies left out."""
     q_vec = searcher.embedder.embed([query])[0]
     hits = searcher.search(query, k=max(k, RERANK_PASSAGES), vector=q_vec)
-    return rerank(query, q_vec, hits, sentence_vectors)[:k]
+    return distinct(rerank(query, q_vec, hits, sentence_vectors))[:k]
 
 
 def distinct(hits: list[Hit]) -> list[Hit]:
