@@ -91,7 +91,7 @@ def test_a_passage_another_file_already_holds_is_not_read_twice():
     """Generated docs paste one option's entry into every page that takes it: the copy
     (as read: link targets aside) and a piece of a passage read already give way to the
     next distinct passage."""
-    from index.answer.pipeline import distinct
+    from index.answer.scoring import distinct
     from index.search import Hit
 
     entry = "#### `dry-run`\n\n* Default: false\n\nSee [npm pack](/commands/npm-pack)."

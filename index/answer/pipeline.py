@@ -88,24 +88,10 @@ def validate_question(question: str, max_chars: int) -> str:
 
 
 def ranked_passages(query: str, searcher: Searcher, sentence_vectors: "SentenceVectors", k: int) -> list[Hit]:
-    """The passages in the order the answer reads them: searched, re-ranked, copies left out."""
+    """The passages in the order the answer reads them: searched, then re-ranked (copies left out)."""
     q_vec = searcher.embedder.embed([query])[0]
     hits = searcher.search(query, k=max(k, RERANK_PASSAGES), vector=q_vec)
-    return distinct(rerank(query, q_vec, hits, sentence_vectors))[:k]
-
-
-def distinct(hits: list[Hit]) -> list[Hit]:
-    """``hits`` without a passage whose text, as read, is an earlier one's: generated docs
-    paste one option's entry into every command page that takes it (npm: 507 copies of
-    114 entries), and three copies read are one passage read."""
-    seen: list[str] = []
-    out = []
-    for h in hits:
-        key = " ".join(readable(h.text).split())
-        if not any(key in k for k in seen):
-            seen.append(key)
-            out.append(h)
-    return out
+    return rerank(query, q_vec, hits, sentence_vectors)[:k]
 
 
 def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO,
@@ -354,7 +340,7 @@ def answer(
     t1 = time.perf_counter()
     result = Answer(question=q, answer=ABSTAIN_TEXT, abstained=True)
     if hits:
-        hits = distinct(rerank(query, q_vec, hits, sentence_vectors))
+        hits = rerank(query, q_vec, hits, sentence_vectors)
         cands = candidates(hits[:READ_PASSAGES])
         vecs = sentence_vectors.of(cands)
         scores = score_sentences(query, q_vec, cands, vecs)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import numpy as np
 
 from index.answer.units import Candidate, candidates, clauses, is_structured, units_of
-from index.chunking import with_context
+from index.chunking import readable, with_context
 from index.search import Hit
 from index.structure import SECTION_SEP
 
@@ -215,7 +215,8 @@ RERANK_WEIGHTS = np.array([1.0, 1.0, 1.0, 1.0])
 
 def rerank(question: str, q_vec: np.ndarray, hits: list[Hit], sentence_vectors: "SentenceVectors") -> list[Hit]:
     """The first RERANK_PASSAGES hits re-ordered by how well their best sentence
-    matches the question; the rest keep their order after them."""
+    matches the question; the rest keep their order after them; copies left out (see
+    distinct)."""
     head, tail = hits[:RERANK_PASSAGES], hits[RERANK_PASSAGES:]
     if len(head) < 2:
         return hits
@@ -228,4 +229,18 @@ def rerank(question: str, q_vec: np.ndarray, hits: list[Hit], sentence_vectors: 
         best_overlap[c.hit.id] = max(best_overlap[c.hit.id], float(overlap))
     feats = np.array([[h.score, h.dense, best_sim[h.id], best_overlap[h.id]] for h in head])
     order = np.argsort(-(feats @ RERANK_WEIGHTS), kind="stable")
-    return [head[i] for i in order] + tail
+    return distinct([head[i] for i in order] + tail)
+
+
+def distinct(hits: list[Hit]) -> list[Hit]:
+    """``hits`` without a passage whose text, as read, is an earlier one's: generated docs
+    paste one option's entry into every command page that takes it (npm: 507 copies of
+    114 entries), and three copies read are one passage read."""
+    seen: list[str] = []
+    out = []
+    for h in hits:
+        key = " ".join(readable(h.text).split())
+        if not any(key in k for k in seen):
+            seen.append(key)
+            out.append(h)
+    return out
