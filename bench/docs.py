@@ -2,7 +2,7 @@
 folder from a public project, its license and commit in SOURCE.md, and questions.jsonl
 written by someone who did not see the code).
 
-    python bench/docs.py [--set httpx] [--set poetry] [--rebuild] [--html | --site | --rst | --built]
+    python bench/docs.py [--set httpx] [--set poetry] [--rebuild] [--html | --site | --rst | --built | --pdf]
 
 Reports, per set, the answer hit (expected words in the answer), the right file among
 the citations, false abstention, and declines by kind (near-domain / off-topic).
@@ -14,6 +14,8 @@ real projects publish them (pip install -e ".[bench]" brings both). With --rst, 
 sets that keep their project's reStructuredText sources (in rst/, Requests) are asked
 of those, as a Sphinx project's docs folder is indexed. With --built, the sets that keep
 the HTML pages their project's own tooling builds (in built/, Node.js) are asked of those.
+With --pdf, the HTML sets' pages (built/, else docs/) are printed to PDF by WeasyPrint, one
+file per page with the bookmarks a browser's "Save as PDF" makes, and asked as PDFs.
 """
 
 from __future__ import annotations
@@ -114,6 +116,29 @@ def as_site(name: str) -> Path:
     return dst
 
 
+def as_pdf(name: str) -> Path:
+    """The set's HTML pages (its project's own build in built/, else its docs/ when they
+    are HTML) printed to PDF by WeasyPrint, one file per page, as a browser's "Save as
+    PDF" would: the outline (bookmarks) comes from the page's headings. Made once, kept
+    under bench/out."""
+    import logging
+
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
+    logging.getLogger("fontTools").setLevel(logging.CRITICAL)
+    src = DEVSETS / name / "built"
+    src = src if src.is_dir() else DEVSETS / name / "docs"
+    dst = OUT / f"pdf-{name}"
+    for page in sorted(src.rglob("*.html")):
+        out = dst / page.relative_to(src).with_suffix(".pdf")
+        if not out.exists():
+            out.parent.mkdir(parents=True, exist_ok=True)
+            weasyprint.HTML(filename=str(page)).write_pdf(str(out.with_suffix(".tmp")))
+            out.with_suffix(".tmp").rename(out)
+    return dst
+
+
 def html_checks(checks, site: bool = False):
     """The checks with their expected file renamed as the HTML pages are: guide.md ->
     guide.html, or with ``site`` as MkDocs serves it, guide/index.html (index.md and
@@ -132,9 +157,17 @@ def html_checks(checks, site: bool = False):
     return [replace(c, file=page(c.file)) if c.file and c.file.endswith(".md") else c for c in checks]
 
 
-def _form(html: bool, site: bool, rst: bool, built: bool = False) -> str:
-    """Which form of a set's docs is asked: "site", "html", "rst", "built" or "" (its Markdown)."""
-    return "site" if site else "html" if html else "rst" if rst else "built" if built else ""
+def _form(html: bool, site: bool, rst: bool, built: bool = False, pdf: bool = False) -> str:
+    """Which form of a set's docs is asked: "site", "html", "rst", "built", "pdf" or "" (its Markdown)."""
+    return "site" if site else "html" if html else "rst" if rst else "built" if built else "pdf" if pdf else ""
+
+
+def pdf_checks(checks):
+    """The checks with their expected page named as its PDF: guide.md or guide.html -> guide.pdf."""
+    from dataclasses import replace
+
+    return [replace(c, file=c.file.rsplit(".", 1)[0] + ".pdf") if c.file and c.file.endswith((".md", ".html")) else c
+            for c in checks]
 
 
 def rst_checks(checks):
@@ -147,9 +180,10 @@ def rst_checks(checks):
 
 
 def devset_cited(name: str, rebuild: bool = False, html: bool = False, site: bool = False, rst: bool = False,
-                 built: bool = False, **overrides) -> Cited:
-    form = _form(html, site, rst, built)
-    docs = as_site(name) if form == "site" else as_html(name) if form == "html" else DEVSETS / name / (form or "docs")
+                 built: bool = False, pdf: bool = False, **overrides) -> Cited:
+    form = _form(html, site, rst, built, pdf)
+    docs = (as_site(name) if form == "site" else as_html(name) if form == "html" else as_pdf(name) if form == "pdf"
+            else DEVSETS / name / (form or "docs"))
     store = OUT / (f"devset-{name}-{form}" if form else f"devset-{name}")
     cited = Cited(Settings(data_dir=store, sources=docs, **overrides))
     t = time.perf_counter()
@@ -170,19 +204,24 @@ def main():
                     help="ask them of the reStructuredText sources, for the sets that have them (rst/)")
     ap.add_argument("--built", action="store_true",
                     help="ask them of the HTML pages the project builds, for the sets that keep them (built/)")
+    ap.add_argument("--pdf", action="store_true",
+                    help="ask them of the HTML sets' pages printed to PDF (built/, else docs/ when it is HTML)")
     args = ap.parse_args()
     names = args.sets or sorted(p.name for p in DEVSETS.iterdir() if (p / "questions.jsonl").exists()
                                 and (not args.rst or (p / "rst").is_dir())
                                 and (not args.built or (p / "built").is_dir())
+                                and (not args.pdf or (p / "built").is_dir() or any((p / "docs").rglob("*.html")))
                                 and (not args.html or any((p / "docs").rglob("*.md"))))
     results = {}
     for name in names:
-        cited = devset_cited(name, args.rebuild, args.html, args.site, args.rst, args.built)
+        cited = devset_cited(name, args.rebuild, args.html, args.site, args.rst, args.built, args.pdf)
         checks = load_checks(DEVSETS / name / "questions.jsonl")
         if args.html or args.site or args.built:
             checks = html_checks(checks, site=args.site)
         if args.rst:
             checks = rst_checks(checks)
+        if args.pdf:
+            checks = pdf_checks(checks)
         r = eval_checks(cited, checks)
         results[name] = r
         if args.failures:
@@ -190,7 +229,7 @@ def main():
                 print(json.dumps(f, ensure_ascii=False), file=sys.stderr)
         print(name, json.dumps({k: v for k, v in r.items() if k != "failures"}))
     OUT.mkdir(exist_ok=True)
-    form = _form(args.html, args.site, args.rst, args.built)
+    form = _form(args.html, args.site, args.rst, args.built, args.pdf)
     out = f"docs-{form}.json" if form else "docs.json"
     (OUT / out).write_text(json.dumps(results, indent=2))
 

@@ -29,8 +29,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_commands import HELP_TEXT, AskCog, can_reindex  # noqa: F401 - HELP_TEXT, can_reindex: the bot's API
-from bot.discord_feedback import Answered, FeedbackView
-from bot.discord_messages import addressed_in_thread, answers_in, is_forum_post, strip_mention
+from bot.discord_feedback import Answered, FeedbackView, buttons
+from bot.discord_messages import (addressed_in_thread, answers_in, is_acknowledgement, is_forum_post, mentions_me,
+                                  post_question, strip_mention)
 from bot.discord_render import Outgoing, render_answer, render_draft
 from bot.discord_send import NO_MENTIONS, Draft, open_thread_on, send_all
 from bot.discord_threads import ThreadTalk, ThreadTalks
@@ -92,7 +93,9 @@ class CitedBot(commands.Bot):
         if self.sync_commands is False:
             return False
         payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
-        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        # Commands are registered per application: the same data folder used with
+        # another bot's token must sync again.
+        digest = hashlib.sha256(json.dumps([self.application_id, payload], sort_keys=True).encode()).hexdigest()
         path = Path(self.settings.data_dir) / COMMANDS_HASH_FILE
         if self.sync_commands is None and path.exists() and path.read_text().strip() == digest:
             return False
@@ -275,43 +278,48 @@ class CitedBot(commands.Bot):
             await self.process_commands(message)
             return
         channel = message.channel
+        role = message.guild.self_role if message.guild is not None else None
+        question = strip_mention(message.content, self.user, role)
         history: list[str] | None = None
         if is_forum_post(channel, self.settings) and message.id == channel.id:
-            history = []  # a new forum post: answered in the post
+            history = []  # a new forum post: answered in the post, its title asking too
+            question = post_question(channel, question)
             self.conversations.put(channel.id, ThreadTalk(message.author.id))
+        elif isinstance(channel, discord.DMChannel) and self.settings.discord_dms:
+            if is_acknowledgement(question):  # "thanks!": everything else in a DM is for the bot
+                return
+            history = list((await self.conversations.talk_in(channel, self.user, current=message)).conversation.questions)
         elif self.is_conversation(channel):
             talk = await self.conversations.talk_in(channel, self.user, current=message)
             if not addressed_in_thread(message, talk.asker_id, self.user):
                 return
             history = list(talk.conversation.questions)
-        elif self.user not in message.mentions:
+        elif not mentions_me(message, self.user):
             return
-        question = strip_mention(message.content, self.user)
         checked = self.check(message.author.id, question, channel)
         if isinstance(checked, Refusal):
             if not checked.quiet:
                 # Public in a channel (a message cannot be answered privately): short-lived.
                 await message.reply(checked.text, allowed_mentions=NO_MENTIONS, delete_after=30)
             return
-        send = channel.send if history is not None else message.reply
-        draft = Draft(send)
+        # Always a reply to the question: a vote on the answer reads its question back
+        # from the message it replies to after a restart (discord_feedback.answered_from).
+        draft = Draft(message.reply)
         async with channel.typing():  # "cited is typing…" for the seconds an answer takes
             result, answered = await self.respond(checked, history or [], draft=draft)
         if isinstance(result, Refusal):
             await message.reply(result.text, allowed_mentions=NO_MENTIONS)
             return
-        if history is not None:  # a conversation: answer in place
-            await self.send_answer(channel.send, result, answered, draft)
-            self.conversations.remember(channel.id, checked, message.author.id)
-            return
-        # A mention in a channel: reply, then open a thread on the question for follow-ups.
         await self.send_answer(message.reply, result, answered, draft)
-        await self.open_follow_ups(message, checked, message.author.id)
+        if history is not None:  # a conversation: answered in place
+            self.conversations.remember(channel.id, checked, message.author.id)
+        else:  # a mention in a channel: a thread on the question for follow-ups
+            await self.open_follow_ups(message, checked, message.author.id)
 
     async def send_answer(self, send, messages: list[Outgoing], answered: Answered | None, draft: Draft | None = None):
         """Send ``messages``, the last with the feedback buttons; returns the last.
         A draft message already shown becomes the first of them."""
-        view = self.feedback_view if answered else None
+        view = buttons() if answered else None
         if draft is not None and draft.message is not None:
             first, rest = messages[0], messages[1:]
             extra = {"view": view} if view is not None and not rest else {}
@@ -330,7 +338,11 @@ class CitedBot(commands.Bot):
         thread = await open_thread_on(message, question)
         if thread is not None:
             self.conversations.remember(thread.id, question, asker_id)
-            await thread.send(FOLLOW_UP_HINT, allowed_mentions=NO_MENTIONS)
+            try:
+                await thread.send(FOLLOW_UP_HINT, allowed_mentions=NO_MENTIONS)
+            except discord.Forbidden as e:
+                # "Send Messages in Threads" denied: the thread still holds follow-ups.
+                log.warning("could not post in thread %s (%s)", thread.id, e)
         return thread
 
     # -- slash /ask -----------------------------------------------------------------------
@@ -356,7 +368,7 @@ class CitedBot(commands.Bot):
             await interaction.edit_original_response(content=result.text)
             return
         first, rest = result[0], result[1:]
-        view = self.feedback_view if not rest else None
+        view = buttons() if not rest else None
         await interaction.edit_original_response(
             content=first.content, embed=discord.Embed.from_dict(first.embed) if first.embed else None,
             view=view, allowed_mentions=NO_MENTIONS,
@@ -365,7 +377,7 @@ class CitedBot(commands.Bot):
         original = await interaction.original_response()
         last = original
         if rest:
-            last = await send_all(lambda **kw: interaction.followup.send(wait=True, **kw), rest, view=self.feedback_view)
+            last = await send_all(lambda **kw: interaction.followup.send(wait=True, **kw), rest, view=buttons())
         self.answers.put(last.id, answered)
         if in_conversation:
             self.conversations.remember(channel.id, checked, interaction.user.id)

@@ -42,11 +42,14 @@ def matches(channel, entries: list[str]) -> bool:
 
 
 def answers_in(channel, settings: Settings) -> bool:
-    """Does the bot answer in ``channel`` (a thread counts as its parent)?"""
+    """Does the bot answer in ``channel`` (a thread counts as its parent)? A post in a
+    forum is answered when asked (a mention, /ask) wherever a channel would be, and in
+    a configured forum (``discord_forums``) also unasked."""
     if isinstance(channel, (discord.DMChannel, discord.GroupChannel)):
         return settings.discord_dms
-    if isinstance(channel, discord.Thread) and isinstance(channel.parent, discord.ForumChannel):
-        return matches(channel.parent, settings.discord_forums)
+    if isinstance(channel, discord.Thread) and isinstance(channel.parent, discord.ForumChannel) \
+            and matches(channel.parent, settings.discord_forums):
+        return True
     if not settings.discord_channels:
         return True
     parent = channel.parent if isinstance(channel, discord.Thread) else channel
@@ -58,12 +61,32 @@ def is_forum_post(channel, settings: Settings) -> bool:
         and matches(channel.parent, settings.discord_forums)
 
 
+def post_question(post: discord.Thread, body: str) -> str:
+    """The question a forum post asks: its title (the thread's name), which usually is
+    the question, and its body under it; the title alone for a post that is only an
+    image."""
+    title, body = post.name.strip(), body.strip()
+    return f"{title}\n{body}" if title and body and body != title else title or body
+
+
+# What a direct message says when it asks nothing: everything else in a DM is for the bot.
+ACKNOWLEDGEMENTS = frozenset(
+    "thanks thank you thx ty ok okay k cool great nice perfect awesome got it bye hi hello hey 👍 🙏 ❤️".split()
+)
+
+
+def is_acknowledgement(text: str) -> bool:
+    """"thanks!", "ok, got it", "👍": words of thanks or assent only."""
+    words = re.findall(r"[\w']+|[^\w\s,.!]", text.lower())
+    return bool(words) and all(w in ACKNOWLEDGEMENTS for w in words)
+
+
 def addressed_in_thread(message: discord.Message, asker_id: int, me) -> bool:
     """In a conversation, the asker's questions and anyone's mention of the bot (``me``)
     are for the bot; chit-chat ("thanks!") is not."""
     if message.author.bot:
         return False
-    if me in message.mentions:
+    if mentions_me(message, me):
         return True
     return message.author.id == asker_id and reads_as_question(message.content)
 
@@ -79,9 +102,19 @@ def question_of(message: discord.Message, me) -> str | None:
     return text or None
 
 
-def strip_mention(content: str, user) -> str:
+def mentions_me(message: discord.Message, me) -> bool:
+    """Is the bot mentioned: as its user, or as its role (Discord's autocomplete often
+    offers the bot's managed role, of the same name, first)?"""
+    if me in message.mentions:
+        return True
+    role = message.guild.self_role if message.guild is not None else None
+    return role is not None and role in message.role_mentions
+
+
+def strip_mention(content: str, user, role=None) -> str:
     if user is None:
         return content.strip()
-    for form in (f"<@{user.id}>", f"<@!{user.id}>"):
+    forms = [f"<@{user.id}>", f"<@!{user.id}>"] + ([f"<@&{role.id}>"] if role is not None else [])
+    for form in forms:
         content = content.replace(form, " ")
     return " ".join(content.split())

@@ -30,9 +30,13 @@ ABSTAIN_MESSAGE = "I couldn't find an answer to that in my sources. Try rephrasi
 # arguments); also read back to rebuild a thread's history after a restart.
 QUESTION_SHOWN_MAX = 300
 FENCE = "```"
-# A complete fenced block, or a bare link: kept as they are (a link gets <> so
-# Discord shows no preview); everything else is escaped.
-_KEEP = re.compile(r"(```[\s\S]*?```)|(https?://[^\s<>]+)")
+# A complete fenced block, a Markdown link, a link already in <>, or a bare link:
+# kept as they are (a link gets <> so Discord shows no preview); everything else is
+# escaped.
+_KEEP = re.compile(r"(```[\s\S]*?```)|\[([^\]\n]+)\]\(<?(https?://[^\s()<>]+(?:\([^\s()<>]*\)[^\s()<>]*)*)>?\)"
+                   r"|<(https?://[^\s<>]+)>|(https?://[^\s<>]+)")
+# Not part of a bare link when they end it: "see https://example.com/docs." ends a sentence.
+_TRAILING = ".,;:!?'\"*_"
 
 
 @dataclass(frozen=True)
@@ -59,11 +63,34 @@ def escape(text: str) -> str:
     show no preview."""
     out, at = [], 0
     for m in _KEEP.finditer(text):
+        fence, label, target, bracketed, bare = m.groups()
         out.append(_escape_plain(text[at:m.start()]))
-        out.append(m.group(1) or f"<{m.group(2)}>")
         at = m.end()
+        if fence:
+            out.append(fence)
+        elif label:
+            out.append(f"[{_escape_plain(label)}](<{target}>)")
+        elif bracketed:
+            out.append(f"<{bracketed}>")
+        else:
+            url = _link_end(bare)
+            out.append(f"<{url}>")
+            at = m.start() + len(url)
     out.append(_escape_plain(text[at:]))
     return "".join(out)
+
+
+def _link_end(url: str) -> str:
+    """``url`` without the punctuation that ends the sentence around it, nor a closing
+    bracket it did not open ("(see https://example.com/x)")."""
+    while url:
+        last = url[-1]
+        if last in _TRAILING or (last == ")" and url.count("(") < url.count(")")) or \
+                (last == "]" and url.count("[") < url.count("]")):
+            url = url[:-1]
+        else:
+            break
+    return url
 
 
 def _escape_plain(text: str) -> str:
@@ -105,14 +132,22 @@ def _cut(text: str, room: int) -> int:
     return cut
 
 
+# Files GitHub and GitLab show rendered: a line anchor needs their source view
+# (``?plain=1``), or the link opens the rendered page at its top.
+RENDERED = (".md", ".markdown", ".mdx", ".rst", ".rest", ".adoc", ".asciidoc", ".org", ".ipynb")
+
+
 def source_link(c: Citation, base_url: str | None) -> str | None:
     """The URL of ``c``'s file under ``base_url`` (e.g. a repository's blob URL of the
-    docs folder), at its lines (``#L12-L14``) or PDF page when known."""
+    docs folder), at its lines (``#L12-L14``, in the source view of a file the forge
+    renders) or PDF page when known."""
     if not base_url:
         return None
     url = base_url.rstrip("/") + "/" + quote(c.source)
     if c.lines is not None:
         a, b = c.lines
+        if c.source.lower().endswith(RENDERED):
+            url += "?plain=1"
         url += f"#L{a}" if a == b else f"#L{a}-L{b}"
     elif c.page is not None:
         url += f"#page={c.page}"
@@ -127,7 +162,8 @@ def sources_embed(answer: Answer, source_url: str | None = None) -> dict | None:
     fields = []
     total = len(EMBED_TITLE)
     for c in answer.citations[:FIELDS_MAX]:
-        name = shorten(f"[{c.n}] {c.where()}", FIELD_NAME_MAX)
+        # Escaped too: "__init__.py" would show as a bold "init.py".
+        name = shorten(f"[{c.n}] {escape_markdown(c.where())}", FIELD_NAME_MAX)
         link = source_link(c, source_url)
         # Shortened before escaping, so an ellipsis never splits an escape; escaping
         # adds at most one character per character, kept within the field's limit.

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.discord_messages import addressed_in_thread, question_of, strip_mention
+from bot.discord_messages import addressed_in_thread, post_question, question_of, strip_mention
+from bot.discord_render import question_from_header
 from bot.limits import LRU
 from index.conversation import Conversation
 
@@ -49,6 +50,8 @@ class ThreadTalks(LRU):
             starter = await where.fetch_message(channel.id)
             skip.add(starter.id)
             question = question_of(starter, me)
+            if isinstance(channel.parent, discord.ForumChannel) and not starter.author.bot:
+                question = post_question(channel, question or "")
             if starter.author.id == me.id:
                 meta = starter.interaction_metadata
                 talk.asker_id = meta.user.id if meta is not None else talk.asker_id
@@ -58,8 +61,16 @@ class ThreadTalks(LRU):
                 talk.conversation.add(question)
             later = [m async for m in channel.history(limit=HISTORY_READ)]
             for m in sorted(later, key=lambda m: m.id):
-                if m.id not in skip and addressed_in_thread(m, talk.asker_id, me):
-                    talk.conversation.add(strip_mention(m.content, me))
+                if m.id in skip:
+                    continue
+                if m.author.id == me.id and m.interaction_metadata is not None:
+                    # /ask inside the thread: only the bot's answer, its question quoted, is left.
+                    asked = question_from_header(m.content)
+                    if asked:
+                        talk.conversation.add(asked)
+                elif addressed_in_thread(m, talk.asker_id, me):
+                    role = m.guild.self_role if m.guild is not None else None
+                    talk.conversation.add(strip_mention(m.content, me, role))
         except discord.HTTPException:
             log.warning("could not read the history of thread %s", channel.id, exc_info=True)
         self.put(channel.id, talk)

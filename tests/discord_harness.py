@@ -247,7 +247,17 @@ async def discord_bot_factory(seeded, settings, monkeypatch, caplog):
             # dpytest finds the channel in its caller's locals: keep one named so.
             channel = inspect.currentframe().f_back.f_locals.get("channel")  # noqa: F841
             sent.append(params.payload)
-            return await original(channel_id, params=params)
+            data = await original(channel_id, params=params)
+            # dpytest drops a reply's reference: keep it, as Discord does, in what is
+            # returned and in the stored message that fetch_message reads.
+            ref = (params.payload or {}).get("message_reference")
+            if ref:
+                ref = {**ref, "channel_id": str(channel_id)}
+                data["message_reference"] = ref
+                for stored in dback._cur_config.messages.get(int(channel_id), []):
+                    if stored["id"] == data["id"]:
+                        stored["message_reference"] = ref
+            return data
 
         fake.http.send_message = recording
         b.sent_payloads = sent

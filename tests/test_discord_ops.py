@@ -205,13 +205,29 @@ def test_caches_are_bounded():
 async def test_sources_link_to_file_and_line_and_source_text_cannot_format(discord_bot_factory, tmp_path):
     bot = await discord_bot_factory(source_url="https://github.com/org/docs/blob/main")
     index_one(bot, tmp_path / "fmt", "guide.md",
-              "# Guide\n\nThe *llama* setting is `on_by_default` and lives at https://example.com/llama_conf page.\n")
+              "# Guide\n\nThe *llama* setting is `on_by_default` and lives at https://example.com/llama_conf.\n")
     await dpytest.message(f"<@{bot.user.id}> What is the llama setting?")
     msg = dpytest.get_message()
-    assert r"\*llama\*" in msg.content and "<https://example.com/llama_conf>" in msg.content
+    # The sentence's full stop is no part of the link.
+    assert r"\*llama\*" in msg.content and "<https://example.com/llama_conf>." in msg.content
     value = msg.embeds[0].fields[0].value
-    assert value.startswith("[guide.md](https://github.com/org/docs/blob/main/guide.md#L3)")
+    # GitHub shows a Markdown file rendered: its lines are in the source view.
+    assert value.startswith("[guide.md](https://github.com/org/docs/blob/main/guide.md?plain=1#L3)")
     assert r"\*llama\*" in value
+
+
+def test_links_in_source_text_keep_their_ends_and_field_names_are_escaped():
+    from bot.discord_render import escape, sources_embed
+    from index.answer import Answer, Citation
+
+    assert escape("(see https://example.com/x)") == "(see <https://example.com/x>)"
+    assert escape("Read [the guide](https://example.com/guide) now.") == "Read [the guide](<https://example.com/guide>) now."
+    assert escape("Use <https://a.b/c> here") == "Use <https://a.b/c> here"
+    assert escape("https://en.wikipedia.org/wiki/Foo_(bar), ok") == "<https://en.wikipedia.org/wiki/Foo_(bar)>, ok"
+    cite = Citation(1, "pkg/__init__.py", None, 0, 4, "text", 0.9, (3, 3))
+    embed = sources_embed(Answer("q", "text [1]", False, [cite]), "https://github.com/o/r/blob/main")
+    assert embed["fields"][0]["name"].startswith(r"[1] pkg/\_\_init\_\_.py")
+    assert "/pkg/__init__.py#L3)" in embed["fields"][0]["value"]  # code is shown as code: no ?plain=1
 
 
 def test_split_keeps_code_fences_closed():
