@@ -16,7 +16,7 @@ import typer
 from bot.cli_render import (Draft, err, index_progress, out, print_answer, print_metrics, print_note, print_report,
                             print_sources, print_status, ticker)
 from bot.settings import BotSettings as Settings
-from index.errors import CitedError
+from index.errors import CitedError, NoStore
 from index.sources import printable
 
 app = typer.Typer(
@@ -70,15 +70,14 @@ def main(
 ):
     """cited: answers from your documents, always with their sources."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from pydantic import ValidationError
-
-    from index.settings import describe_error
+    from index.settings import load_settings
 
     try:
-        settings = Settings()
-    except ValidationError as e:  # a bad value in .env or the environment
-        err.print(f"error: bad setting: {describe_error(e)}", markup=False)
-        raise typer.Exit(2) from None
+        settings = load_settings(Settings)
+    except CitedError as e:  # a bad value in .env or the environment, an unreadable .env
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(e.exit_code) from None
+    ctx.meta["data_dir_flag"] = data_dir is not None
     overrides = {"data_dir": data_dir, "chroma_host": chroma_host, "chroma_port": chroma_port}
     ctx.obj = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
 
@@ -110,21 +109,28 @@ def index_cmd(
     settings = _settings(ctx)
     cited = _service(settings)
     folder = folder or cited.sources_folder()
-    print_report(_index(cited, folder, rebuild, wait, prune=prune or rebuild))
+    print_report(_index(cited, folder, rebuild, wait, prune=prune))
     if watch:
         from index.watch import watch_folder
 
         err.print(f"watching {folder} (Ctrl-C to stop)", markup=False)
-        for _ in watch_folder(folder):
+        for _ in watch_folder(folder, ignore=Path(settings.data_dir)):
             try:
                 print_report(_index(cited, folder, wait=30, prune=prune))
             except CitedError as e:
                 err.print(f"error: {e}", markup=False)
 
 
-def _ensure_indexed(cited) -> None:
+def _ensure_indexed(cited, ctx: typer.Context) -> None:
     # Only a store that does not exist at all gets the seeds: a damaged one raises
-    # StoreDamaged here (one line, exit 1) rather than being indexed over.
+    # StoreDamaged here (one line, exit 1) rather than being indexed over, and a
+    # --data-dir naming a folder that does not exist is a typo until `cited index` says
+    # otherwise (a CITED_DATA_DIR set once in .env is a choice: it gets the seeds).
+    s = cited.settings
+    typed = ctx.meta.get("data_dir_flag", False)
+    if typed and not s.chroma_host and not Path(s.data_dir).exists():
+        raise NoStore(f"there is no store at {printable(str(s.data_dir))} (no such folder); "
+                      f"build one with `cited --data-dir {printable(str(s.data_dir))} index FOLDER`")
     if not cited.store.exists():
         folder = cited.sources_folder()
         err.print(f"The store is empty: indexing {printable(str(folder))} first.", markup=False)
@@ -165,7 +171,7 @@ def ask(
     settings = _settings(ctx)
     validate_question(question, settings.max_question_chars)
     cited = _service(settings)
-    _ensure_indexed(cited)
+    _ensure_indexed(cited, ctx)
     _answer(cited, question, as_json=as_json, top_k=k, within=within)
 
 
@@ -176,7 +182,7 @@ def chat(ctx: typer.Context, within: Optional[List[str]] = typer.Option(None, "-
     from index.conversation import Conversation
 
     cited = _service(_settings(ctx))
-    _ensure_indexed(cited)
+    _ensure_indexed(cited, ctx)
     if within:
         cited.select_sources(within)  # a filter matching nothing is refused before the first question
     conv = Conversation()
@@ -302,7 +308,7 @@ def eval_questions_cmd(
 
     checks = load_checks(file)
     cited = _service(_settings(ctx))
-    _ensure_indexed(cited)
+    _ensure_indexed(cited, ctx)
     bar, tick = ticker("checks")
     with bar:
         result = eval_checks(cited, checks[:limit] if limit else checks, tick)

@@ -255,7 +255,7 @@ class CitedBot(commands.Bot):
     async def _watch(self) -> None:
         from index.watch import awatch_folder
 
-        async for _ in awatch_folder(await self.off_loop(self.cited.sources_folder)):
+        async for _ in awatch_folder(await self.off_loop(self.cited.sources_folder), ignore=Path(self.settings.data_dir)):
             try:
                 log.info("sources changed: %s", (await self.reindex()).summary())
             except CitedError:

@@ -17,7 +17,7 @@ from index.settings import Settings
 class BotSettings(Settings):
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
     discord_reindex_role: str | None = Field(None, description="role allowed to /reindex")
-    discord_rate_limit: int = Field(5, description="questions per user per minute")
+    discord_rate_limit: int = Field(5, ge=1, le=1000, description="questions per user per minute")
     discord_watch: bool = Field(False, description="bot watches the sources folder and re-indexes")
     # Where the bot answers. Entries are channel names or ids; a thread counts as its
     # parent channel. Empty: every channel it can read.

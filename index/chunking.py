@@ -42,8 +42,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # sections-21 keeps blank lines inside a tab and cuts only long blank-line-free runs
 # inside one block, a code block's pieces carrying its fence; sections-22 leaves an HTML
 # heading's symbol-only permalink ("#") and a collapsed version history out, and reads
-# each <code> of one <pre> as a code block of its own.
-CHUNKER = "sections-22"
+# each <code> of one <pre> as a code block of its own; sections-23 reads a PDF page's
+# layout as Markdown (index/pdf_text.py: fixed-pitch code fenced, paragraphs, items).
+CHUNKER = "sections-23"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from index.settings import Settings
 from index.chunking import CHUNKER
 from index.embedding import MODEL_NAME, Embedder, load_embedder
 from index.search import Searcher
+from index.sources import printable
 from index.store import FileRecord, Store, open_client
 from index.sync import Progress, SyncReport, lock, sync
 
@@ -65,6 +66,7 @@ class Cited:
                 self._store = Store(
                     lambda: open_client(Path(s.data_dir), s.chroma_host, s.chroma_port),
                     s.collection, expected, self.location, embedded=not s.chroma_host,
+                    marker=None if s.chroma_host else self.store_marker,
                 )
             return self._store
 
@@ -106,11 +108,35 @@ class Cited:
             self.store.refresh()  # another process may have written since we opened it
             folder = Path(folder or self.sources_folder())
             if rebuild:
+                self._before_rebuild(folder, prune)
                 self.store.reset()
+            elif self.store.indexed_from() is None:
+                self.store.ensure()  # made now, with its marker:
+                self.store.mark_sources(folder)  # a first run cut short resumes from this folder
             split = sentence_splitter(self.settings.chunk_size, self.settings.chunk_overlap)
             report = sync(folder, self.store, self.index_embedder, split, self.lexical_dir, progress, prune=prune)
             self.store.remember_sources(folder)
             return report
+
+    def _before_rebuild(self, folder: Path, prune: bool) -> None:
+        """What a rebuild checks before it drops anything: the folder can be read, and
+        (without ``prune``) holds at least half as many sources as the store has files,
+        as a sync checks what it would remove; then the folder is kept in the marker, so
+        a rebuild cut short is resumed from it."""
+        from index.errors import StoreDamaged, StoreMismatch, WouldRemove
+        from index.sources import find_sources
+
+        files, _ = find_sources(folder)  # a missing folder raises here, before the store is touched
+        try:
+            indexed = len(self.store.manifest())
+        except (StoreDamaged, StoreMismatch):
+            indexed = 0  # the repair of a damaged or mismatched store: nothing it can read to protect
+        if not prune and indexed and len(files) * 2 < indexed:
+            raise WouldRemove(
+                f"rebuilding from {printable(str(folder))} would index {len(files)} files where the store holds "
+                f"{indexed}; run again with --prune to rebuild from it"
+            )
+        self.store.mark_sources(folder)
 
     def sources_folder(self) -> Path:
         """The folder a sync reads when none is given: CITED_SOURCES when it is set, else
@@ -175,14 +201,25 @@ class Cited:
                 self._sentences = SentenceVectors(embedder)
             return self._sentences
 
+    def on_disk(self) -> bool:
+        """Is there anything of a store where the settings point (always, for a server)?
+        When not, nothing should open one: opening creates an empty store where a
+        mistyped --data-dir points."""
+        s = self.settings
+        return bool(s.chroma_host) or (Path(s.data_dir) / "chroma").exists() or self.store_marker.exists()
+
+    @property
+    def store_marker(self) -> Path:
+        return Path(self.settings.data_dir) / f"store-{self.settings.collection}.json"
+
     def sources(self) -> list[FileRecord]:
+        if not self.on_disk():
+            return []
         return sorted(self.store.manifest().values(), key=lambda r: r.path)
 
     def status(self) -> Status:
         s = self.settings
-        # With no store on disk there is nothing to open: opening would create an empty
-        # store where a mistyped --data-dir points.
-        built = bool(s.chroma_host) or (Path(s.data_dir) / "chroma").exists()
+        built = self.on_disk()
         files = self.store.manifest() if built else {}
         return Status(
             store=self.location if built else f"{self.location} (no store yet: `cited index FOLDER` builds one)",

@@ -13,6 +13,12 @@ class BadQuestion(CitedError):
     exit_code = 2
 
 
+class BadSetting(CitedError):
+    """A setting's value is refused, or the .env file cannot be read."""
+
+    exit_code = 2
+
+
 class NoSuchSource(CitedError):
     """A filter on sources (``--in``) matches no indexed file."""
 
@@ -38,6 +44,10 @@ class StoreUnavailable(CitedError):
 class StoreDamaged(CitedError):
     """The store exists but is missing parts (one of its two collections) or holds
     unreadable records; nothing is changed, `cited index --rebuild` repairs it."""
+
+
+class NoStore(CitedError):
+    """Asked of a store that does not exist where one was named (a mistyped --data-dir)."""
 
 
 class WouldRemove(CitedError):

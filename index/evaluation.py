@@ -197,7 +197,10 @@ def load_checks(path: Path) -> list[Check]:
             continue
         try:
             d = json.loads(line)
-            checks.append(Check(str(d["q"]), [str(w) for w in d.get("expect", [])], bool(d.get("abstain", False)),
+            expect = d.get("expect", [])
+            if not isinstance(expect, list):  # a string would be checked letter by letter, and always pass
+                raise TypeError(f'"expect" must be a list of words, not {type(expect).__name__}')
+            checks.append(Check(str(d["q"]), [str(w) for w in expect], bool(d.get("abstain", False)),
                                 d.get("file"), d.get("kind")))
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise CitedError(f"{path}:{n}: expected {{\"q\": ..., \"expect\": [...]}} or {{\"q\": ..., \"abstain\": true}} ({e})") from None

@@ -290,9 +290,9 @@ def rebuild_from_store(store, generation: str) -> LexicalIndex:
     manifest = store.manifest()
     ids, texts = [], []
     for row in store.iter_chunks(include=("documents", "metadatas")):
-        meta = row["metadatas"]
-        rec = manifest.get(meta["path"])
-        if rec is not None and rec.sha == meta["sha"]:
+        meta = row["metadatas"] or {}
+        rec = manifest.get(meta.get("path"))  # a damaged record (no path) is no file's
+        if rec is not None and rec.sha == meta.get("sha"):
             ids.append(row["ids"])
             texts.append(indexed_text(meta.get("title"), meta.get("section", ""), row["documents"], meta.get("fence", "")))
     return LexicalIndex.build(ids, texts, generation)

@@ -171,12 +171,13 @@ class Searcher:
             pos += len(window)
             got = self.store.get_chunks([i for i, _ in window])
             by_id = dict(zip(got["ids"], zip(got["documents"], got["metadatas"])))
-            manifest = self.store.manifest([m["path"] for _, m in by_id.values()])
+            # A record without a path (damaged metadata) is no file's: never live.
+            manifest = self.store.manifest([p for _, m in by_id.values() if (p := (m or {}).get("path"))])
             for cid, score in window:
                 if cid not in by_id:
                     continue
                 doc, m = by_id[cid]
-                rec = manifest.get(m["path"])
+                rec = manifest.get((m or {}).get("path"))
                 if rec is None or rec.sha != m["sha"]:
                     superseded += rec is not None
                     continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The bundled sources: `cited ask` answers from them with no other setup.
@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=_default_cache, description="exported ONNX model cache")
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded store")
     chroma_port: int = Field(8000, description="Chroma server port")
-    collection: str = Field("cited", description="Chroma collection name")
+    # Chroma's own rule for names, checked here so a bad one is a bad setting (exit 2).
+    collection: str = Field("cited", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,504}[A-Za-z0-9]$",
+                            description="Chroma collection name (3-512 of letters, digits, . _ -)")
     embed_backend: Literal["onnx", "torch"] = Field("onnx", description="onnx (fast) or torch (sentence-transformers)")
     # Precision of document vectors: fp32 (the same vectors as sentence-transformers) or
     # int8 (about twice as fast to index; retrieval within 0.005 nDCG@10 on SciFact,
@@ -41,7 +43,8 @@ class Settings(BaseSettings):
     index_precision: Literal["fp32", "int8"] = Field("fp32", description="fp32 or int8 document vectors")
     # 256 tokens / 32 overlap: chosen on SciFact train and SQuAD (bench/chunking.py).
     chunk_size: int = Field(256, ge=32, le=256, description="chunk size in model tokens (MiniLM reads 256)")
-    chunk_overlap: int = Field(32, ge=0, le=128)
+    # At most a quarter of the chunk (index/chunking.py cuts it to that): checked below.
+    chunk_overlap: int = Field(32, ge=0, le=64)
     top_k: int = Field(5, ge=1, le=50, description="passages to retrieve for an answer")
     # Probability (0..1) that the sources answer, below which cited declines; the
     # probability comes from the evidence model in index/answer/abstain.py; 0.35 is the
@@ -59,12 +62,38 @@ class Settings(BaseSettings):
     # extractive answer is shown. 60 s: a small local model on 2 cores takes ~10 s.
     llm_timeout: float = Field(60.0, gt=0, le=600, description="seconds a written answer may take")
 
+    @model_validator(mode="after")
+    def _overlap_fits(self):
+        if self.chunk_overlap > self.chunk_size // 4:
+            raise ValueError(f"CITED_CHUNK_OVERLAP={self.chunk_overlap} is more than a quarter of "
+                             f"CITED_CHUNK_SIZE={self.chunk_size} (at most {self.chunk_size // 4})")
+        return self
+
 
 def describe_error(error) -> str:
     """One line naming each bad setting and what it accepts, from a pydantic ValidationError."""
     parts = []
     for e in error.errors():
-        name = "_".join(str(x) for x in e.get("loc", ())) or "?"
+        name = "_".join(str(x) for x in e.get("loc", ()))
+        if not name:  # a rule over several settings names them in its message
+            parts.append(str(e.get("msg", "")).removeprefix("Value error, "))
+            continue
         var = name if name.isupper() else f"CITED_{name.upper()}"  # aliases (DISCORD_TOKEN) are already names
         parts.append(f"{var}={e.get('input')!r}: {e.get('msg')}")
     return "; ".join(parts)
+
+
+def load_settings(cls: type[Settings] = Settings) -> Settings:
+    """``cls()`` read from the environment and ``.env``; BadSetting (one line, exit 2)
+    for a value it refuses or a ``.env`` that is not UTF-8 (a Windows editor's cp1252)."""
+    from pydantic import ValidationError
+
+    from index.errors import BadSetting
+
+    try:
+        return cls()
+    except ValidationError as e:
+        raise BadSetting(f"bad setting: {describe_error(e)}") from None
+    except UnicodeDecodeError as e:
+        raise BadSetting(f"cannot read .env: it is not UTF-8 text ({e.reason} at byte {e.start}); "
+                         f"save it as UTF-8") from None

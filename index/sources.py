@@ -85,8 +85,10 @@ def select(paths, patterns: list[str]) -> set[str]:
             pat = pat[2:]
         folder = pat.rstrip("/") + "/"
         by_name = "/" not in pat.rstrip("/")
-        out |= {p for p in paths if fnmatchcase(p, pat) or p.startswith(folder)
-                or (by_name and fnmatchcase(p.rsplit("/", 1)[-1], pat))}
+        # An exact name matches too: "report[final].pdf" is no glob to its owner.
+        name_of = lambda p: p.rsplit("/", 1)[-1]  # noqa: E731
+        out |= {p for p in paths if fnmatchcase(p, pat) or p == pat or p.startswith(folder)
+                or (by_name and (fnmatchcase(name_of(p), pat) or name_of(p) == pat))}
     return out
 
 
@@ -347,6 +349,8 @@ def _pdf(data: bytes) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    from index.pdf_text import page_markdown
+
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -359,7 +363,7 @@ def _pdf(data: bytes) -> Extracted:
             except Exception:  # noqa: BLE001 - pypdf's decryption fails in many ways; each means "cannot open"
                 log.debug("decrypting a PDF failed", exc_info=True)
                 raise SourceError("encrypted PDF (needs a password)") from None
-        texts = [(page.extract_text() or "").strip() for page in reader.pages]
+        texts = [page_markdown(page) for page in reader.pages]
     except SourceError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError) as e:
@@ -379,7 +383,7 @@ def _pdf(data: bytes) -> Extracted:
         pages.append(Page(number, pos, pos + len(t)))
         pos += len(t)
     text = "".join(parts)
-    from index.structure import pdf_sections
+    from index.structure import markdown_structure, pdf_sections
 
     title = None
     try:
@@ -395,4 +399,7 @@ def _pdf(data: bytes) -> Extracted:
             end = marks[n + 1][0] if n + 1 < len(marks) else len(text)
             if end > start:
                 sections.append(Section(start, end, path))
-    return Extracted(text, pages, title=title, sections=sections)
+    # The pages are written as Markdown (index/pdf_text.py): its blocks are the answer
+    # units; the sections are the outline's, the file's own headings.
+    blocks = markdown_structure(text)[2]
+    return Extracted(text, pages, title=title, sections=sections, blocks=blocks)

@@ -104,12 +104,18 @@ def reopen_embedded(client, connect):
 
 
 class Store:
-    def __init__(self, connect, name: str, expected: dict, location: str, embedded: bool = True):
+    def __init__(self, connect, name: str, expected: dict, location: str, embedded: bool = True,
+                 marker: Path | None = None):
         """``connect()`` makes a Chroma client. ``expected`` is the model and chunking
         this process uses; a store built with others is refused (StoreMismatch)
-        rather than silently mixed."""
+        rather than silently mixed. ``marker`` (an embedded store's) is a small file
+        beside the Chroma folder written once the store exists, holding the sources
+        folder: Chroma's files can be lost (a deleted or truncated chroma.sqlite3, an
+        interrupted rebuild) while the marker says a store was there, so their loss is
+        damage, never "no store yet", and the folder to rebuild from survives it."""
         self._connect = connect
         self.embedded = embedded
+        self.marker = marker
         self.client = connect()
         self.name = name
         self.expected = {k: str(v) for k, v in expected.items()}
@@ -118,17 +124,24 @@ class Store:
         self._files = None
 
     # -- collections ---------------------------------------------------------------
-    def _open(self, create: bool) -> bool:
+    def _open(self, create: bool, rebuilding: bool = False) -> bool:
         """Open both collections; with ``create``, make them when neither exists.
 
-        False only when the store truly does not exist (neither collection). One
-        collection without the other is damage (StoreDamaged), and any other failure
-        is StoreUnavailable: neither is ever taken for an empty store, which would get
-        the user's chunks deleted as orphans or the seeds indexed over them."""
+        False only when the store truly does not exist (neither collection, no marker).
+        One collection without the other, or neither where the marker says a store
+        was, is damage (StoreDamaged), and any other failure is StoreUnavailable: none
+        is ever taken for an empty store, which would get the user's chunks deleted as
+        orphans or the seeds indexed over them. ``rebuilding``: the collections were
+        just dropped on purpose (reset)."""
         if self._chunks is not None:
             return True
         chunks, files = self._get(self.name), self._get(f"{self.name}-files")
         if chunks is None and files is None:
+            if not rebuilding and self.marker is not None and self.marker.exists():
+                raise StoreDamaged(
+                    f"the store at {self.location} is damaged: its collections are missing (its files were deleted, "
+                    f"or a rebuild was interrupted); nothing was changed. Rebuild it with `cited index --rebuild`"
+                )
             if not create:
                 return False
             try:
@@ -149,7 +162,29 @@ class Store:
             )
         self._chunks, self._files = chunks, files
         self._check()
+        if self.marker is not None and not self.marker.exists():
+            self._mark(self.indexed_from())  # made now, or by a version that wrote none
         return True
+
+    def _mark(self, sources: str | None) -> None:
+        import json
+
+        if self.marker is None:
+            return
+        try:
+            tmp = self.marker.with_name(self.marker.name + ".tmp")
+            tmp.write_text(json.dumps({"collection": self.name, "sources": sources}))
+            tmp.replace(self.marker)
+        except OSError:
+            log.warning("could not write %s (a read-only data folder?)", self.marker, exc_info=True)
+
+    def _marked_sources(self) -> str | None:
+        import json
+
+        try:
+            return json.loads(self.marker.read_text()).get("sources") if self.marker is not None else None
+        except (OSError, ValueError, AttributeError):
+            return None
 
     def _get(self, name: str):
         """The collection ``name``, None when it does not exist, StoreUnavailable when
@@ -205,6 +240,8 @@ class Store:
         self._chunks = self._files = None
 
     def reset(self) -> None:
+        """Drop both collections and make them anew, empty (the marker, and the
+        folder it names, stay: a rebuild cut short is repaired by the next one)."""
         from chromadb.errors import NotFoundError
 
         for name in (self.name, f"{self.name}-files"):
@@ -213,6 +250,7 @@ class Store:
             except NotFoundError:
                 pass  # absent already
         self._chunks = self._files = None
+        self._open(create=True, rebuilding=True)
 
     # -- generation: changes whenever a sync changed anything ---------------------
     def generation(self) -> str:
@@ -221,7 +259,7 @@ class Store:
         under way or after one died (see bump_generation)."""
         col, files = self._get(self.name), self._get(f"{self.name}-files")
         if col is None or files is None:
-            if col is not None or files is not None:
+            if col is not None or files is not None or (self.marker is not None and self.marker.exists()):
                 self._chunks = None
                 self._open(create=False)  # raises StoreDamaged
             return "none"
@@ -242,11 +280,23 @@ class Store:
         collection alone, unchecked: `cited index --rebuild`, the repair that a damaged
         or mismatched store's message names, must still find the folder to rebuild."""
         chunks = self._chunks if self._chunks is not None else self._get(self.name)
-        return ((chunks.metadata or {}).get("sources") or None) if chunks is not None else None
+        found = ((chunks.metadata or {}).get("sources") or None) if chunks is not None else None
+        return found or self._marked_sources()
+
+    def mark_sources(self, folder: Path) -> None:
+        """Write ``folder`` into the marker alone (the store may be damaged or about to
+        be dropped). Only a marker that exists is written: it is made with the store."""
+        where = str(Path(folder).resolve())
+        if self.marker is not None and self.marker.exists() and self._marked_sources() != where:
+            self._mark(where)
 
     def remember_sources(self, folder: Path) -> None:
-        meta = dict(self.chunks.metadata or {})
+        """Keep ``folder`` as the one the store is indexed from: in the store, and in
+        the marker, written before a rebuild drops the store (so one cut short is
+        rebuilt from the user's folder, not the default)."""
+        self.mark_sources(folder)
         where = str(Path(folder).resolve())
+        meta = dict(self.chunks.metadata or {})
         if meta.get("sources") != where:  # most syncs re-read the same folder: no write
             meta["sources"] = where
             self.chunks.modify(metadata=meta)
@@ -336,8 +386,14 @@ def _first_line(e: Exception) -> str:
     return str(e).splitlines()[0] if str(e) else type(e).__name__
 
 
-def _stored(cid: str, m: dict) -> StoredChunk:
-    return StoredChunk(cid, m["path"], m["sha"], int(m["start"]), int(m["end"]), m.get("page"), m["text_hash"])
+def _stored(cid: str, m: dict | None) -> StoredChunk:
+    try:
+        return StoredChunk(cid, m["path"], m["sha"], int(m["start"]), int(m["end"]), m.get("page"), m["text_hash"])
+    except (KeyError, TypeError, ValueError):
+        # A record whose metadata was damaged belongs to no file: an orphan, which
+        # the next sync deletes (a search never takes it for live).
+        log.warning("chunk %s has unreadable metadata; the next `cited index` removes it", cid)
+        return StoredChunk(cid, "", "", 0, 0, None, "")
 
 
 def chunk_metadata(

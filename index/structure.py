@@ -365,6 +365,9 @@ def _sections(text: str, body: int, headings: list[tuple[int, int, str]]) -> lis
     return out
 
 
+PERMALINK = "¶§"
+
+
 def pdf_sections(reader, page_texts: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
     """(page index, offset in that page's text, heading path) of each outline entry,
     in reading order; empty when the PDF has no outline. An entry's offset is where
@@ -378,7 +381,8 @@ def pdf_sections(reader, page_texts: list[str]) -> list[tuple[int, int, tuple[st
                 if last is not None:
                     walk(item, last)
                 continue
-            title = " ".join(str(getattr(item, "title", "") or "").split())
+            # Without the permalink a printed page shows after each heading ("Quickstart¶").
+            title = " ".join(str(getattr(item, "title", "") or "").split()).rstrip(PERMALINK).rstrip()
             try:
                 page = reader.get_destination_page_number(item)
             except Exception:  # noqa: BLE001 - a broken outline entry only loses that heading

@@ -20,7 +20,7 @@ import numpy as np
 
 from index.chunking import FENCE_LINE, Chunk, Splitter, chunk
 from index.embedding import Embedder
-from index.errors import SourceError, StoreLocked
+from index.errors import SourceError, StoreLocked, StoreUnavailable
 from index.lexical import LexicalIndex, ids_digest, rebuild_from_store
 from index.sources import Extracted, SourceFile, Skipped, content_hash, extract, find_sources, printable, read_bytes
 from index.store import Store, chunk_id, chunk_metadata
@@ -64,7 +64,10 @@ def lock(data_dir: Path, wait: float = 0):
     from filelock import FileLock, Timeout
 
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:  # a file where the folder should be, no permission
+        raise StoreUnavailable(f"cannot use {printable(str(data_dir))} as the data folder: {e.strerror or e}") from None
     fl = FileLock(str(data_dir / "index.lock"), timeout=wait)
 
     class _Ctx:
@@ -124,6 +127,14 @@ def sync(
         else:
             pending.append((src, sha, data))
 
+    for sk in report.skipped:
+        # A file the walk had to skip (a pipe or a broken link now, a folder that cannot
+        # be listed) keeps its last indexed version, as an unreadable file does.
+        if sk.rel in manifest:
+            keep.add(sk.rel)
+        elif sk.reason.startswith("cannot list folder"):
+            under = "" if sk.rel == "." else sk.rel.rstrip("/") + "/"
+            keep.update(p for p in manifest if p.startswith(under))
     gone_now = sorted(set(manifest) - keep)
     if not prune and len(gone_now) * 2 > len(manifest):
         from index.errors import WouldRemove
@@ -321,11 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     import sys
     from dataclasses import asdict
 
-    from pydantic import ValidationError
-
     from index.cited import Cited
     from index.errors import CitedError
-    from index.settings import Settings, describe_error
+    from index.settings import load_settings
 
     parser = argparse.ArgumentParser(prog="python -m index.sync", description=main.__doc__)
     parser.add_argument("folder", nargs="?", type=Path, help="sources folder (default CITED_SOURCES)")
@@ -334,10 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prune", action="store_true", help="allow removing more than half of the indexed files")
     args = parser.parse_args(argv)
     try:
-        report = Cited(Settings()).index(args.folder, wait=args.wait, prune=args.prune)
-    except ValidationError as e:
-        print(f"error: bad setting: {describe_error(e)}", file=sys.stderr)
-        return 2
+        report = Cited(load_settings()).index(args.folder, wait=args.wait, prune=args.prune)
     except CitedError as e:
         print(f"error: {e}", file=sys.stderr)
         return e.exit_code

@@ -47,24 +47,33 @@ def indexed(folder, data_dir, embedder):
     return cited
 
 
-def make_pdf(pages: list[str]) -> bytes:
-    """A small valid PDF with one line of text per page (Helvetica), built by hand
-    so tests need no PDF-writing library."""
+def make_pdf(pages: list) -> bytes:
+    """A small valid PDF built by hand, so tests need no PDF-writing library. A page is
+    a string (one line of 12 pt Helvetica) or a list of lines ``(text, font, size, x,
+    y)`` laid out as a docs page is printed, with font "mono" (Courier), "bold"
+    (Helvetica-Bold) or "text" (Helvetica)."""
+    fonts = {"text": "Helvetica", "mono": "Courier", "bold": "Helvetica-Bold"}
     objs: list[bytes] = []
     n = len(pages)
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n))
     objs.append(b"<< /Type /Catalog /Pages 2 0 R >>")
     objs.append(f"<< /Type /Pages /Kids [{kids}] /Count {n} >>".encode())
     font_id = 3 + 2 * n
-    for i, text in enumerate(pages):
-        safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        stream = f"BT /F1 12 Tf 72 720 Td ({safe}) Tj ET".encode()
+    refs = " ".join(f"/F{k} {font_id + k} 0 R" for k in range(len(fonts)))
+    for i, page in enumerate(pages):
+        lines = [(page, "text", 12, 72, 720)] if isinstance(page, str) else page
+        ops = []
+        for text, font, size, x, y in lines:
+            safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            ops.append(f"BT /F{list(fonts).index(font)} {size} Tf {x} {y} Td ({safe}) Tj ET")
+        stream = "\n".join(ops).encode("latin-1")  # the standard fonts' own encoding
         objs.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R "
-            f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode()
+            f"/Resources << /Font << {refs} >> >> >>".encode()
         )
         objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    for base in fonts.values():
+        objs.append(f"<< /Type /Font /Subtype /Type1 /BaseFont /{base} >>".encode())
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objs, start=1):

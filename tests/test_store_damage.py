@@ -153,3 +153,75 @@ def test_index_refuses_to_remove_most_files_without_prune(tmp_path):
     assert r.returncode == 1 and "would remove 2 of the 2 indexed files" in r.stderr, r.stderr
     r = cli("--data-dir", str(data), "index", "--prune", str(empty))
     assert r.returncode == 0 and "2 removed" in r.stdout
+
+
+# -- a reviewer's findings (round 14): losses of Chroma's files, rebuilds, skipped files ---
+def test_lost_chroma_files_are_damage_and_the_repair_rebuilds_the_users_folder(tmp_path):
+    import shutil
+
+    data, src = tmp_path / "data", tmp_path / "src"
+    src.mkdir()
+    (src / "mine.txt").write_text("Tardigrades survive in space.")
+    assert cli("--data-dir", str(data), "index", str(src)).returncode == 0
+    shutil.rmtree(data / "chroma")  # or a deleted chroma.sqlite3: Chroma makes an empty store anew
+    r = cli("--data-dir", str(data), "ask", "What survives in space?")
+    assert r.returncode == 1 and "damaged" in r.stderr and "seeds" not in r.stderr
+    assert cli("--data-dir", str(data), "sources").returncode == 1
+    # The repair the message names rebuilds from the folder the store was indexed from.
+    r = cli("--data-dir", str(data), "index", "--rebuild")
+    assert r.returncode == 0 and "1 added" in r.stdout
+    assert "Tardigrades" in cli("--data-dir", str(data), "ask", "What survives in space?").stdout
+
+
+def test_a_rebuild_checks_its_folder_before_dropping_anything(tmp_path):
+    from index.errors import WouldRemove
+
+    src, cited = indexed_src(tmp_path, [1], [2], [3])
+    with pytest.raises(Exception, match="does not exist"):
+        cited.index(tmp_path / "srcc", rebuild=True)  # a typo
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(WouldRemove, match="would index 0 files where the store holds 3"):
+        cited.index(tmp_path / "empty", rebuild=True, prune=False)
+    assert len(cited.sources()) == 3
+
+
+def test_a_rebuild_cut_short_is_resumed_from_the_users_folder(tmp_path):
+    src, cited = indexed_src(tmp_path, [1], [2])
+    cited.store.reset()  # where a kill -9 during --rebuild leaves it: empty, the folder in the marker
+    fresh = make(tmp_path, {})
+    assert fresh.sources_folder() == src.resolve()
+    assert sorted(fresh.index().added) == ["a.txt", "b.txt"]
+
+
+def test_files_the_walk_skips_keep_their_last_version(tmp_path, monkeypatch):
+    src, cited = indexed_src(tmp_path, [1], [2], [3])
+    (src / "sub").mkdir()
+    (src / "sub" / "d.txt").write_text(text_of([4]))
+    cited.index(src)
+    (src / "a.txt").unlink()
+    os.mkfifo(src / "a.txt")  # a named pipe where a file was
+    (src / "b.txt").unlink()
+    (src / "b.txt").symlink_to(tmp_path / "nowhere")  # a broken link
+    real = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda p=".": (_ for _ in ()).throw(PermissionError(13, "denied"))
+                        if str(p).endswith("sub") else real(p))
+    report = cited.index(src)
+    assert report.removed == [] and {s.rel for s in report.skipped} == {"a.txt", "b.txt", "sub"}
+    assert [r.path for r in cited.sources()] == ["a.txt", "b.txt", "c.txt", "sub/d.txt"]
+
+
+def test_a_mistyped_data_dir_is_not_made_a_store(tmp_path):
+    nope = tmp_path / "nope"
+    r = cli("--data-dir", str(nope), "ask", "What survives in space?")
+    assert r.returncode == 1 and "no store" in r.stderr and not nope.exists()
+    r = cli("--data-dir", str(nope), "sources")
+    assert r.returncode == 0 and not nope.exists()
+
+
+def test_a_damaged_chunk_record_is_repaired_not_fatal(tmp_path):
+    src, cited = indexed_src(tmp_path, [1], [2])
+    cid = cited.store.chunks.get()["ids"][0]
+    cited.store.chunks.update(ids=[cid], metadatas=[{"path": None, "start": None}])
+    cited.store.refresh()
+    assert cid not in {h.id for h in cited.searcher.search("fact", k=10)}  # searching skips it
+    assert cited.index(src).repaired == 1  # and the next sync removes it

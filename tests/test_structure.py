@@ -145,6 +145,48 @@ def test_pdf_outline_gives_sections(tmp_path, splitter):
     assert sections == {1: "Install", 2: "Install › Windows", 3: "Logging"}
 
 
+def test_a_printed_docs_page_keeps_its_code_paragraphs_and_items(tmp_path, splitter, embedder):
+    """A docs page printed to PDF (as a browser or Sphinx prints it): the heading set
+    larger with its permalink, paragraphs apart, "•" items, and code in Courier whose
+    indentation is only in the glyphs' x positions."""
+    from pypdf import PdfReader, PdfWriter
+
+    from index.answer.units import units_of
+    from index.search import Hit
+
+    # Lines 13-14 points apart, paragraphs and blocks 20 or more.
+    page = [("Dispatch by Path\u00b6", "bold", 18, 72, 735),
+            ("The dispatcher looks at the request path up to the", "text", 11, 72, 712),
+            ("first slash and picks the app for that prefix:", "text", 11, 72, 698),
+            ("class PathDispatcher:", "mono", 10, 72, 676),
+            ("def __init__(self, default_app):", "mono", 10, 96, 663),
+            ("self.default_app = default_app", "mono", 10, 120, 650),
+            ("It falls back to the default app when none matches.", "text", 11, 72, 628),
+            ("\u00b7 the prefix is the first path segment", "text", 11, 72, 606),
+            ("\u00b7 apps are created once per prefix", "text", 11, 72, 592)]
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(make_pdf([page]))))
+    writer.add_outline_item("Dispatch by Path\u00b6", 0)
+    buf = io.BytesIO()
+    writer.write(buf)
+    f = tmp_path / "dispatch.pdf"
+    f.write_bytes(buf.getvalue())
+    ex = extracted(f)
+    code = [ex.text[b.start : b.end] for b in ex.blocks if b.kind == "code"]
+    assert code == ["```\nclass PathDispatcher:\n    def __init__(self, default_app):\n"
+                    "        self.default_app = default_app\n```"]
+    items = [ex.text[b.start : b.end] for b in ex.blocks if b.kind == "item"]
+    assert items == ["- the prefix is the first path segment", "- apps are created once per prefix"]
+    assert "Dispatch by Path\n\nThe dispatcher" in ex.text  # the permalink is chrome
+    (c,) = chunk(ex, splitter)
+    assert c.section == "Dispatch by Path"
+    hit = Hit("x", "dispatch.pdf", c.page, c.start, c.end, c.text, 1.0, 1.0, 1.0, section=c.section)
+    kinds = {ex.text[c.start + u.start : c.start + u.end]: u.kind for u in units_of(hit)}
+    # The sentence ending in ":" brings the code it introduces, as in Markdown.
+    assert any(k == "lead" and "class PathDispatcher" in t for t, k in kinds.items())
+    assert kinds["It falls back to the default app when none matches."] == "sentence"
+
+
 def test_pdf_without_outline_has_pages_only(tmp_path, splitter):
     f = tmp_path / "plain.pdf"
     f.write_bytes(make_pdf(["One page.", "Two pages."]))

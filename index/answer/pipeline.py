@@ -80,7 +80,11 @@ def validate_question(question: str, max_chars: int) -> str:
         raise BadQuestion("the question is empty")
     if len(q) > max_chars:
         raise BadQuestion(f"the question is {len(q):,} characters long; the limit is {max_chars:,}")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in "\n\t" for ch in q):
+    if any(unicodedata.category(ch) == "Cs" for ch in q):
+        # A terminal in another encoding: Python keeps the bytes that are not UTF-8 as
+        # lone surrogates ("caf\udce9").
+        raise BadQuestion("the question is not valid UTF-8 text (is the terminal set to another encoding?)")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co") and ch not in "\n\t" for ch in q):
         raise BadQuestion("the question contains control characters")
     if not any(ch.isalnum() for ch in q):
         raise BadQuestion("the question has no words in it")

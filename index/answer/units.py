@@ -156,8 +156,8 @@ def _introduces(text: str, block) -> bool:
 
 
 def is_structured(hit: Hit) -> bool:
-    """Is the passage Markdown (HTML is read as Markdown), cut at its headings?"""
-    return hit.source.lower().endswith(MARKDOWN_READ)
+    """Is the passage Markdown (HTML and a PDF's pages are read as Markdown), cut at its headings?"""
+    return hit.source.lower().endswith((*MARKDOWN_READ, ".pdf"))
 
 
 def units_of(hit: Hit) -> list[Unit]:
