@@ -142,8 +142,11 @@ def find_sources(folder: Path) -> tuple[list[SourceFile], list[Skipped]]:
                 if p.suffix.lower() in SUFFIXES:
                     skipped.append(Skipped(_rel(p, folder), "broken link or vanished file"))
                 continue
+            # Only a link can lead outside: every folder walked lies inside (the root, or
+            # a link's target checked here), so its other entries do too. Resolving each
+            # entry made a walk 1,200 folders deep take 25 s.
             if stat.S_ISDIR(st.st_mode):
-                if not _inside(p, root):
+                if is_link and not _inside(p, root):
                     skipped.append(Skipped(_rel(p, folder), "link leads outside the sources folder"))
                 elif is_link:
                     links.append(p)
@@ -154,7 +157,7 @@ def find_sources(folder: Path) -> tuple[list[SourceFile], list[Skipped]]:
             if p.suffix.lower() not in SUFFIXES:
                 continue
             rel = _rel(p, folder)
-            if not _inside(p, root):
+            if is_link and not _inside(p, root):
                 skipped.append(Skipped(rel, "link leads outside the sources folder"))
             elif not stat.S_ISREG(st.st_mode):
                 skipped.append(Skipped(rel, "not a regular file (a named pipe, device or socket)"))
