@@ -341,3 +341,21 @@ def test_the_bots_role_mentioned_is_the_bot_mentioned():
     assert strip_mention("<@&7> which companies?", me, role) == "which companies?"
     assert is_acknowledgement("Thanks, got it!") and is_acknowledgement("👍")
     assert not is_acknowledgement("installation steps") and not is_acknowledgement("")
+
+
+async def test_without_thread_permissions_the_answer_stands_and_nothing_fails(bot, monkeypatch):
+    denied = discord.Forbidden(SimpleNamespace(status=403, reason="Forbidden"), "Missing Permissions")
+
+    async def refuse(*args, **kwargs):
+        raise denied
+
+    # "Send Messages in Threads" denied: the thread opens, its hint cannot be posted.
+    monkeypatch.setattr(discord.Thread, "send", refuse)
+    await dpytest.message(f"<@{bot.user.id}> {COMPANIES}")
+    assert "Hikvision" in dpytest.get_message().content and len(bot.fake.threads) == 1
+    assert dpytest.verify().message().nothing()  # no "something went wrong" after a good answer
+    # "Create Public Threads" denied: the answer alone.
+    monkeypatch.setattr(bot.fake.http, "start_thread_with_message", refuse, raising=False)
+    await dpytest.message(f"<@{bot.user.id}> {COMPANIES}")
+    assert "Hikvision" in dpytest.get_message().content and len(bot.fake.threads) == 1
+    assert dpytest.verify().message().nothing()
