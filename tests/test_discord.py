@@ -185,14 +185,7 @@ async def test_after_a_restart_a_thread_history_is_read_back_without_the_current
     await dpytest.empty_queue()
     # A new process: nothing in memory, the same Discord.
     bot.conversations.clear()
-    seen = []
-    real = bot.cited.ask
-
-    def spy(question, history=None, **kw):
-        seen.append((question, list(history or [])))
-        return real(question, history=history, **kw)
-
-    bot.cited.ask = spy
+    seen = spy_questions(bot)
     await dpytest.message("Which of them is state-owned?", channel=thread)
     assert seen == [("Which of them is state-owned?", [COMPANIES])]
     assert "state-owned Hikvision" in dpytest.get_message().content
