@@ -16,7 +16,8 @@ from index.chunking import CHUNKER
 from index.embedding import MODEL_NAME, Embedder, load_embedder
 from index.search import Searcher
 from index.sources import printable
-from index.store import FileRecord, Store, open_client
+from index.connect import open_client
+from index.store import FileRecord, Store
 from index.sync import Progress, SyncReport, lock, sync
 
 

@@ -1,4 +1,5 @@
-"""A PDF page's text with the structure its layout shows: code, paragraphs, list items.
+"""Reading a PDF: its pages' text with the structure their layout shows (code,
+paragraphs, list items), its title, and its sections from the outline.
 
 pypdf's plain extraction gives a page as lines: a code example loses its indentation
 and runs into the sentence after it, and paragraphs run together, so a PDF's answer
@@ -19,13 +20,18 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from index.structure import PERMALINK  # a heading's permalink, printed after it: "Quickstart¶"
+from index.errors import SourceError
+from index.sources import PAGE_SEPARATOR, Extracted, Page
+from index.structure import Section
 
 log = logging.getLogger(__name__)
 
 # Fixed-pitch fonts by name, for PDFs whose font descriptor does not flag them.
-_MONO_NAME = re.compile(r"mono|courier|consol|menlo|monaco|inconsolata|code|typewriter|cousine|cmtt|lmtt|fixed",
-                        re.I)
+# ("code" alone would take "Arial Unicode MS" for one.)
+_MONO_NAME = re.compile(r"mono|courier|consol|menlo|monaco|inconsolata|sourcecode|firacode|typewriter|cousine|"
+                        r"cmtt|lmtt|fixedsys", re.I)
+# A heading's permalink, printed after it: "Quickstart¶".
+PERMALINK = "¶§"
 _BULLET = re.compile(r"^[•·◦▪‣●○■□–]\s+")
 # Advance of a fixed-pitch glyph, in ems (Courier, DejaVu Sans Mono, Consolas: 0.6).
 MONO_ADVANCE = 0.6
@@ -160,3 +166,102 @@ def page_markdown(page) -> str:
         prev = line
     flush_code()
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+def read_pdf(data: bytes) -> Extracted:
+    """A PDF's text, page by page (each page's layout read as Markdown, page_markdown),
+    its title and the sections its outline gives; SourceError when it cannot be opened."""
+    import io
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise SourceError("encrypted PDF (needs a password)")
+            except SourceError:
+                raise
+            except Exception:  # noqa: BLE001 - pypdf's decryption fails in many ways; each means "cannot open"
+                log.debug("decrypting a PDF failed", exc_info=True)
+                raise SourceError("encrypted PDF (needs a password)") from None
+        texts = [page_markdown(page) for page in reader.pages]
+    except SourceError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError) as e:
+        raise SourceError(f"corrupt or invalid PDF ({type(e).__name__})") from None
+    parts: list[str] = []
+    pages: list[Page] = []
+    page_at: dict[int, int] = {}  # page index -> offset of its text in the whole
+    pos = 0
+    for number, t in enumerate(texts, start=1):
+        if not t:
+            continue
+        if parts:
+            parts.append(PAGE_SEPARATOR)
+            pos += len(PAGE_SEPARATOR)
+        parts.append(t)
+        page_at[number - 1] = pos
+        pages.append(Page(number, pos, pos + len(t)))
+        pos += len(t)
+    text = "".join(parts)
+    from index.structure import markdown_structure
+
+    title = None
+    try:
+        title = " ".join(str((reader.metadata or {}).get("/Title") or "").split()) or None
+    except Exception:  # noqa: BLE001 - unreadable metadata only loses the title
+        log.debug("reading a PDF's metadata failed", exc_info=True)
+        title = None
+    marks = [(page_at[p] + off, path) for p, off, path in pdf_sections(reader, texts) if p in page_at]
+    sections = None
+    if marks:
+        sections = [Section(0, marks[0][0], ())] if marks[0][0] > 0 else []
+        for n, (start, path) in enumerate(marks):
+            end = marks[n + 1][0] if n + 1 < len(marks) else len(text)
+            if end > start:
+                sections.append(Section(start, end, path))
+    # The pages are written as Markdown (index/pdf_text.py): its blocks are the answer
+    # units; the sections are the outline's, the file's own headings.
+    blocks = markdown_structure(text)[2]
+    return Extracted(text, pages, title=title, sections=sections, blocks=blocks)
+
+
+
+def pdf_sections(reader, page_texts: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(page index, offset in that page's text, heading path) of each outline entry,
+    in reading order; empty when the PDF has no outline. An entry's offset is where
+    its title appears on its page, else the page's start."""
+    entries: list[tuple[int, int, tuple[str, ...]]] = []
+
+    def walk(items, path: tuple[str, ...]):
+        last: tuple[str, ...] | None = None
+        for item in items:
+            if isinstance(item, list):
+                if last is not None:
+                    walk(item, last)
+                continue
+            # Without the permalink a printed page shows after each heading ("Quickstart¶").
+            title = " ".join(str(getattr(item, "title", "") or "").split()).rstrip(PERMALINK).rstrip()
+            try:
+                page = reader.get_destination_page_number(item)
+            except Exception:  # noqa: BLE001 - a broken outline entry only loses that heading
+                log.debug("an outline entry has no page", exc_info=True)
+                page = None
+            last = path + (title,)
+            if page is not None and page >= 0 and title:
+                text = page_texts[page] if page < len(page_texts) else ""
+                at = text.lower().find(title.lower())
+                entries.append((page, max(at, 0), last))
+
+    try:
+        walk(reader.outline, ())
+    except Exception:  # noqa: BLE001 - pypdf raises many types on odd outlines; pages still index
+        log.debug("reading a PDF outline failed", exc_info=True)
+        return []
+    entries.sort(key=lambda e: (e[0], e[1]))
+    return entries

@@ -269,7 +269,9 @@ def extract(src: SourceFile, data: bytes) -> Extracted:
     """The text of one file, or SourceError saying why there is none."""
     suffix = src.path.suffix.lower()
     if suffix == ".pdf":
-        ex = _pdf(data)
+        from index.pdf_text import read_pdf
+
+        ex = read_pdf(data)
     elif suffix in (".html", ".htm"):
         ex = _html(_decode(data))
     elif suffix in (".rst", ".rest"):
@@ -343,66 +345,3 @@ def _decode_legacy(data: bytes) -> str:
         except (UnicodeDecodeError, LookupError):
             continue
     raise SourceError("binary content or an unknown text encoding")
-
-
-def _pdf(data: bytes) -> Extracted:
-    import io
-    import logging
-
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    from index.pdf_text import page_markdown
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                if not reader.decrypt(""):
-                    raise SourceError("encrypted PDF (needs a password)")
-            except SourceError:
-                raise
-            except Exception:  # noqa: BLE001 - pypdf's decryption fails in many ways; each means "cannot open"
-                log.debug("decrypting a PDF failed", exc_info=True)
-                raise SourceError("encrypted PDF (needs a password)") from None
-        texts = [page_markdown(page) for page in reader.pages]
-    except SourceError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError) as e:
-        raise SourceError(f"corrupt or invalid PDF ({type(e).__name__})") from None
-    parts: list[str] = []
-    pages: list[Page] = []
-    page_at: dict[int, int] = {}  # page index -> offset of its text in the whole
-    pos = 0
-    for number, t in enumerate(texts, start=1):
-        if not t:
-            continue
-        if parts:
-            parts.append(PAGE_SEPARATOR)
-            pos += len(PAGE_SEPARATOR)
-        parts.append(t)
-        page_at[number - 1] = pos
-        pages.append(Page(number, pos, pos + len(t)))
-        pos += len(t)
-    text = "".join(parts)
-    from index.structure import markdown_structure, pdf_sections
-
-    title = None
-    try:
-        title = " ".join(str((reader.metadata or {}).get("/Title") or "").split()) or None
-    except Exception:  # noqa: BLE001 - unreadable metadata only loses the title
-        log.debug("reading a PDF's metadata failed", exc_info=True)
-        title = None
-    marks = [(page_at[p] + off, path) for p, off, path in pdf_sections(reader, texts) if p in page_at]
-    sections = None
-    if marks:
-        sections = [Section(0, marks[0][0], ())] if marks[0][0] > 0 else []
-        for n, (start, path) in enumerate(marks):
-            end = marks[n + 1][0] if n + 1 < len(marks) else len(text)
-            if end > start:
-                sections.append(Section(start, end, path))
-    # The pages are written as Markdown (index/pdf_text.py): its blocks are the answer
-    # units; the sections are the outline's, the file's own headings.
-    blocks = markdown_structure(text)[2]
-    return Extracted(text, pages, title=title, sections=sections, blocks=blocks)
