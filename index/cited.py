@@ -146,6 +146,20 @@ class Cited:
         remembered = None if "sources" in self.settings.model_fields_set else self.store.indexed_from()
         return Path(remembered) if remembered else Path(self.settings.sources)
 
+    def interrupted(self) -> bool:
+        """Did the last index run die before it finished (its "under way" generation is
+        left and no run holds the lock)? The store still answers, from what that run
+        had committed; the next `cited index` repairs it."""
+        from index.errors import StoreLocked
+
+        if not self.store.generation().startswith("sync-"):
+            return False
+        try:
+            with lock(Path(self.settings.data_dir), 0):
+                return True
+        except StoreLocked:
+            return False  # a run is under way: nothing died
+
     def is_empty(self) -> bool:
         return self.store.count() == 0
 

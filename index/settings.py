@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The bundled sources: `cited ask` answers from them with no other setup.
@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     # Seconds for the whole written answer, first token to last; past it the
     # extractive answer is shown. 60 s: a small local model on 2 cores takes ~10 s.
     llm_timeout: float = Field(60.0, gt=0, le=600, description="seconds a written answer may take")
+
+    @field_validator("data_dir", "sources", "cache_dir", mode="before")
+    @classmethod
+    def _not_empty(cls, v):
+        # "CITED_DATA_DIR=" would be Path(""), the current folder: a store where it was not meant.
+        if isinstance(v, str) and not v.strip():
+            raise ValueError("is empty: name a folder, or leave the setting out for its default")
+        return v
 
     @model_validator(mode="after")
     def _overlap_fits(self):

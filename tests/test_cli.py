@@ -180,6 +180,10 @@ def test_discord_with_a_bad_token_is_one_line_exit_1(indexed):
 @pytest.mark.parametrize("var,value,allowed", [
     ("CITED_EMBED_BACKEND", "onxx", "'onnx' or 'torch'"),
     ("CITED_INDEX_PRECISION", "fp16", "'fp32' or 'int8'"),
+    ("CITED_COLLECTION", "a b", "should match pattern"),  # Chroma's rule, told before anything opens
+    ("CITED_CHUNK_OVERLAP", "100", "less than or equal to 64"),
+    ("CITED_DATA_DIR", "", "is empty"),  # not the current folder
+    ("CITED_DISCORD_RATE_LIMIT", "0", "greater than or equal to 1"),
 ])
 def test_bad_setting_is_one_line_exit_2_naming_allowed_values(tmp_path, var, value, allowed):
     import os
@@ -191,6 +195,14 @@ def test_bad_setting_is_one_line_exit_2_naming_allowed_values(tmp_path, var, val
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and var in lines[0] and allowed in lines[0], r.stderr
+
+
+def test_a_dotenv_that_is_not_utf8_is_one_line_exit_2(tmp_path):
+    (tmp_path / ".env").write_bytes(b"CITED_SOURCES=./R\xe9sum\xe9s\n")  # cp1252, from a Windows editor
+    r = subprocess.run([sys.executable, "-m", "bot.cli", "status"], capture_output=True, text=True, cwd=tmp_path,
+                       timeout=120)
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == [
+        "error: cannot read .env: it is not UTF-8 text (invalid continuation byte at byte 17); save it as UTF-8"]
 
 
 @pytest.mark.parametrize("args,expect", [

@@ -225,3 +225,19 @@ def test_a_damaged_chunk_record_is_repaired_not_fatal(tmp_path):
     cited.store.refresh()
     assert cid not in {h.id for h in cited.searcher.search("fact", k=10)}  # searching skips it
     assert cited.index(src).repaired == 1  # and the next sync removes it
+
+
+def test_an_index_run_that_died_is_named_when_asking(tmp_path):
+    data, src = tmp_path / "data", tmp_path / "src"
+    src.mkdir()
+    (src / "mine.txt").write_text("Tardigrades survive in space.")
+    assert cli("--data-dir", str(data), "index", str(src)).returncode == 0
+    from index.cited import Cited
+    from index.settings import Settings
+
+    Cited(Settings(data_dir=data)).store.bump_generation(syncing=True)  # where a kill -9 mid-sync leaves it
+    r = cli("--data-dir", str(data), "ask", "What survives in space?")
+    assert r.returncode == 0 and "Tardigrades" in r.stdout and "did not finish" in r.stderr
+    assert cli("--data-dir", str(data), "index").returncode == 0  # the repair
+    r = cli("--data-dir", str(data), "ask", "What survives in space?")
+    assert "did not finish" not in r.stderr
