@@ -136,8 +136,8 @@ def _ensure_indexed(cited, ctx: typer.Context) -> None:
         err.print(f"The store is empty: indexing {printable(str(folder))} first.", markup=False)
         print_report(_index(cited, folder), console=err)  # stdout stays the answer alone
     elif not s.chroma_host and cited.interrupted():
-        err.print("note: the last `cited index` did not finish; answers come from what it had indexed. "
-                  "Run `cited index` to repair the store.", markup=False)
+        err.print("note: a `cited index` is under way or did not finish; answers come from what it had indexed. "
+                  "If none is running, run `cited index` to repair the store.", markup=False)
 
 
 def _answer(cited, question: str, *, as_json: bool = False, history=None, top_k=None, within=None):

@@ -33,7 +33,8 @@ FENCE = "```"
 # A complete fenced block, a Markdown link, a link already in <>, or a bare link:
 # kept as they are (a link gets <> so Discord shows no preview); everything else is
 # escaped.
-_KEEP = re.compile(r"(```[\s\S]*?```)|\[([^\]\n]+)\]\(<?(https?://[^\s()<>]+(?:\([^\s()<>]*\)[^\s()<>]*)*)>?\)"
+_KEEP = re.compile(r"(```[\s\S]*?```)|\[([^\]\n]+)\]\((?:<(https?://[^<>\n]+)>|"
+                   r"(https?://[^\s()<>]+(?:\([^\s()<>]*\)[^\s()<>]*)*))\)"
                    r"|<(https?://[^\s<>]+)>|(https?://[^\s<>]+)")
 # Not part of a bare link when they end it: "see https://example.com/docs." ends a sentence.
 _TRAILING = ".,;:!?'\"*_"
@@ -63,7 +64,8 @@ def escape(text: str) -> str:
     show no preview."""
     out, at = [], 0
     for m in _KEEP.finditer(text):
-        fence, label, target, bracketed, bare = m.groups()
+        fence, label, angled, target, bracketed, bare = m.groups()
+        target = angled or target
         out.append(_escape_plain(text[at:m.start()]))
         at = m.end()
         if fence:

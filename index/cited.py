@@ -147,18 +147,12 @@ class Cited:
         return Path(remembered) if remembered else Path(self.settings.sources)
 
     def interrupted(self) -> bool:
-        """Did the last index run die before it finished (its "under way" generation is
-        left and no run holds the lock)? The store still answers, from what that run
-        had committed; the next `cited index` repairs it."""
-        from index.errors import StoreLocked
-
-        if not self.store.generation().startswith("sync-"):
-            return False
-        try:
-            with lock(Path(self.settings.data_dir), 0):
-                return True
-        except StoreLocked:
-            return False  # a run is under way: nothing died
+        """Is an index run under way, or did the last one die before it finished (its
+        "under way" generation is left)? The store still answers, from what that run
+        had committed; the next `cited index` repairs one that died. (Which of the two
+        is not asked of the lock: taking it, even for a moment, could fail the very
+        `cited index` that repairs the store.)"""
+        return self.store.generation().startswith("sync-")
 
     def is_empty(self) -> bool:
         return self.store.count() == 0

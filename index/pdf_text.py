@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from index.errors import SourceError
 from index.sources import PAGE_SEPARATOR, Extracted, Page
@@ -27,8 +27,8 @@ from index.structure import Section
 log = logging.getLogger(__name__)
 
 # Fixed-pitch fonts by name, for PDFs whose font descriptor does not flag them.
-# ("code" alone would take "Arial Unicode MS" for one.)
-_MONO_NAME = re.compile(r"mono|courier|consol|menlo|monaco|inconsolata|sourcecode|firacode|typewriter|cousine|"
+# ("code" alone would take "Arial Unicode MS" for one, "mono" "Monotype Corsiva".)
+_MONO_NAME = re.compile(r"mono(?!type)|courier|consol|menlo|monaco|inconsolata|sourcecode|firacode|typewriter|cousine|"
                         r"cmtt|lmtt|fixedsys", re.I)
 # A heading's permalink, printed after it: "Quickstart¶".
 PERMALINK = "¶§"
@@ -144,6 +144,8 @@ def page_markdown(page) -> str:
         out.extend(["", fence, *body_lines, fence, ""])
         code.clear()
 
+    for i in _inline_code(lines, step):
+        lines[i].runs = [(t, False) for t, _ in lines[i].runs]
     prev: _Line | None = None
     for line in lines:
         if line.code:
@@ -151,7 +153,7 @@ def page_markdown(page) -> str:
             prev = line
             continue
         flush_code()
-        text = _BULLET.sub("- ", line.text.strip())
+        text = _BULLET.sub("- ", _literal(line.text.strip()))
         heading = body and line.size > 1.15 * body
         if heading:
             text = text.rstrip(PERMALINK).rstrip()
@@ -166,6 +168,34 @@ def page_markdown(page) -> str:
         prev = line
     flush_code()
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+# A prose line that Markdown would read as opening a block: a heading, a quote, a
+# numbered item, a fence or an HTML block (which would run to the end of the page), a
+# table row, a rule or setext underline, a link definition. Escaped, it stays prose.
+_OPENS_BLOCK = re.compile(r"^(#{1,6}(\s|$)|>|\d{1,9}[.)](\s|$)|[*+](\s|$)|`{3,}|~{3,}|<[A-Za-z!/?]|\||"
+                          r"[-=_*](\s*[-=_*]){2,}\s*$|\[[^\]]*\]:)")
+
+
+def _literal(text: str) -> str:
+    return "\\" + text if _OPENS_BLOCK.match(text) else text
+
+
+def _inline_code(lines: list[_Line], step: float) -> list[int]:
+    """Lines that are all fixed-pitch only because inline code wrapped onto a line of
+    its own: one such line inside a paragraph, with no gap above or below it and
+    starting where the paragraph's lines do. (A code block is set apart: a gap, an
+    indent, or more lines.)"""
+    out = []
+    for i in range(1, len(lines) - 1):
+        before, line, after = lines[i - 1], lines[i], lines[i + 1]
+        if not line.code or before.code or after.code or None in (before.y, line.y, after.y, before.x, line.x):
+            continue
+        apart = step and (abs(line.y - before.y) > 1.2 * step or abs(after.y - line.y) > 1.2 * step)
+        indented = abs(line.x - before.x) > 0.5 * (line.size or 1)
+        if not apart and not indented:
+            out.append(i)
+    return out
 
 
 def read_pdf(data: bytes) -> Extracted:
@@ -227,7 +257,10 @@ def read_pdf(data: bytes) -> Extracted:
                 sections.append(Section(start, end, path))
     # The pages are written as Markdown (index/pdf_text.py): its blocks are the answer
     # units; the sections are the outline's, the file's own headings.
-    blocks = markdown_structure(text)[2]
+    # Each page parsed alone: a block a page leaves open (a stray fence) ends with it.
+    blocks = [replace(b, start=b.start + p.start, end=b.end + p.start,
+                      opens=None if b.opens is None else b.opens + p.start)
+              for p in pages for b in markdown_structure(text[p.start : p.end])[2]]
     return Extracted(text, pages, title=title, sections=sections, blocks=blocks)
 
 

@@ -72,7 +72,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _overlap_fits(self):
-        if self.chunk_overlap > self.chunk_size // 4:
+        if "chunk_overlap" not in self.model_fields_set:
+            # The default follows a smaller chunk size down, as the chunker would.
+            self.chunk_overlap = min(self.chunk_overlap, self.chunk_size // 4)
+        elif self.chunk_overlap > self.chunk_size // 4:
             raise ValueError(f"CITED_CHUNK_OVERLAP={self.chunk_overlap} is more than a quarter of "
                              f"CITED_CHUNK_SIZE={self.chunk_size} (at most {self.chunk_size // 4})")
         return self

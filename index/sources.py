@@ -140,7 +140,10 @@ def find_sources(folder: Path) -> tuple[list[SourceFile], list[Skipped]]:
                 st = os.stat(p)  # follows links: what the entry leads to
             except OSError:
                 if p.suffix.lower() in SUFFIXES:
-                    skipped.append(Skipped(_rel(p, folder), "broken link or vanished file"))
+                    # A link whose target is gone is a deleted document (its last version
+                    # goes); a file gone between the listing and now is a race (it stays).
+                    gone = "broken link" if entry.is_symlink() else "vanished file"
+                    skipped.append(Skipped(_rel(p, folder), gone))
                 continue
             # Only a link can lead outside: every folder walked lies inside (the root, or
             # a link's target checked here), so its other entries do too. Resolving each

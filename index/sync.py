@@ -128,9 +128,10 @@ def sync(
             pending.append((src, sha, data))
 
     for sk in report.skipped:
-        # A file the walk had to skip (a pipe or a broken link now, a folder that cannot
-        # be listed) keeps its last indexed version, as an unreadable file does.
-        if sk.rel in manifest:
+        # A file the walk had to skip (a pipe now, a folder that cannot be listed) keeps
+        # its last indexed version, as an unreadable file does; a broken link is a
+        # deleted document.
+        if sk.rel in manifest and sk.reason != "broken link":
             keep.add(sk.rel)
         elif sk.reason.startswith("cannot list folder"):
             under = "" if sk.rel == "." else sk.rel.rstrip("/") + "/"

@@ -197,6 +197,12 @@ def test_bad_setting_is_one_line_exit_2_naming_allowed_values(tmp_path, var, val
     assert len(lines) == 1 and var in lines[0] and allowed in lines[0], r.stderr
 
 
+def test_a_smaller_chunk_size_brings_the_default_overlap_down():
+    from index.settings import Settings
+
+    assert Settings(chunk_size=100).chunk_overlap == 25 and Settings().chunk_overlap == 32
+
+
 def test_a_dotenv_that_is_not_utf8_is_one_line_exit_2(tmp_path):
     (tmp_path / ".env").write_bytes(b"CITED_SOURCES=./R\xe9sum\xe9s\n")  # cp1252, from a Windows editor
     r = subprocess.run([sys.executable, "-m", "bot.cli", "status"], capture_output=True, text=True, cwd=tmp_path,

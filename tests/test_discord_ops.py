@@ -328,3 +328,9 @@ def test_the_reindex_child_gets_settings_but_no_secrets(settings):
     env = settings_env(settings.model_copy(update={"llm_api_key": SecretStr("sk-secret"), "top_k": 7}))
     assert env["CITED_TOP_K"] == "7"
     assert "CITED_LLM_API_KEY" not in env and not any("*****" in v for v in env.values())
+
+
+def test_a_markdown_link_with_an_angled_target_is_kept_whole():
+    from bot.discord_render import escape
+
+    assert escape("[a](<https://x.org/a b>) then") == "[a](<https://x.org/a b>) then"

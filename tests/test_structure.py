@@ -273,3 +273,21 @@ def test_link_targets_are_not_indexed_but_quotes_keep_them(tmp_path, splitter):
     assert readable(roles) == "See Editor / IDE, click.Context.invoke and the_basics."
     # A code span holding braces is no role.
     assert readable("Use `{name}` and `{other}` placeholders") == "Use `{name}` and `{other}` placeholders"
+
+
+def test_pdf_prose_that_looks_like_markdown_stays_prose():
+    from index.pdf_text import _fixed_pitch, read_pdf
+
+    lines = lambda *texts: [(t, "text", 12, 72, 720 - 16 * i) for i, t in enumerate(texts)]  # noqa: E731
+    for page in (lines("Intro.", "~~~ is another fence marker", "More prose."), lines("<script> tags are blocked."),
+                 lines("# of retries is set by the option.", "Next."), lines("The build uses", "1. at line start"),
+                 lines("Alpha", "---", "Beta")):
+        ex = read_pdf(make_pdf([page, lines("Page two.")]))
+        assert {b.kind for b in ex.blocks} == {"paragraph"}, ex.text
+        assert ex.text.endswith("Page two.")  # nothing ran on into the next page
+    # Inline code wrapped onto a line of its own stays in its sentence.
+    page = [("Call the function", "text", 11, 72, 700), ("configure_the_settings()", "mono", 10, 72, 687),
+            ("before you start the server.", "text", 11, 72, 674)]
+    ex = read_pdf(make_pdf([page]))
+    assert [b.kind for b in ex.blocks] == ["paragraph"] and "```" not in ex.text
+    assert not _fixed_pitch({"/BaseFont": "/Monotype-Corsiva"}) and _fixed_pitch({"/BaseFont": "/DejaVuSansMono"})
