@@ -210,7 +210,11 @@ def chat(ctx: typer.Context, within: Optional[List[str]] = typer.Option(None, "-
 @edge
 def sources(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """List the indexed files, their chunk counts and when they were indexed."""
-    records = _service(_settings(ctx)).sources()
+    cited = _service(_settings(ctx))
+    if not cited.on_disk():  # a mistyped --data-dir: say so, create nothing
+        err.print(f"no store at {printable(str(cited.settings.data_dir))} yet: `cited index FOLDER` builds one",
+                  markup=False)
+    records = cited.sources()
     if as_json:
         print(json.dumps([asdict(r) for r in records], ensure_ascii=False))
         return
