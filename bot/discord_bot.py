@@ -31,7 +31,7 @@ from discord.ext import commands
 from bot.discord_commands import HELP_TEXT, AskCog, can_reindex  # noqa: F401 - HELP_TEXT, can_reindex: the bot's API
 from bot.discord_feedback import Answered, FeedbackView, buttons
 from bot.discord_messages import (addressed_in_thread, answers_in, is_acknowledgement, is_forum_post, mentions_me,
-                                  post_question, strip_mention)
+                                  post_question, said)
 from bot.discord_render import Outgoing, render_answer, render_draft
 from bot.discord_send import NO_MENTIONS, Draft, open_thread_on, send_all
 from bot.discord_threads import ThreadTalk, ThreadTalks
@@ -278,20 +278,18 @@ class CitedBot(commands.Bot):
             await self.process_commands(message)
             return
         channel = message.channel
-        role = message.guild.self_role if message.guild is not None else None
-        question = strip_mention(message.content, self.user, role)
+        question = said(message, self.user)
         history: list[str] | None = None
         if is_forum_post(channel, self.settings) and message.id == channel.id:
             history = []  # a new forum post: answered in the post, its title asking too
             question = post_question(channel, question)
             self.conversations.put(channel.id, ThreadTalk(message.author.id))
-        elif isinstance(channel, discord.DMChannel) and self.settings.discord_dms:
-            if is_acknowledgement(question):  # "thanks!": everything else in a DM is for the bot
-                return
-            history = list((await self.conversations.talk_in(channel, self.user, current=message)).conversation.questions)
         elif self.is_conversation(channel):
             talk = await self.conversations.talk_in(channel, self.user, current=message)
-            if not addressed_in_thread(message, talk.asker_id, self.user):
+            # In a DM everything but thanks is for the bot; in a thread, the asker's
+            # questions and mentions (not "thanks!").
+            if is_acknowledgement(question) if isinstance(channel, discord.DMChannel) \
+                    else not addressed_in_thread(message, talk.asker_id, self.user):
                 return
             history = list(talk.conversation.questions)
         elif not mentions_me(message, self.user):

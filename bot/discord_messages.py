@@ -96,7 +96,7 @@ def question_of(message: discord.Message, me) -> str | None:
     bot's slash answer."""
     if message.author.bot:
         return question_from_header(message.content)
-    text = strip_mention(message.content, me)
+    text = said(message, me)
     for prefix in ("!ask ",):
         text = text.removeprefix(prefix)
     return text or None
@@ -107,8 +107,18 @@ def mentions_me(message: discord.Message, me) -> bool:
     offers the bot's managed role, of the same name, first)?"""
     if me in message.mentions:
         return True
-    role = message.guild.self_role if message.guild is not None else None
+    role = _own_role(message)
     return role is not None and role in message.role_mentions
+
+
+def said(message: discord.Message, me) -> str:
+    """What ``message`` says to the bot: its text without the bot's mention, as its
+    user or as its role (``me`` is the bot's user)."""
+    return strip_mention(message.content, me, _own_role(message))
+
+
+def _own_role(message: discord.Message):
+    return message.guild.self_role if message.guild is not None else None
 
 
 def strip_mention(content: str, user, role=None) -> str:

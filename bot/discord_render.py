@@ -135,8 +135,9 @@ def _cut(text: str, room: int) -> int:
 
 
 # Files GitHub and GitLab show rendered: a line anchor needs their source view
-# (``?plain=1``), or the link opens the rendered page at its top.
-RENDERED = (".md", ".markdown", ".mdx", ".rst", ".rest", ".adoc", ".asciidoc", ".org", ".ipynb")
+# (``?plain=1``), or the link opens the rendered page at its top. Of what cited reads
+# (index.sources.SUFFIXES) these; HTML is shown as source, PDF has pages, not lines.
+RENDERED = (".md", ".markdown", ".mdx", ".rst", ".rest")
 
 
 def source_link(c: Citation, base_url: str | None) -> str | None:

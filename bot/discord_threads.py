@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.discord_messages import addressed_in_thread, post_question, question_of, strip_mention
+from bot.discord_messages import addressed_in_thread, post_question, question_of, said
 from bot.discord_render import question_from_header
 from bot.limits import LRU
 from index.conversation import Conversation
@@ -69,8 +69,7 @@ class ThreadTalks(LRU):
                     if asked:
                         talk.conversation.add(asked)
                 elif addressed_in_thread(m, talk.asker_id, me):
-                    role = m.guild.self_role if m.guild is not None else None
-                    talk.conversation.add(strip_mention(m.content, me, role))
+                    talk.conversation.add(said(m, me))
         except discord.HTTPException:
             log.warning("could not read the history of thread %s", channel.id, exc_info=True)
         self.put(channel.id, talk)
