@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from index.errors import SourceError
 from index.sources import PAGE_SEPARATOR, Extracted, Page
-from index.structure import Section
+from index.structure import Section, markdown_structure
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +72,14 @@ def _lines(page) -> list[_Line]:
     """The page's lines as pypdf breaks them, each with its first glyph's position and
     size and whether each run is in a fixed-pitch font."""
     lines = [_Line()]
-    fonts: dict[int, bool] = {}
+    fonts: dict[str, bool] = {}
 
     def visit(text, cm, tm, font, size):
         if not text:
             return
-        key = id(font)
+        # By name, not id(): a font dict pypdf made for one run can be freed and its
+        # id given to another font's.
+        key = str(font.get("/BaseFont", "")) if font else ""
         if key not in fonts:
             fonts[key] = _fixed_pitch(font)
         # Where the glyphs land: the text matrix through the current one.
@@ -202,7 +204,6 @@ def read_pdf(data: bytes) -> Extracted:
     """A PDF's text, page by page (each page's layout read as Markdown, page_markdown),
     its title and the sections its outline gives; SourceError when it cannot be opened."""
     import io
-    import logging
 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -239,8 +240,6 @@ def read_pdf(data: bytes) -> Extracted:
         pages.append(Page(number, pos, pos + len(t)))
         pos += len(t)
     text = "".join(parts)
-    from index.structure import markdown_structure
-
     title = None
     try:
         title = " ".join(str((reader.metadata or {}).get("/Title") or "").split()) or None
@@ -262,7 +261,6 @@ def read_pdf(data: bytes) -> Extracted:
                       opens=None if b.opens is None else b.opens + p.start)
               for p in pages for b in markdown_structure(text[p.start : p.end])[2]]
     return Extracted(text, pages, title=title, sections=sections, blocks=blocks)
-
 
 
 def pdf_sections(reader, page_texts: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:

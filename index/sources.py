@@ -41,6 +41,12 @@ class Skipped:
     reason: str
 
 
+# Reasons a sync reads to decide what a skip means for the store (index/sync.py): a
+# folder that cannot be listed keeps its files, a broken link is a deleted document.
+UNLISTED = "cannot list folder"
+BROKEN_LINK = "broken link"
+
+
 @dataclass(frozen=True)
 class Page:
     number: int  # 1-based
@@ -128,7 +134,7 @@ def find_sources(folder: Path) -> tuple[list[SourceFile], list[Skipped]]:
             with os.scandir(d) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as e:
-            skipped.append(Skipped(_rel(d, folder) or ".", f"cannot list folder: {e.strerror or e}"))
+            skipped.append(Skipped(_rel(d, folder) or ".", f"{UNLISTED}: {e.strerror or e}"))
             continue
         subdirs = []
         for entry in entries:
@@ -142,7 +148,7 @@ def find_sources(folder: Path) -> tuple[list[SourceFile], list[Skipped]]:
                 if p.suffix.lower() in SUFFIXES:
                     # A link whose target is gone is a deleted document (its last version
                     # goes); a file gone between the listing and now is a race (it stays).
-                    gone = "broken link" if entry.is_symlink() else "vanished file"
+                    gone = BROKEN_LINK if entry.is_symlink() else "vanished file"
                     skipped.append(Skipped(_rel(p, folder), gone))
                 continue
             # Only a link can lead outside: every folder walked lies inside (the root, or

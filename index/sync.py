@@ -22,7 +22,8 @@ from index.chunking import FENCE_LINE, Chunk, Splitter, chunk
 from index.embedding import Embedder
 from index.errors import SourceError, StoreLocked, StoreUnavailable
 from index.lexical import LexicalIndex, ids_digest, rebuild_from_store
-from index.sources import Extracted, SourceFile, Skipped, content_hash, extract, find_sources, printable, read_bytes
+from index.sources import (BROKEN_LINK, UNLISTED, Extracted, SourceFile, Skipped, content_hash, extract, find_sources,
+                           printable, read_bytes)
 from index.store import Store, chunk_id, chunk_metadata
 from index.structure import Block, Section
 
@@ -131,9 +132,9 @@ def sync(
         # A file the walk had to skip (a pipe now, a folder that cannot be listed) keeps
         # its last indexed version, as an unreadable file does; a broken link is a
         # deleted document.
-        if sk.rel in manifest and sk.reason != "broken link":
+        if sk.rel in manifest and sk.reason != BROKEN_LINK:
             keep.add(sk.rel)
-        elif sk.reason.startswith("cannot list folder"):
+        elif sk.reason.startswith(UNLISTED):
             under = "" if sk.rel == "." else sk.rel.rstrip("/") + "/"
             keep.update(p for p in manifest if p.startswith(under))
     gone_now = sorted(set(manifest) - keep)
