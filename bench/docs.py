@@ -162,20 +162,14 @@ def _form(html: bool, site: bool, rst: bool, built: bool = False, pdf: bool = Fa
     return "site" if site else "html" if html else "rst" if rst else "built" if built else "pdf" if pdf else ""
 
 
-def pdf_checks(checks):
-    """The checks with their expected page named as its PDF: guide.md or guide.html -> guide.pdf."""
+def renamed_checks(checks, old: tuple[str, ...], new: str):
+    """The checks with their expected file named as the form asked holds it: with
+    ``old`` (".html",) and ``new`` ".rst", user/advanced.html -> user/advanced.rst (the
+    reST sources); with (".md", ".html") and ".pdf", guide.md -> guide.pdf (the pages
+    printed to PDF)."""
     from dataclasses import replace
 
-    return [replace(c, file=c.file.rsplit(".", 1)[0] + ".pdf") if c.file and c.file.endswith((".md", ".html")) else c
-            for c in checks]
-
-
-def rst_checks(checks):
-    """The checks with their expected page named as its source: user/advanced.html ->
-    user/advanced.rst."""
-    from dataclasses import replace
-
-    return [replace(c, file=c.file[: -len(".html")] + ".rst") if c.file and c.file.endswith(".html") else c
+    return [replace(c, file=c.file.rsplit(".", 1)[0] + new) if c.file and c.file.endswith(old) else c
             for c in checks]
 
 
@@ -219,9 +213,9 @@ def main():
         if args.html or args.site or args.built:
             checks = html_checks(checks, site=args.site)
         if args.rst:
-            checks = rst_checks(checks)
+            checks = renamed_checks(checks, (".html",), ".rst")
         if args.pdf:
-            checks = pdf_checks(checks)
+            checks = renamed_checks(checks, (".md", ".html"), ".pdf")
         r = eval_checks(cited, checks)
         results[name] = r
         if args.failures:
