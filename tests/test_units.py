@@ -57,6 +57,29 @@ def test_a_table_row_is_shown_under_its_head_row_which_is_not_quoted():
                                                        ("| `/users/<id>` | `PATCH` |", "| URL | Method |")]
 
 
+def test_rows_of_one_table_are_quoted_as_one_run_under_its_head_row():
+    # Hugo writes tables without their outer pipes.
+    text = ("# URLs\n\nA url without a leading slash is relative to the language prefix.\n\n"
+            "Site type|Front matter `url`|Resulting URL\n:--|:--|:--\nmonolingual|`about`|`/about/`\n"
+            "multilingual|`/about`|`/about/`\nmultilingual|`about`|`/de/about/`\n")
+    from index.answer.pipeline import joined, shown_quote
+    from index.answer.units import candidates
+
+    cands = candidates([_md_hit(text)])
+    rows = [n for n, c in enumerate(cands) if c.kind == "row"]
+    sentence = next(n for n, c in enumerate(cands) if c.kind == "sentence")
+    assert len(rows) == 3
+    shown = joined(cands, [rows[2], rows[0], sentence])
+    # Two quotes, not three: the rows as one span (the one between them too), exact.
+    assert [c.kind for c, _ in shown] == ["row", "sentence"]
+    run, at = shown[0]
+    assert at == rows[2] and run.context == "Site type|Front matter `url`|Resulting URL"
+    assert run.text == text[run.start : run.end] == "\n".join(text.splitlines()[6:9])
+    # The marker goes on a line of its own: after the last row, it would join the table.
+    assert shown_quote(run, 1).endswith("multilingual|`about`|`/de/about/`\n\n[1]")
+    assert shown_quote(shown[1][0], 2).endswith("prefix. [2]")
+
+
 def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedder):
 
     d = tmp_path / "docs"
@@ -71,7 +94,9 @@ def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedd
     cited = indexed(d, tmp_path / ".c", embedder)
     ans = cited.ask("What port does the server listen on by default?")
     first = ans.citations[0]
-    assert first.quote == "| `port` | int | `8080` | The TCP port the server listens on. |"
+    # The row first, not the table: a next row chosen too joins it in one run.
+    assert first.quote.startswith("| `port` | int | `8080` | The TCP port the server listens on. |")
+    assert "log_format" not in first.quote, ans.answer
     # The reader sees which column is the default; the quote stays the row, exact.
     assert ans.answer.startswith("Server options:\n| Option | Type | Default | Description |\n| `port` | int | `8080` |")
 
