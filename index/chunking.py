@@ -43,8 +43,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # inside one block, a code block's pieces carrying its fence; sections-22 leaves an HTML
 # heading's symbol-only permalink ("#") and a collapsed version history out, and reads
 # each <code> of one <pre> as a code block of its own; sections-23 reads a PDF page's
-# layout as Markdown (index/pdf_text.py: fixed-pitch code fenced, paragraphs, items).
-CHUNKER = "sections-23"
+# layout as Markdown (index/pdf_text.py: fixed-pitch code fenced, paragraphs, items);
+# sections-24 reads Hugo's code shortcodes ("{{< code-toggle >}}") as code blocks.
+CHUNKER = "sections-24"
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,38 @@ def without_shortcodes(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+# Hugo's shortcodes that show their body as code: "{{< code-toggle file=hugo >}}" (a
+# configuration, shown in TOML, YAML and JSON tabs), "{{< highlight go >}}". Read as a
+# paragraph, a TOML body's lines were joined into one sentence, and a YAML comment line
+# would be a heading. Their tag lines are read as fences (code_fenced), the language
+# taken from the opening tag.
+CODE_SHORTCODE = re.compile(
+    r"^([ \t]*)\{\{<[ \t]*(code-toggle|highlight)\b((?:[^/>\n]|/(?!>)|>(?!\}\}))*)>\}\}[ \t]*\n"
+    r"(?:.*\n)*?[ \t]*\{\{<[ \t]*/[ \t]*\2[ \t]*>\}\}[ \t]*$", re.M)
+
+
+def code_fenced(text: str, shown: bool = False) -> str:
+    """``text`` with each code shortcode's (CODE_SHORTCODE) tag lines as fence lines: of
+    the same length, offsets kept, for parsing; ``shown``, as a reader sees the block
+    ("```toml"; code-toggle's body is written in TOML)."""
+    if "{{<" not in text:
+        return text
+
+    def fence(m: re.Match) -> str:
+        block = m.group(0)
+        first, _, rest = block.partition("\n")
+        body, _, last = rest.rpartition("\n")
+        indent = m.group(1)
+        if shown:
+            lang = "toml" if m.group(2) == "code-toggle" else (m.group(3).split() or [""])[0].strip("\"'")
+            return f"{indent}```{lang}\n{body}\n{indent}```"
+        pad = indent + "```"
+        close = last[: len(last) - len(last.lstrip())] + "```"
+        return f"{pad:<{len(first)}}\n{body}\n{close:<{len(last)}}"
+
+    return CODE_SHORTCODE.sub(fence, text)
+
+
 # A MyST directive written as a fence ("```{note}", "```{admonition} Title",
 # "```{toctree}"; Sphinx projects writing Markdown: Black, Jupyter Book): its body is
 # Markdown a reader sees as a note, not code, so it is read for its blocks. Code
@@ -223,7 +255,7 @@ def as_shown(text: str, marks: bool = True) -> str:
     """``text`` as an answer shows it: without HTML tags (``marks``: code, emphasis and bold
     as Markdown's marks), table cells unpadded, a content tab's marker as its label
     ("Mercurial:"; units may span tabs, and what a tab holds often answers)."""
-    text = unpadded(without_tags(_without_labels(text), shown=marks))
+    text = unpadded(without_tags(_without_labels(code_fenced(text, shown=True)), shown=marks))
     return TAB_LINE.sub(r"\1\2:", text) if "===" in text else text
 
 

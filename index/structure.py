@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from index.markup import (ALERT, COLON_ADMONITIONS, COMMENT, DIRECTIVE, DIRECTIVE_OPTIONS, IMPORT_FROM, MDX_LINES,
-                          MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES, TAB_LINE, short_note,
-                          without_shortcodes)
+                          MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES, TAB_LINE, code_fenced,
+                          short_note, without_shortcodes)
 
 SECTION_SEP = " › "
 log = logging.getLogger(__name__)
@@ -208,7 +208,7 @@ def _blocks(text: str, at: int, starts: list[int], end: int | None = None) -> tu
     """Blocks and headings (char start, level, text) of ``text[at:end]``, parsed alone,
     with offsets into ``text``."""
     offset_lines = text.count("\n", 0, at)
-    tokens = _parser().parse(text[at:end])
+    tokens = _parser().parse(code_fenced(text[at:end]))
     blocks: list[Block] = []
     headings: list[tuple[int, int, str]] = []  # (char start, level, text)
     # Inside a list item whose lines are already a block, its paragraphs and code are

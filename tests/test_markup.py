@@ -4,6 +4,7 @@ fences and notes, Hugo's and Liquid's template tags, HTML written inside Markdow
 
 from helpers import extracted, indexed
 from index.chunking import chunk, sentence_splitter
+from index.markup import as_shown
 from index.structure import markdown_structure
 
 
@@ -105,6 +106,24 @@ def test_template_tag_lines_are_not_part_of_the_paragraph_they_wrap():
     assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == [
         "# Install", "On Windows, use `py` instead.\nThen restart.", "Install with pipx.", "A hint.",
         'See {{< relref "cli" >}} too.']
+
+
+def test_hugo_code_shortcodes_are_code_blocks_shown_fenced():
+    # "{{< code-toggle >}}" holds a configuration in TOML (Hugo shows it in TOML, YAML
+    # and JSON tabs): one code block, not a paragraph whose lines join into one sentence.
+    text = ("# Feeds\n\nCap the feed:\n\n  {{< code-toggle file=hugo >}}\n  [services.rss]\n  limit = 42\n"
+            "  {{< /code-toggle >}}\n\n{{< highlight go \"linenos=table\" >}}\n# not a heading\n{{< /highlight >}}\n\n"
+            "{{< code-toggle config=markup.goldmark />}}\n")
+    blocks = [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]]
+    assert blocks[2:4] == [
+        ("code", "{{< code-toggle file=hugo >}}\n  [services.rss]\n  limit = 42\n  {{< /code-toggle >}}"),
+        ("code", '{{< highlight go "linenos=table" >}}\n# not a heading\n{{< /highlight >}}')]
+    assert not any(kind == "heading" and "not a heading" in b for kind, b in blocks)
+    # Shown as a fenced block; the quote keeps the tags (offsets are the source's).
+    assert as_shown(blocks[2][1]) == "```toml\n  [services.rss]\n  limit = 42\n```"
+    assert as_shown(blocks[3][1]) == "```go\n# not a heading\n```"
+    # A self-closing one has no body and is no block of code.
+    assert all("goldmark" not in b or kind != "code" for kind, b in blocks)
 
 
 def test_odd_notes_and_tags_lose_no_text_and_never_hang():
