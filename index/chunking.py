@@ -44,8 +44,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # heading's symbol-only permalink ("#") and a collapsed version history out, and reads
 # each <code> of one <pre> as a code block of its own; sections-23 reads a PDF page's
 # layout as Markdown (index/pdf_text.py: fixed-pitch code fenced, paragraphs, items);
-# sections-24 reads Hugo's code shortcodes ("{{< code-toggle >}}") as code blocks.
-CHUNKER = "sections-24"
+# sections-24 reads Hugo's code shortcodes ("{{< code-toggle >}}") as code blocks;
+# sections-25 shows nothing for reST's target directives (".. setting:: NAME", index/rst.py).
+CHUNKER = "sections-25"
 
 
 @dataclass(frozen=True)

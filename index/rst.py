@@ -166,6 +166,14 @@ def _register():
         has_content = True
         option_spec = AnyOptions()
 
+        def marker(self) -> bool:
+            # ".. setting:: DOWNLOAD_DELAY" over the section titled DOWNLOAD_DELAY, ".. reqmeta::
+            # dont_retry" before the paragraph on it (Scrapy's and Django's docs): a name, no
+            # body, no options. Sphinx makes such a directive a link target and shows
+            # nothing; shown, its name was a stray line ending the section before.
+            return not self.content and not self.options and len(self.arguments) == 1 \
+                and re.search(r"[\s()]", self.arguments[0]) is None
+
     class Empty(Lenient):
         def run(self):
             return []
@@ -187,6 +195,8 @@ def _register():
 
     class Entry(Lenient):
         def run(self):
+            if self.marker():
+                return []
             signature = " ".join(self.arguments)
             name = self.name.split(":")[-1]
             term = nodes.term()
@@ -213,6 +223,8 @@ def _register():
         as text; its arguments, a title, before it."""
 
         def run(self):
+            if self.marker():
+                return []
             lines = [line for line in self.content if line.strip()]
             if lines and sum(bool(_CODE_LINE.search(line)) for line in lines) * 2 >= len(lines):
                 made = literal(self.content)

@@ -129,3 +129,19 @@ def test_an_extensions_directive_keeps_its_content(tmp_path):
     (code,) = [b for b in ex.blocks if b.kind == "code"]
     assert "@click.option('--count', default=1)" in ex.text[code.start : code.end]
     assert "Linux\n\nRun the installer from your shell." in ex.text
+
+
+def test_a_target_directive_shows_nothing_and_ends_no_section(tmp_path):
+    # Scrapy's and Django's docs mark each setting, request meta key and stat with a
+    # directive that only names it (".. setting:: RETRY_TIMES" over its own section):
+    # Sphinx shows nothing there. Shown, the name ended the section before.
+    f = tmp_path / "settings.rst"
+    f.write_text("Settings\n========\n\nRetries are on.\n\n.. setting:: RETRY_TIMES\n\nRETRY_TIMES\n-----------\n\n"
+                 "Default: ``2``\n\n.. reqmeta:: dont_retry\n\nSet ``dont_retry`` to skip retries.\n\n"
+                 ".. envvar:: SCRAPY_HOME\n\n   Where projects live.\n")
+    ex = extracted(f)
+    first = next(b for b in ex.blocks if b.kind == "paragraph")
+    assert ex.text[first.start : first.end] == "Retries are on."
+    assert ex.text.count("RETRY_TIMES") == 1 and ex.text.count("dont_retry") == 1
+    # A directive with a body is still an entry: its name, then what it says.
+    assert "`SCRAPY_HOME`" in ex.text and "Where projects live." in ex.text
