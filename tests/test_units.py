@@ -69,15 +69,19 @@ def test_rows_of_one_table_are_quoted_as_one_run_under_its_head_row():
     rows = [n for n, c in enumerate(cands) if c.kind == "row"]
     sentence = next(n for n, c in enumerate(cands) if c.kind == "sentence")
     assert len(rows) == 3
-    shown = joined(cands, [rows[2], rows[0], sentence])
+    shown = joined(cands, [sentence, rows[2], rows[0]])
     # Two quotes, not three: the rows as one span (the one between them too), exact.
-    assert [c.kind for c, _ in shown] == ["row", "sentence"]
-    run, at = shown[0]
+    assert [c.kind for c, _ in shown] == ["sentence", "row"]
+    run, at = shown[1]
     assert at == rows[2] and run.context == "Site type|Front matter `url`|Resulting URL"
     assert run.text == text[run.start : run.end] == "\n".join(text.splitlines()[6:9])
     # The marker goes on a line of its own: after the last row, it would join the table.
-    assert shown_quote(run, 1).endswith("multilingual|`about`|`/de/about/`\n\n[1]")
-    assert shown_quote(shown[1][0], 2).endswith("prefix. [2]")
+    assert shown_quote(run, 2).endswith("multilingual|`about`|`/de/about/`\n\n[2]")
+    assert shown_quote(shown[0][0], 1).endswith("prefix. [1]")
+    # The best unit stays alone: joined, the row asked about would sit inside a run.
+    shown = joined(cands, [rows[2], rows[0], rows[1]])
+    assert [c.text for c, _ in shown] == ["multilingual|`about`|`/de/about/`",
+                                          "monolingual|`about`|`/about/`\nmultilingual|`/about`|`/about/`"]
 
 
 def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedder):
@@ -94,9 +98,7 @@ def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedd
     cited = indexed(d, tmp_path / ".c", embedder)
     ans = cited.ask("What port does the server listen on by default?")
     first = ans.citations[0]
-    # The row first, not the table: a next row chosen too joins it in one run.
-    assert first.quote.startswith("| `port` | int | `8080` | The TCP port the server listens on. |")
-    assert "log_format" not in first.quote, ans.answer
+    assert first.quote == "| `port` | int | `8080` | The TCP port the server listens on. |"
     # The reader sees which column is the default; the quote stays the row, exact.
     assert ans.answer.startswith("Server options:\n| Option | Type | Default | Description |\n| `port` | int | `8080` |")
 

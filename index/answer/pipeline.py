@@ -165,10 +165,10 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
     characters lie between them (see JOIN_GAP), both sit in the same section (a span
     across a heading would be cited under the wrong one) and no marker line lies
     between (MARKER_LINE). Units shown under a context line stay apart, but for rows of
-    one table: they are shown as one run of rows under its head row, not as a quote per
-    row each under it (Hugo's "url" table took all four quotes, one row each, and left
-    no place for the sentence that answered). Measured on seventeen dev sets: answer hit
-    Hatch +2, Hugo +1, no set lower, right file unchanged (bench/RESULTS.md round 15)."""
+    one table after the best unit: they are shown as one run of rows under its head row,
+    not as a quote per row each under it (Hugo's "url" table took all four quotes, one row
+    each, and left no place for the sentence that answered). The best unit stays alone:
+    joined, the row asked about would sit inside a run of others instead of first."""
     size = {i: _read_len(cands[i].text) for i in chosen}
     used = sum(size.values())
     out: list[tuple[Candidate, int, int]] = []  # (unit as shown, index it stands for, its readable size)
@@ -177,7 +177,8 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
         for n, (d, at, d_size) in enumerate(out):
             if d.hit.id != c.hit.id or c.section != d.section:
                 continue
-            if (c.context or d.context) and not (c.kind == d.kind == "row" and c.context == d.context):
+            if (c.context or d.context) and not (c.kind == d.kind == "row" and c.context == d.context
+                                                 and at != chosen[0]):
                 continue
             s, e = min(c.start, d.start), max(c.end, d.end)
             hull = c.hit.text[s - c.hit.start : e - c.hit.start]
