@@ -45,8 +45,10 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # each <code> of one <pre> as a code block of its own; sections-23 reads a PDF page's
 # layout as Markdown (index/pdf_text.py: fixed-pitch code fenced, paragraphs, items);
 # sections-24 reads Hugo's code shortcodes ("{{< code-toggle >}}") as code blocks;
-# sections-25 shows nothing for reST's target directives (".. setting:: NAME", index/rst.py).
-CHUNKER = "sections-25"
+# sections-25 shows nothing for reST's target directives (".. setting:: NAME", index/rst.py);
+# sections-26 reads kramdown's attribute lines ("{: .note}") as tags, and a heading
+# without its template tags.
+CHUNKER = "sections-26"
 
 
 @dataclass(frozen=True)

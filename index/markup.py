@@ -44,10 +44,16 @@ COLON_ADMONITIONS = ("note", "tip", "info", "warning", "danger", "caution", "imp
 
 # A line holding nothing but template tags: Hugo's shortcodes ("{{% note %}}",
 # "{{< tabs tabTotal="4" >}}", Poetry's docs), Jekyll's and GitBook's Liquid tags
-# ("{% hint style="info" %}"). The site renders them as a box or tabs; glued to the
-# paragraph they wrap, they would open its first sentence and close its last.
-_TAG_BODY = r"(?:\{\{[<%](?:[^>%\n]|[>%](?!\}\}))*[>%]\}\}|\{%(?:[^%\n]|%(?!\}))*%\})"
+# ("{% hint style="info" %}", "{% raw %}"), and kramdown's attribute lines ("{: .note
+# .info}" under the paragraph it styles, Jekyll's docs). The site renders them as a box
+# or tabs, or not at all; glued to the paragraph they wrap, they would open its first
+# sentence and close its last.
+_TAG_BODY = (r"(?:\{\{[<%](?:[^>%\n]|[>%](?!\}\}))*[>%]\}\}|\{%(?:[^%\n]|%(?!\}))*%\}"
+             r"|\{:[^{}\n]*\})")
+TEMPLATE_TAG = re.compile(_TAG_BODY)
 SHORTCODE_LINE = re.compile(rf"[ \t]*{_TAG_BODY}(?:[ \t]*{_TAG_BODY})*[ \t]*(?=\n|\Z)")
+# Liquid's escape around an example ("{% raw %}`{% include %}`{% endraw %}"): not shown.
+_RAW_TAG = re.compile(r"\{%-?[ \t]*(?:end)?raw[ \t]*-?%\}")
 
 
 def without_shortcodes(text: str, s: int, e: int) -> tuple[int, int]:
@@ -71,20 +77,22 @@ def without_shortcodes(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 # Hugo's shortcodes that show their body as code: "{{< code-toggle file=hugo >}}" (a
-# configuration, shown in TOML, YAML and JSON tabs), "{{< highlight go >}}". Read as a
-# paragraph, a TOML body's lines were joined into one sentence, and a YAML comment line
-# would be a heading. Their tag lines are read as fences (code_fenced), the language
-# taken from the opening tag.
+# configuration, shown in TOML, YAML and JSON tabs), "{{< highlight go >}}"; and
+# Liquid's "{% highlight ruby %}" … "{% endhighlight %}" (Jekyll). Read as a paragraph,
+# a TOML body's lines were joined into one sentence, and a YAML comment line would be a
+# heading. Their tag lines are read as fences (code_fenced), the language taken from
+# the opening tag.
 CODE_SHORTCODE = re.compile(
-    r"^([ \t]*)\{\{<[ \t]*(code-toggle|highlight)\b((?:[^/>\n]|/(?!>)|>(?!\}\}))*)>\}\}[ \t]*\n"
-    r"(?:.*\n)*?[ \t]*\{\{<[ \t]*/[ \t]*\2[ \t]*>\}\}[ \t]*$", re.M)
+    r"^([ \t]*)(?:\{\{<[ \t]*(code-toggle|highlight)\b((?:[^/>\n]|/(?!>)|>(?!\}\}))*)>\}\}"
+    r"|\{%-?[ \t]*highlight\b([^%\n]*?)-?%\})[ \t]*\n"
+    r"(?:.*\n)*?[ \t]*(?:\{\{<[ \t]*/[ \t]*\2[ \t]*>\}\}|\{%-?[ \t]*endhighlight[ \t]*-?%\})[ \t]*$", re.M)
 
 
 def code_fenced(text: str, shown: bool = False) -> str:
     """``text`` with each code shortcode's (CODE_SHORTCODE) tag lines as fence lines: of
     the same length, offsets kept, for parsing; ``shown``, as a reader sees the block
     ("```toml"; code-toggle's body is written in TOML)."""
-    if "{{<" not in text:
+    if "{{<" not in text and "{%" not in text:
         return text
 
     def fence(m: re.Match) -> str:
@@ -93,7 +101,8 @@ def code_fenced(text: str, shown: bool = False) -> str:
         body, _, last = rest.rpartition("\n")
         indent = m.group(1)
         if shown:
-            lang = "toml" if m.group(2) == "code-toggle" else (m.group(3).split() or [""])[0].strip("\"'")
+            args = m.group(3) if m.group(2) else m.group(4)
+            lang = "toml" if m.group(2) == "code-toggle" else (args.split() or [""])[0].strip("\"'")
             return f"{indent}```{lang}\n{body}\n{indent}```"
         pad = indent + "```"
         close = last[: len(last) - len(last.lstrip())] + "```"
@@ -255,8 +264,27 @@ def as_shown(text: str, marks: bool = True) -> str:
     """``text`` as an answer shows it: without HTML tags (``marks``: code, emphasis and bold
     as Markdown's marks), table cells unpadded, a content tab's marker as its label
     ("Mercurial:"; units may span tabs, and what a tab holds often answers)."""
-    text = unpadded(without_tags(_without_labels(code_fenced(text, shown=True)), shown=marks))
+    text = unpadded(without_tags(_without_labels(_without_tag_lines(code_fenced(text, shown=True))), shown=marks))
     return TAB_LINE.sub(r"\1\2:", text) if "===" in text else text
+
+
+def _without_tag_lines(text: str) -> str:
+    """``text`` without its lines of template tags (SHORTCODE_LINE) and Liquid's raw
+    markers, outside code blocks: a quote spanning blocks holds them between its blocks
+    ("{% raw %}" over an example, "{: .note}" under a paragraph), and the site shows
+    none of them. Code shows its tags: an example of a template is written with them."""
+    if "{{" not in text and "{%" not in text and "{:" not in text:
+        return text
+    out, in_code = [], False
+    for line in text.split("\n"):
+        if FENCE_LINE.match(line):
+            in_code = not in_code
+        elif not in_code:
+            if SHORTCODE_LINE.fullmatch(line):
+                continue
+            line = _RAW_TAG.sub("", line)
+        out.append(line)
+    return "\n".join(out)
 
 
 def _without_labels(text: str) -> str:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from index.markup import (ALERT, COLON_ADMONITIONS, COMMENT, DIRECTIVE, DIRECTIVE_OPTIONS, IMPORT_FROM, MDX_LINES,
-                          MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES, TAB_LINE, code_fenced,
-                          short_note, without_shortcodes)
+                          MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES, TAB_LINE, TEMPLATE_TAG,
+                          code_fenced, short_note, without_shortcodes)
 
 SECTION_SEP = " › "
 log = logging.getLogger(__name__)
@@ -155,7 +155,9 @@ def plain(inline: str) -> str:
         # headings: "\\[array&lt;string&gt;]" is "[array<string>]"), after the tags go.
         return html.unescape(_INLINE_MARKS.sub("", _TAG.sub("", part)))
 
-    text = _LINK.sub(r"\1", _ATTR_LIST.sub("", inline))
+    # A template tag is no text either ("Marking lines {%- include badge.html -%}",
+    # Jekyll's docs; "Render hooks {{< new-in 0.120.0 >}}", Hugo's).
+    text = _LINK.sub(r"\1", TEMPLATE_TAG.sub("", _ATTR_LIST.sub("", inline)))
     parts, at = [], 0
     for m in _CODE_SPAN.finditer(text):
         parts.append(prose(text[at : m.start()]))

@@ -124,6 +124,26 @@ def test_hugo_code_shortcodes_are_code_blocks_shown_fenced():
     assert as_shown(blocks[3][1]) == "```go\n# not a heading\n```"
     # A self-closing one has no body and is no block of code.
     assert all("goldmark" not in b or kind != "code" for kind, b in blocks)
+    # Liquid's highlight tag (Jekyll) is a code block too.
+    text = "# Upgrade\n\n{% highlight diff %}\n- gem 'a'\n+ gem 'b'\n{% endhighlight %}\n"
+    (code,) = [text[b.start : b.end] for b in markdown_structure(text)[2] if b.kind == "code"]
+    assert as_shown(code) == "```diff\n- gem 'a'\n+ gem 'b'\n```"
+
+
+def test_liquid_and_kramdown_tags_are_neither_text_nor_shown():
+    # Jekyll's docs: "{% raw %}" around an example, "{: .note .info}" under the paragraph
+    # it styles, a version badge included in a heading.
+    text = ("# Tags\n\n## Marking lines {%- include badge.html version=\"4.4.0\" -%}\n{: #marking-lines }\n\n"
+            "Mark lines with `mark_lines`:\n\n{% raw %}\n```liquid\n{% highlight ruby mark_lines=\"1 2\" %}\n```\n"
+            "{% endraw %}\n\nUse {% raw %}`{% include %}`{% endraw %} here.\nNote the class.\n{: .note .info}\n")
+    title, sections, blocks = markdown_structure(text)
+    assert sections[-1].path == ("Tags", "Marking lines")
+    paragraphs = [text[b.start : b.end] for b in blocks if b.kind == "paragraph"]
+    assert paragraphs[-1] == "Use {% raw %}`{% include %}`{% endraw %} here.\nNote the class."
+    body = text[text.index("Mark lines") :]
+    # Shown without them; the example's own tag, inside its code block, stays.
+    assert as_shown(body) == ("Mark lines with `mark_lines`:\n\n```liquid\n{% highlight ruby mark_lines=\"1 2\" %}\n"
+                              "```\n\nUse `{% include %}` here.\nNote the class.\n")
 
 
 def test_odd_notes_and_tags_lose_no_text_and_never_hang():
