@@ -47,8 +47,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # sections-24 reads Hugo's code shortcodes ("{{< code-toggle >}}") as code blocks;
 # sections-25 shows nothing for reST's target directives (".. setting:: NAME", index/rst.py);
 # sections-26 reads kramdown's attribute lines ("{: .note}") as tags, and a heading
-# without its template tags.
-CHUNKER = "sections-26"
+# without its template tags; sections-27 leaves a template tag inside a code block as
+# written (an example of one), not as the code block it would open outside.
+CHUNKER = "sections-27"
 
 
 @dataclass(frozen=True)

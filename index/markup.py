@@ -94,9 +94,14 @@ def code_fenced(text: str, shown: bool = False) -> str:
     ("```toml"; code-toggle's body is written in TOML)."""
     if "{{<" not in text and "{%" not in text:
         return text
+    # Inside a fenced code block a tag is an example of one, shown as written (Jekyll's
+    # docs show "{% highlight ruby %}" in a ```liquid block): [start, end) of each block.
+    code = [m.start() for m in FENCE_LINE.finditer(text)]
 
     def fence(m: re.Match) -> str:
         block = m.group(0)
+        if bisect.bisect_right(code, m.start()) % 2:
+            return block
         first, _, rest = block.partition("\n")
         body, _, last = rest.rpartition("\n")
         indent = m.group(1)

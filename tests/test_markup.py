@@ -128,6 +128,11 @@ def test_hugo_code_shortcodes_are_code_blocks_shown_fenced():
     text = "# Upgrade\n\n{% highlight diff %}\n- gem 'a'\n+ gem 'b'\n{% endhighlight %}\n"
     (code,) = [text[b.start : b.end] for b in markdown_structure(text)[2] if b.kind == "code"]
     assert as_shown(code) == "```diff\n- gem 'a'\n+ gem 'b'\n```"
+    # Inside a code block the tags are an example of themselves, shown as written.
+    example = "```liquid\n{% highlight ruby %}\ndef foo\nend\n{% endhighlight %}\n```"
+    blocks = [(b.kind, text[b.start : b.end]) for text in [f"# Tags\n\n{example}\n"]
+              for b in markdown_structure(text)[2]]
+    assert blocks[1:] == [("code", example)] and as_shown(example) == example
 
 
 def test_liquid_and_kramdown_tags_are_neither_text_nor_shown():
