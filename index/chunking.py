@@ -10,7 +10,7 @@ from typing import Callable
 
 from index.sentences import sentence_start
 from index.sources import Extracted
-from index.markup import FENCE_LINE, without_tags
+from index.markup import FENCE_LINE, code_opener, without_tags
 from index.structure import LINK_TARGET, SECTION_SEP, Section
 
 # Recorded in the store: a store cut by another version of this module (or of the text
@@ -48,8 +48,10 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # sections-25 shows nothing for reST's target directives (".. setting:: NAME", index/rst.py);
 # sections-26 reads kramdown's attribute lines ("{: .note}") as tags, and a heading
 # without its template tags; sections-27 leaves a template tag inside a code block as
-# written (an example of one), not as the code block it would open outside.
-CHUNKER = "sections-27"
+# written (an example of one), not as the code block it would open outside;
+# sections-28: a long code shortcode's later chunks carry its fence, an API entry
+# without a body keeps its signature (only cross-reference targets show nothing).
+CHUNKER = "sections-28"
 
 
 @dataclass(frozen=True)
@@ -310,8 +312,11 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
             if b.kind == "code":
                 # A piece after the first begins inside the block: without its opening
                 # fence, the closing one would be read as opening a new block.
-                if FENCE_LINE.match(first):  # an indented block has no fence line
-                    pieces = [replace(c, fence=first) if c.start > b.start else c for c in pieces]
+                # (An indented block has no fence line; a code shortcode's opening tag
+                # stands for the fence a reader sees, "```go".)
+                fence = first if FENCE_LINE.match(first) else code_opener(first)
+                if fence:
+                    pieces = [replace(c, fence=fence) if c.start > b.start else c for c in pieces]
             elif lead:
                 # A long definition (an API entry: its signature, then parameters) or
                 # list item: the later pieces say what they are part of.

@@ -82,38 +82,72 @@ def without_shortcodes(text: str, s: int, e: int) -> tuple[int, int]:
 # a TOML body's lines were joined into one sentence, and a YAML comment line would be a
 # heading. Their tag lines are read as fences (code_fenced), the language taken from
 # the opening tag.
-CODE_SHORTCODE = re.compile(
-    r"^([ \t]*)(?:\{\{<[ \t]*(code-toggle|highlight)\b((?:[^/>\n]|/(?!>)|>(?!\}\}))*)>\}\}"
-    r"|\{%-?[ \t]*highlight\b([^%\n]*?)-?%\})[ \t]*\n"
-    r"(?:.*\n)*?[ \t]*(?:\{\{<[ \t]*/[ \t]*\2[ \t]*>\}\}|\{%-?[ \t]*endhighlight[ \t]*-?%\})[ \t]*$", re.M)
+_CODE_OPEN = re.compile(r"[ \t]*(?:\{\{<[ \t]*(code-toggle|highlight)\b((?:[^/>\n]|/(?!>)|>(?!\}\}))*)>\}\}"
+                        r"|\{%-?[ \t]*(highlight)\b([^%\n]*?)-?%\})[ \t]*")
+_CODE_CLOSE = re.compile(r"[ \t]*(?:\{\{<[ \t]*/[ \t]*(code-toggle|highlight)[ \t]*>\}\}"
+                         r"|\{%-?[ \t]*end(highlight)[ \t]*-?%\})[ \t]*")
+# A fence line's marker: its run of backticks or tildes (a block closes on a run of the
+# same character at least as long).
+_FENCE_MARK = re.compile(r"[ \t]*(`{3,}|~{3,})")
+
+
+def code_opener(line: str) -> str | None:
+    """The fence a reader sees for a code shortcode's opening tag line ("```go"), or None."""
+    m = _CODE_OPEN.fullmatch(line)
+    if m is None:
+        return None
+    args = (m.group(2) if m.group(1) else m.group(4)) or ""
+    return "```" + (_toggle_lang(args) if m.group(1) == "code-toggle" else (args.split() or [""])[0].strip("\"'"))
+
+
+def _toggle_lang(body: str) -> str:
+    # code-toggle's body is written in TOML, YAML or JSON (Hugo shows all three).
+    lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
+    if lines and lines[0].startswith("{"):
+        return "json"
+    return "toml" if any(re.match(r"[\w.\"'-]+\s*=|\[", ln) for ln in lines) or not lines else "yaml"
 
 
 def code_fenced(text: str, shown: bool = False) -> str:
-    """``text`` with each code shortcode's (CODE_SHORTCODE) tag lines as fence lines: of
-    the same length, offsets kept, for parsing; ``shown``, as a reader sees the block
-    ("```toml"; code-toggle's body is written in TOML)."""
+    """``text`` with each code shortcode's tag lines (_CODE_OPEN, _CODE_CLOSE) as fence
+    lines: of the same length, offsets kept, for parsing; ``shown``, as a reader sees the
+    block ("```go"). Inside a fenced code block a tag is an example of one, left as
+    written (Jekyll's docs show "{% highlight ruby %}" in a ```liquid block). One pass
+    over the lines: an opener without its closer costs nothing more."""
     if "{{<" not in text and "{%" not in text:
         return text
-    # Inside a fenced code block a tag is an example of one, shown as written (Jekyll's
-    # docs show "{% highlight ruby %}" in a ```liquid block): [start, end) of each block.
-    code = [m.start() for m in FENCE_LINE.finditer(text)]
-
-    def fence(m: re.Match) -> str:
-        block = m.group(0)
-        if bisect.bisect_right(code, m.start()) % 2:
-            return block
-        first, _, rest = block.partition("\n")
-        body, _, last = rest.rpartition("\n")
-        indent = m.group(1)
-        if shown:
-            args = m.group(3) if m.group(2) else m.group(4)
-            lang = "toml" if m.group(2) == "code-toggle" else (args.split() or [""])[0].strip("\"'")
-            return f"{indent}```{lang}\n{body}\n{indent}```"
-        pad = indent + "```"
-        close = last[: len(last) - len(last.lstrip())] + "```"
-        return f"{pad:<{len(first)}}\n{body}\n{close:<{len(last)}}"
-
-    return CODE_SHORTCODE.sub(fence, text)
+    lines = text.split("\n")
+    fence = None  # the marker of the fenced block we are in
+    opened = None  # (line index, kind) of the code tag waiting for its closer
+    for n, line in enumerate(lines):
+        if opened is None and (mark := _FENCE_MARK.match(line)):
+            run = mark.group(1)
+            if fence is None:
+                fence = run
+            elif run[0] == fence[0] and len(run) >= len(fence) and not line[mark.end():].strip():
+                fence = None
+            continue
+        if fence is not None:
+            continue
+        if opened is None:
+            m = _CODE_OPEN.fullmatch(line)
+            if m:
+                opened = (n, m.group(1) or m.group(3))
+            continue
+        m = _CODE_CLOSE.fullmatch(line)
+        if m and (m.group(1) or m.group(2)) == opened[1]:
+            first = opened[0]
+            indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
+            if shown:
+                lang = code_opener(lines[first]) or "```"
+                if opened[1] == "code-toggle":
+                    lang = "```" + _toggle_lang("\n".join(lines[first + 1 : n]))
+                lines[first], lines[n] = indent + lang, indent + "```"
+            else:
+                close = line[: len(line) - len(line.lstrip())] + "```"
+                lines[first], lines[n] = f"{indent + '```':<{len(lines[first])}}", f"{close:<{len(line)}}"
+            opened = None
+    return "\n".join(lines)
 
 
 # A MyST directive written as a fence ("```{note}", "```{admonition} Title",
@@ -275,19 +309,25 @@ def as_shown(text: str, marks: bool = True) -> str:
 
 def _without_tag_lines(text: str) -> str:
     """``text`` without its lines of template tags (SHORTCODE_LINE) and Liquid's raw
-    markers, outside code blocks: a quote spanning blocks holds them between its blocks
-    ("{% raw %}" over an example, "{: .note}" under a paragraph), and the site shows
-    none of them. Code shows its tags: an example of a template is written with them."""
+    markers, outside code: a quote spanning blocks holds them between its blocks ("{%
+    raw %}" over an example, "{: .note}" under a paragraph), and the site shows none of
+    them. Code shows its tags: an example of a template is written with them."""
     if "{{" not in text and "{%" not in text and "{:" not in text:
         return text
-    out, in_code = [], False
+    out, fence = [], None
     for line in text.split("\n"):
-        if FENCE_LINE.match(line):
-            in_code = not in_code
-        elif not in_code:
+        if mark := _FENCE_MARK.match(line):
+            run = mark.group(1)
+            if fence is None:
+                fence = run
+            elif run[0] == fence[0] and len(run) >= len(fence) and not line[mark.end():].strip():
+                fence = None
+        elif fence is None:
             if SHORTCODE_LINE.fullmatch(line):
                 continue
-            line = _RAW_TAG.sub("", line)
+            # Not inside a code span: "Wrap it in `{% raw %}`" names the tag.
+            parts = re.split(r"(`+[^`]*`+)", line)
+            line = "".join(p if p.startswith("`") else _RAW_TAG.sub("", p) for p in parts)
         out.append(line)
     return "\n".join(out)
 

@@ -29,6 +29,10 @@ _DOMAINS = ("py", "c", "cpp", "js", "rst", "std")
 _ENTRY_DIRECTIVES = ("function", "class", "method", "attribute", "data", "exception", "decorator",
                      "classmethod", "staticmethod", "property", "describe", "object", "option", "envvar",
                      "program", "cmdoption", "confval", "setting")
+# Cross-reference types projects declare for their own docs (Sphinx's add_crossref_type:
+# Scrapy's, Django's): without a body, a link target that shows nothing.
+_TARGET_DIRECTIVES = ("setting", "reqmeta", "signal", "command", "stat", "templatetag", "templatefilter",
+                      "fieldlookup", "django-admin", "django-admin-option")
 # Directives that bring content from elsewhere (the code, other files): nothing to read.
 _EMPTY_DIRECTIVES = ("toctree", "module", "automodule", "autoclass", "autofunction", "automethod", "autoattribute",
                      "autodata", "autoexception", "autosummary", "autoprogram", "literalinclude", "currentmodule",
@@ -168,11 +172,11 @@ def _register():
 
         def marker(self) -> bool:
             # ".. setting:: DOWNLOAD_DELAY" over the section titled DOWNLOAD_DELAY, ".. reqmeta::
-            # dont_retry" before the paragraph on it (Scrapy's and Django's docs): a name, no
-            # body, no options. Sphinx makes such a directive a link target and shows
-            # nothing; shown, its name was a stray line ending the section before.
-            return not self.content and not self.options and len(self.arguments) == 1 \
-                and re.search(r"[\s()]", self.arguments[0]) is None
+            # dont_retry" before the paragraph on it (Scrapy's and Django's docs): a
+            # cross-reference type's name, no body. Sphinx makes it a link target and
+            # shows nothing; shown, its name was a stray line ending the section before.
+            # An API entry without a body (".. class:: LogStats") still shows its signature.
+            return self.name in _TARGET_DIRECTIVES and not self.content and len(self.arguments) == 1
 
     class Empty(Lenient):
         def run(self):

@@ -153,11 +153,11 @@ def plain(inline: str) -> str:
     def prose(part: str) -> str:  # outside code spans, whose text is kept as written
         # Character references read as the characters they stand for (Jest's option
         # headings: "\\[array&lt;string&gt;]" is "[array<string>]"), after the tags go.
-        return html.unescape(_INLINE_MARKS.sub("", _TAG.sub("", part)))
+        # A template tag is no text either ("Marking lines {%- include badge.html -%}",
+        # Jekyll's docs; "Render hooks {{< new-in 0.120.0 >}}", Hugo's).
+        return html.unescape(_INLINE_MARKS.sub("", _TAG.sub("", TEMPLATE_TAG.sub("", part))))
 
-    # A template tag is no text either ("Marking lines {%- include badge.html -%}",
-    # Jekyll's docs; "Render hooks {{< new-in 0.120.0 >}}", Hugo's).
-    text = _LINK.sub(r"\1", TEMPLATE_TAG.sub("", _ATTR_LIST.sub("", inline)))
+    text = _LINK.sub(r"\1", _ATTR_LIST.sub("", inline))
     parts, at = [], 0
     for m in _CODE_SPAN.finditer(text):
         parts.append(prose(text[at : m.start()]))

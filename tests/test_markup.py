@@ -135,6 +135,31 @@ def test_hugo_code_shortcodes_are_code_blocks_shown_fenced():
     assert blocks[1:] == [("code", example)] and as_shown(example) == example
 
 
+def test_code_shortcodes_keep_offsets_and_never_hang(tmp_path, splitter):
+    # Found by a reviewer: an empty body added a line (every later block moved), an
+    # opener without a closer scanned to the end from each one, a longer outer fence
+    # holding a shorter one ended too early, a long block's later chunks read as prose.
+    import time
+
+    from index.markup import code_fenced
+
+    for text in ["{{< highlight go >}}\n{{< /highlight >}}\nA sentence.\n",
+                 "````md\n```\n{% highlight x %}\n````\n\n{% highlight python %}\n# a comment\n{% endhighlight %}\n"]:
+        assert len(code_fenced(text)) == len(text)
+    text = "# T\n\n````md\n```\n{% highlight x %}\n````\n\n{% highlight python %}\n# a comment\n{% endhighlight %}\n"
+    assert [b.kind for b in markdown_structure(text)[2]] == ["heading", "code", "code"]
+    t = time.perf_counter()
+    code_fenced("{% highlight ruby %}\n" * 50_000 + "{{< highlight go >}}\n" * 50_000)
+    assert time.perf_counter() - t < 2.0
+    body = "\n".join(f"setting_{i} = {i}  # step {i} of the long example" for i in range(120))
+    (tmp_path / "config.md").write_text(f"# Config\n\n{{% highlight python %}}\n{body}\n{{% endhighlight %}}\n")
+    ex = extracted(tmp_path / "config.md")
+    later = chunk(ex, splitter)[1:]
+    assert later and all(c.fence == "```python" for c in later)
+    # code-toggle's body may be YAML or JSON, not only TOML.
+    assert as_shown("{{< code-toggle file=hugo >}}\ntitle: Home\n{{< /code-toggle >}}").startswith("```yaml\n")
+
+
 def test_liquid_and_kramdown_tags_are_neither_text_nor_shown():
     # Jekyll's docs: "{% raw %}" around an example, "{: .note .info}" under the paragraph
     # it styles, a version badge included in a heading.
@@ -146,6 +171,7 @@ def test_liquid_and_kramdown_tags_are_neither_text_nor_shown():
     paragraphs = [text[b.start : b.end] for b in blocks if b.kind == "paragraph"]
     assert paragraphs[-1] == "Use {% raw %}`{% include %}`{% endraw %} here.\nNote the class."
     body = text[text.index("Mark lines") :]
+    assert markdown_structure("## The `{% link %}` tag\n")[1][0].path == ("The {% link %} tag",)
     # Shown without them; the example's own tag, inside its code block, stays.
     assert as_shown(body) == ("Mark lines with `mark_lines`:\n\n```liquid\n{% highlight ruby mark_lines=\"1 2\" %}\n"
                               "```\n\nUse `{% include %}` here.\nNote the class.\n")

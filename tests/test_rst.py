@@ -143,5 +143,9 @@ def test_a_target_directive_shows_nothing_and_ends_no_section(tmp_path):
     first = next(b for b in ex.blocks if b.kind == "paragraph")
     assert ex.text[first.start : first.end] == "Retries are on."
     assert ex.text.count("RETRY_TIMES") == 1 and ex.text.count("dont_retry") == 1
-    # A directive with a body is still an entry: its name, then what it says.
+    # A directive with a body is still an entry: its name, then what it says; an API
+    # entry without one still shows its signature (a reviewer's finding).
     assert "`SCRAPY_HOME`" in ex.text and "Where projects live." in ex.text
+    f.write_text("Stats\n=====\n\n.. class:: LogStats\n\nLog basic stats.\n\n.. option:: --verbose\n")
+    ex = extracted(f)
+    assert "`LogStats`" in ex.text and "`--verbose`" in ex.text

@@ -78,10 +78,21 @@ def test_rows_of_one_table_are_quoted_as_one_run_under_its_head_row():
     # The marker goes on a line of its own: after the last row, it would join the table.
     assert shown_quote(run, 2).endswith("multilingual|`about`|`/de/about/`\n\n[2]")
     assert shown_quote(shown[0][0], 1).endswith("prefix. [1]")
-    # The best unit stays alone: joined, the row asked about would sit inside a run.
+    # The best unit stays alone: joined, the row asked about would sit inside a run,
+    # and no run of the others may hold it either.
     shown = joined(cands, [rows[2], rows[0], rows[1]])
     assert [c.text for c, _ in shown] == ["multilingual|`about`|`/de/about/`",
                                           "monolingual|`about`|`/about/`\nmultilingual|`/about`|`/about/`"]
+    shown = joined(cands, [rows[1], rows[0], rows[2]])
+    assert [c.text for c, _ in shown] == ["multilingual|`/about`|`/about/`", "monolingual|`about`|`/about/`",
+                                          "multilingual|`about`|`/de/about/`"]
+    # Rows of two tables under the same head row are two tables, not one run.
+    text = ("# Options\n\nThere are two tables.\n\n| Option | Description |\n|---|---|\n| `host` | The host. |\n\n"
+            "Client options come next.\n\n| Option | Description |\n|---|---|\n| `timeout` | Seconds. |\n")
+    cands = candidates([_md_hit(text)])
+    rows = [n for n, c in enumerate(cands) if c.kind == "row"]
+    best = next(n for n, c in enumerate(cands) if c.text == "There are two tables.")
+    assert [c.text for c, _ in joined(cands, [best, *rows])][1:] == ["| `host` | The host. |", "| `timeout` | Seconds. |"]
 
 
 def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedder):

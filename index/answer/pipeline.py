@@ -177,11 +177,12 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
         for n, (d, at, d_size) in enumerate(out):
             if d.hit.id != c.hit.id or c.section != d.section:
                 continue
-            if (c.context or d.context) and not (c.kind == d.kind == "row" and c.context == d.context
-                                                 and at != chosen[0]):
-                continue
             s, e = min(c.start, d.start), max(c.end, d.end)
             hull = c.hit.text[s - c.hit.start : e - c.hit.start]
+            if (c.context or d.context) and not (c.kind == d.kind == "row" and c.context == d.context
+                                                 and not _holds_best(cands[chosen[0]], c.hit.id, s, e)
+                                                 and _one_table(hull)):
+                continue
             if MARKER_LINE.search(hull):
                 # Joined, the quote would show ":::tip" or "!!! note" raw (a reviewer's
                 # finding on Jest and Hatch); apart, each unit is quoted without it.
@@ -197,6 +198,19 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
         else:
             out.append((c, i, size[i]))
     return [(c, i) for c, i, _ in out]
+
+
+def _holds_best(best: Candidate, hit_id: str, s: int, e: int) -> bool:
+    return best.hit.id == hit_id and s < best.end and best.start < e
+
+
+# A table's delimiter row ("|---|:--|"): below a head row, it starts another table.
+_DELIMITER_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
+
+
+def _one_table(span: str) -> bool:
+    """Are all the lines of ``span`` rows of one table (no prose, no second head row)?"""
+    return all("|" in line and not _DELIMITER_ROW.match(line) for line in span.split("\n"))
 
 
 # When every quote comes from one file, the best unit of another file read joins as a
@@ -335,7 +349,7 @@ def shown_quote(c: Candidate, n: int) -> str:
     # (Discord), and one after a table row joins the table (a row need not open with
     # "|": "monolingual|`about`|…", Hugo's docs).
     last = shown.rsplit("\n", 1)[-1]
-    row = last.lstrip().startswith("|") or ("|" in last and c.kind in ("row", "lead", "section"))
+    row = last.lstrip().startswith("|") or ("|" in last and c.kind in ("row", "lead", "section", "item"))
     gap = "\n\n" if FENCE_LINE.match(last) or row else " "
     return f"{name + sep if name else ''}{shown}{gap}[{n}]"
 
