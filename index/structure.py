@@ -141,7 +141,7 @@ def front_matter(text: str) -> tuple[int, str | None]:
 # Not text of a heading: an inline HTML or component tag ("input <NonInheritBadge />",
 # "<Badge text="beta" />", VitePress and Docusaurus) and an attribute list with the
 # closing hashes before it ("Version ## {: #version }", MkDocs' attr_list). Left in,
-# "input" is no longer a heading that names an option (pipeline.label).
+# "input" is no longer a heading that names an option (answer/shown.label).
 _TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>")
 _ATTR_LIST = re.compile(r"(?:\s+#+)?\s*\{:?\s*[#.][^{}]*\}\s*$")
 

@@ -62,7 +62,8 @@ def test_rows_of_one_table_are_quoted_as_one_run_under_its_head_row():
     text = ("# URLs\n\nA url without a leading slash is relative to the language prefix.\n\n"
             "Site type|Front matter `url`|Resulting URL\n:--|:--|:--\nmonolingual|`about`|`/about/`\n"
             "multilingual|`/about`|`/about/`\nmultilingual|`about`|`/de/about/`\n")
-    from index.answer.pipeline import joined, shown_quote
+    from index.answer.pipeline import joined
+    from index.answer.shown import shown_quote
     from index.answer.units import candidates
 
     cands = candidates([_md_hit(text)])
@@ -205,7 +206,7 @@ def test_a_fifth_unit_is_quoted_only_in_the_place_a_joined_span_frees():
 def test_a_unit_is_labelled_with_the_name_its_heading_gives():
     from dataclasses import replace
 
-    from index.answer.pipeline import label
+    from index.answer.shown import label
     from index.answer.units import Candidate
 
     text = "The URL of the page (affects `window.location`)."

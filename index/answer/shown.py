@@ -1,0 +1,69 @@
+"""How a chosen unit is shown in an answer: under the name it answers about (its label)
+and its context line, with its citation marker where Markdown keeps it apart."""
+
+from __future__ import annotations
+
+import re
+
+from index.answer.units import Candidate
+from index.chunking import FENCE_LINE
+from index.markup import as_shown
+from index.structure import SECTION_SEP
+
+
+# A heading that names something (an option, a setting, a command, an API) rather than
+# describing a topic: it holds code punctuation or is one lower-case or camelCase word
+# ("virtualenvs.create", "NO_PROXY", "--no-root", "install", "testEnvironment"), maybe
+# with its signature or its type after it ("jest.fn(implementation?)", Jest's option
+# headings "testEnvironmentOptions [Object]"), not "Options". Signatures and camelCase
+# came with the Jest set: one more answer names its option there, no other set moves.
+_NAME = r"(?:[\w$@~/{}<>:=+\-]*[._\-/:=$@{<][\w$@~/{}<>:=+.\-]*|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*)"
+_NAMING = re.compile(rf"^{_NAME}(?:\(.*\)|\s+\[.*\])?$")
+
+
+_BLOCK_START = re.compile(r"\||```|~~~|[-*+] |\d+[.)] ")
+
+
+def label(c: Candidate) -> str:
+    """The name a unit answers about, when its section's heading is one the unit does
+    not repeat: an option list's description rarely says the option's name. Else its
+    section's own heading, when the unit does not repeat it ("Option 3. Husky.Net"
+    over its "Use Case:" paragraph): the reader sees what the quote is about. Measured:
+    answer hit on Prettier 0.613 -> 0.643 and MkDocs 0.755 -> 0.773, the other sets
+    unchanged; a heading that names nothing (naming headings above) was shown before only
+    in the citation."""
+    headings = c.section.split(SECTION_SEP) if c.section else []
+    text = _words_of(c.text)
+    for heading in reversed(headings):
+        if _NAMING.match(heading):
+            return "" if _words_of(heading) in text else heading
+    if headings and _words_of(headings[-1]) not in text:
+        return headings[-1].rstrip(" .:")  # "…on a CI server." is shown "…on a CI server: …"
+    return ""
+
+
+def _words_of(text: str) -> str:
+    # "HTTP_PROXY, HTTPS_PROXY" is repeated by "`HTTP_PROXY`, `HTTPS_PROXY` set…"; not
+    # "--no-root" by "no root" (other punctuation kept: dropped, 5 answers lost a name).
+    return re.sub(r"[`*]", "", text.lower())
+
+
+def shown_quote(c: Candidate, n: int) -> str:
+    """How the answer shows unit ``c`` as its quote [n]: under its label and context line."""
+    name = label(c)
+    # HTML written in Markdown is shown as it reads (the quote keeps it).
+    head = f"{as_shown(c.context)}\n" if c.context else ""
+    shown = f"{head}{as_shown(c.text)}{' …' if c.trimmed else ''}"
+    # A code block cut by a chunk or a trim is closed for the reader (never in the quote).
+    if len(FENCE_LINE.findall(shown)) % 2:
+        shown += "\n```"
+    # A table, list or code block, or a unit under its context line (a head
+    # row, a signature), keeps its first line to itself, as Markdown needs.
+    sep = ":\n" if head or _BLOCK_START.match(shown) else ": "
+    # A marker on a closing fence's line would leave the block open in a Markdown reader
+    # (Discord), and one after a table row joins the table (a row need not open with
+    # "|": "monolingual|`about`|…", Hugo's docs).
+    last = shown.rsplit("\n", 1)[-1]
+    row = last.lstrip().startswith("|") or ("|" in last and c.kind in ("row", "lead", "section", "item"))
+    gap = "\n\n" if FENCE_LINE.match(last) or row else " "
+    return f"{name + sep if name else ''}{shown}{gap}[{n}]"
