@@ -91,13 +91,29 @@ _CODE_CLOSE = re.compile(r"[ \t]*(?:\{\{<[ \t]*/[ \t]*(code-toggle|highlight)[ \
 _FENCE_MARK = re.compile(r"[ \t]*(`{3,}|~{3,})")
 
 
-def code_opener(line: str) -> str | None:
-    """The fence a reader sees for a code shortcode's opening tag line ("```go"), or None."""
+def _fence_step(line: str, fence: str | None) -> tuple[bool, str | None]:
+    """Whether ``line`` is a fence line, and the marker of the fenced block open after
+    it, given ``fence``, the one open before it (None: outside code)."""
+    mark = _FENCE_MARK.match(line)
+    if mark is None:
+        return False, fence
+    run = mark.group(1)
+    if fence is None:
+        return True, run
+    closes = run[0] == fence[0] and len(run) >= len(fence) and not line[mark.end() :].strip()
+    return True, None if closes else fence
+
+
+def code_opener(line: str, body: str = "") -> str | None:
+    """The fence a reader sees for a code shortcode's opening tag line ("```go"), or None.
+    code-toggle's language is read from its ``body`` (TOML when not known)."""
     m = _CODE_OPEN.fullmatch(line)
     if m is None:
         return None
+    if m.group(1) == "code-toggle":
+        return "```" + _toggle_lang(body)
     args = (m.group(2) if m.group(1) else m.group(4)) or ""
-    return "```" + (_toggle_lang(args) if m.group(1) == "code-toggle" else (args.split() or [""])[0].strip("\"'"))
+    return "```" + (args.split() or [""])[0].strip("\"'")
 
 
 def _toggle_lang(body: str) -> str:
@@ -120,13 +136,10 @@ def code_fenced(text: str, shown: bool = False) -> str:
     fence = None  # the marker of the fenced block we are in
     opened = None  # (line index, kind) of the code tag waiting for its closer
     for n, line in enumerate(lines):
-        if opened is None and (mark := _FENCE_MARK.match(line)):
-            run = mark.group(1)
-            if fence is None:
-                fence = run
-            elif run[0] == fence[0] and len(run) >= len(fence) and not line[mark.end():].strip():
-                fence = None
-            continue
+        if opened is None:
+            is_fence, fence = _fence_step(line, fence)
+            if is_fence:
+                continue
         if fence is not None:
             continue
         if opened is None:
@@ -139,9 +152,7 @@ def code_fenced(text: str, shown: bool = False) -> str:
             first = opened[0]
             indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
             if shown:
-                lang = code_opener(lines[first]) or "```"
-                if opened[1] == "code-toggle":
-                    lang = "```" + _toggle_lang("\n".join(lines[first + 1 : n]))
+                lang = code_opener(lines[first], "\n".join(lines[first + 1 : n]))
                 lines[first], lines[n] = indent + lang, indent + "```"
             else:
                 close = line[: len(line) - len(line.lstrip())] + "```"
@@ -316,13 +327,8 @@ def _without_tag_lines(text: str) -> str:
         return text
     out, fence = [], None
     for line in text.split("\n"):
-        if mark := _FENCE_MARK.match(line):
-            run = mark.group(1)
-            if fence is None:
-                fence = run
-            elif run[0] == fence[0] and len(run) >= len(fence) and not line[mark.end():].strip():
-                fence = None
-        elif fence is None:
+        is_fence, fence = _fence_step(line, fence)
+        if not is_fence and fence is None:
             if SHORTCODE_LINE.fullmatch(line):
                 continue
             # Not inside a code span: "Wrap it in `{% raw %}`" names the tag.
