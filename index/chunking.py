@@ -44,13 +44,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # heading's symbol-only permalink ("#") and a collapsed version history out, and reads
 # each <code> of one <pre> as a code block of its own; sections-23 reads a PDF page's
 # layout as Markdown (index/pdf_text.py: fixed-pitch code fenced, paragraphs, items);
-# sections-24 reads Hugo's code shortcodes ("{{< code-toggle >}}") as code blocks;
-# sections-25 shows nothing for reST's target directives (".. setting:: NAME", index/rst.py);
-# sections-26 reads kramdown's attribute lines ("{: .note}") as tags, and a heading
-# without its template tags; sections-27 leaves a template tag inside a code block as
-# written (an example of one), not as the code block it would open outside;
-# sections-28: a long code shortcode's later chunks carry its fence, an API entry
-# without a body keeps its signature (only cross-reference targets show nothing).
+# sections-24 to -28 read Hugo's and Liquid's code tags outside code as code blocks (a
+# long one's pieces carrying its fence), kramdown's "{: .note}" lines as tags, headings
+# without template tags, and reST's cross-reference targets (".. setting::") as nothing.
 CHUNKER = "sections-28"
 
 
@@ -311,9 +307,8 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
             first = text[b.start : b.end].split("\n", 1)[0].strip()
             if b.kind == "code":
                 # A piece after the first begins inside the block: without its opening
-                # fence, the closing one would be read as opening a new block.
-                # (An indented block has no fence line; a code shortcode's opening tag
-                # stands for the fence a reader sees, "```go".)
+                # fence, the closing one would be read as opening a new block. (An indented
+                # block has none; a code shortcode's tag stands for the one shown, "```go".)
                 fence = first if FENCE_LINE.match(first) else code_opener(first)
                 if fence:
                     pieces = [replace(c, fence=fence) if c.start > b.start else c for c in pieces]
