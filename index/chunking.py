@@ -46,8 +46,10 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # layout as Markdown (index/pdf_text.py: fixed-pitch code fenced, paragraphs, items);
 # sections-24 to -28 read Hugo's and Liquid's code tags outside code as code blocks (a
 # long one's pieces carrying its fence), kramdown's "{: .note}" lines as tags, headings
-# without template tags, and reST's cross-reference targets (".. setting::") as nothing.
-CHUNKER = "sections-28"
+# without template tags, and reST's cross-reference targets (".. setting::") as nothing;
+# sections-29 reads pymdownx's slash blocks ("/// tip" … "///", FastAPI) as notes and
+# FastAPI's code includes ("{* x.py *}") as tag lines.
+CHUNKER = "sections-29"
 
 
 @dataclass(frozen=True)

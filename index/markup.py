@@ -30,10 +30,22 @@ COMMENT = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
 # A line that opens or closes a fenced code block.
 FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.M)
 
+# pymdownx.blocks, as FastAPI's docs write admonitions and tabs: "/// tip", "/// note |
+# Technical Details", "//// tab | Python 3.10+" over a body, closed by a line of as many
+# slashes. Read without a rule, "/// tip" was a paragraph of its own (a unit), and the
+# tip's body no note. The names are pymdownx's; a Rust doc comment ("/// Returns…") is
+# none of them.
+SLASH_BLOCKS = ("note", "tip", "info", "warning", "danger", "caution", "important", "attention", "hint",
+                "error", "success", "check", "question", "example", "quote", "abstract", "summary", "bug",
+                "failure", "admonition", "details", "tab")
+SLASH_OPEN = re.compile(rf"([ \t]*)/{{3,}}[ \t]*({'|'.join(SLASH_BLOCKS)})(?:[ \t]*\|[ \t]*([^\n]*?))?[ \t]*")
+SLASH_CLOSE = re.compile(r"[ \t]*/{3,}[ \t]*")
+
 # A container's or admonition's marker line (":::tip", "::: details", "!!! note",
-# "??? info", '=== "Tab"', "```{note}", "{{% note %}}", "> [!NOTE]"): shown inside a
-# quote, it reads as markup, not text.
-MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===|(?:`{3,}|~{3,})[ \t]*\{|\{\{[<%]|\{%|>[ \t]*\[!\w+\])", re.M)
+# "??? info", '=== "Tab"', "/// tip", "```{note}", "{{% note %}}", "> [!NOTE]"): shown
+# inside a quote, it reads as markup, not text.
+MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===|(?:`{3,}|~{3,})[ \t]*\{|\{\{[<%]|\{%|\{\*[ \t]"
+                         rf"|>[ \t]*\[!\w+\]|/{{3,}}[ \t]*(?:$|(?:{'|'.join(SLASH_BLOCKS)})\b))", re.M)
 
 # Docusaurus' and VitePress' (whose "::: details" folds and "::: code-group" holds one
 # example per package manager).
@@ -45,11 +57,12 @@ COLON_ADMONITIONS = ("note", "tip", "info", "warning", "danger", "caution", "imp
 # A line holding nothing but template tags: Hugo's shortcodes ("{{% note %}}",
 # "{{< tabs tabTotal="4" >}}", Poetry's docs), Jekyll's and GitBook's Liquid tags
 # ("{% hint style="info" %}", "{% raw %}"), and kramdown's attribute lines ("{: .note
-# .info}" under the paragraph it styles, Jekyll's docs). The site renders them as a box
-# or tabs, or not at all; glued to the paragraph they wrap, they would open its first
+# .info}" under the paragraph it styles, Jekyll's docs), and FastAPI's code includes
+# ("{* ../../docs_src/settings/tutorial001.py hl[2] *}", whose code is in a .py file).
+# The site renders them as a box, tabs or the file's code, or not at all; glued to the paragraph they wrap, they would open its first
 # sentence and close its last.
 _TAG_BODY = (r"(?:\{\{[<%](?:[^>%\n]|[>%](?!\}\}))*[>%]\}\}|\{%(?:[^%\n]|%(?!\}))*%\}"
-             r"|\{:[^{}\n]*\})")
+             r"|\{:[^{}\n]*\}|\{\*[ \t][^\n]*?[ \t]\*\})")
 TEMPLATE_TAG = re.compile(_TAG_BODY)
 SHORTCODE_LINE = re.compile(rf"[ \t]*{_TAG_BODY}(?:[ \t]*{_TAG_BODY})*[ \t]*(?=\n|\Z)")
 # Liquid's escape around an example ("{% raw %}`{% include %}`{% endraw %}"): not shown.
@@ -322,18 +335,28 @@ def _without_tag_lines(text: str) -> str:
     """``text`` without its lines of template tags (SHORTCODE_LINE) and Liquid's raw
     markers, outside code: a quote spanning blocks holds them between its blocks ("{%
     raw %}" over an example, "{: .note}" under a paragraph), and the site shows none of
-    them. Code shows its tags: an example of a template is written with them."""
-    if "{{" not in text and "{%" not in text and "{:" not in text:
+    them. Code shows its tags: an example of a template is written with them. A slash
+    block's opener shows as its title or its kind ("Tip:", "Python 3.10+:", as a tab's
+    marker does) and its closer not at all."""
+    if "{{" not in text and "{%" not in text and "{:" not in text and "{*" not in text and "///" not in text:
         return text
-    out, fence = [], None
+    out, fence, dropped = [], None, False
     for line in text.split("\n"):
         is_fence, fence = _fence_step(line, fence)
         if not is_fence and fence is None:
-            if SHORTCODE_LINE.fullmatch(line):
+            if SHORTCODE_LINE.fullmatch(line) or SLASH_CLOSE.fullmatch(line):
+                # The blank line after a dropped one goes too: no gap of two lines.
+                dropped = not out or not out[-1].strip()
                 continue
+            if dropped and not line.strip():
+                continue
+            if opener := SLASH_OPEN.fullmatch(line):
+                indent, kind, title = opener.groups()
+                line = f"{indent}{title or kind.capitalize()}:"
             # Not inside a code span: "Wrap it in `{% raw %}`" names the tag.
             parts = re.split(r"(`+[^`]*`+)", line)
             line = "".join(p if p.startswith("`") else _RAW_TAG.sub("", p) for p in parts)
+        dropped = False
         out.append(line)
     return "\n".join(out)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from index.markup import (ALERT, COLON_ADMONITIONS, COMMENT, DIRECTIVE, DIRECTIVE_OPTIONS, IMPORT_FROM, MDX_LINES,
-                          MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES, TAB_LINE, TEMPLATE_TAG,
+                          MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES, SLASH_OPEN, TAB_LINE, TEMPLATE_TAG,
                           code_fenced, short_note, without_shortcodes)
 
 SECTION_SEP = " › "
@@ -67,6 +67,9 @@ def _parser():
     for name in COLON_ADMONITIONS:
         md.use(container_plugin, name,
                validate=lambda params, *_, n=name: re.match(rf"\{{?{n}\b", params.strip()) is not None)
+    # pymdownx.blocks ("/// tip" … "///", markup.SLASH_OPEN): the same rule, with slashes.
+    md.use(container_plugin, "slash", marker="/",
+           validate=lambda params, *_: SLASH_OPEN.fullmatch("///" + params) is not None)
     md.block.ruler.before("fence", "tabbed", _tabbed, {"alt": ["paragraph", "reference", "blockquote", "list"]})
     return md
 

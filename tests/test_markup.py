@@ -346,3 +346,25 @@ def test_content_tabs_are_read_as_their_bodys_blocks():
     assert ("paragraph", "A sentence in a tab.") in kinds and ("paragraph", "After the tabs.") in kinds
     assert ("paragraph", "Another, after two blank lines.") in kinds
     assert not any("===" in t for _, t in kinds)
+
+
+def test_slash_blocks_are_notes_and_code_includes_are_tag_lines():
+    # FastAPI's docs (pymdownx.blocks): "/// tip" … "///" is a note, a short one answering
+    # whole; "//// tab | …" holds its body's blocks; "{* x.py *}" includes code from a
+    # file that is not a source, so it is no block. A Rust doc comment is no marker.
+    text = ("# Settings { #settings }\n\nRead it from a file:\n\n{* ../../docs_src/settings/app.py hl[2] *}\n\n"
+            "/// tip\n\nA file starting with a dot is hidden.\n\n///\n\n"
+            "//// tab | Python 3.10+\n\n```py\nx: int | None\n```\n\n////\n\n"
+            "/// Returns nothing.\n")
+    title, sections, blocks = markdown_structure(text)
+    assert sections[0].path == ("Settings",)
+    assert [(b.kind, text[b.start : b.end]) for b in blocks] == [
+        ("heading", "# Settings { #settings }"), ("paragraph", "Read it from a file:"),
+        ("item", "A file starting with a dot is hidden."), ("code", "```py\nx: int | None\n```"),
+        ("paragraph", "/// Returns nothing.")]
+    # Shown as the site shows them: the block's kind or title over its body, no closers,
+    # no include line; inside code a "///" line is the code's.
+    body = text[text.index("Read it") :]
+    assert as_shown(body) == ("Read it from a file:\n\nTip:\n\nA file starting with a dot is hidden.\n\n"
+                              "Python 3.10+:\n\n```py\nx: int | None\n```\n\n/// Returns nothing.\n")
+    assert as_shown("```rust\n///\n/// note\nfn f() {}\n```") == "```rust\n///\n/// note\nfn f() {}\n```"
