@@ -48,8 +48,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # long one's pieces carrying its fence), kramdown's "{: .note}" lines as tags, headings
 # without template tags, and reST's cross-reference targets (".. setting::") as nothing;
 # sections-29 reads pymdownx's slash blocks ("/// tip" … "///", FastAPI) as notes and
-# FastAPI's code includes ("{* x.py *}") as tag lines.
-CHUNKER = "sections-29"
+# FastAPI's code includes ("{* x.py *}") as tag lines; sections-30 embeds "<dfn>" and
+# "<cite>" as their words.
+CHUNKER = "sections-30"
 
 
 @dataclass(frozen=True)

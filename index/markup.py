@@ -214,6 +214,27 @@ NOTE_CHARS = 600
 _HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$)", re.M)
 
 
+# The opening line of a note, with its kind and title: ":::tip[Use the CLI]", ":::note
+# Title", '!!! warning "Title"', "??? info", "/// tip | Title", "> [!NOTE]".
+_NOTE_OPEN = re.compile(r"[ \t]*(?::{3,}[ \t]*\{?(\w+)\}?(?:[ \t]*\[([^\]\n]*)\]|[ \t]+([^\n]*?))?"
+                        r"|(?:!!!|\?\?\?\+?)[ \t]*(\w+)(?:[ \t]+\"([^\"\n]*)\")?"
+                        r"|>[ \t]*\[!(\w+)\])[ \t]*")
+
+
+def note_title(line: str) -> str | None:
+    """What a note's opening ``line`` is shown as over its body ("Tip", its title, a
+    tab's label), or None when it opens no note."""
+    if m := SLASH_OPEN.fullmatch(line):
+        return m.group(3) or m.group(2).capitalize()
+    m = _NOTE_OPEN.fullmatch(line)
+    if m is None:
+        return None
+    kind = m.group(1) or m.group(4) or m.group(6)
+    if m.group(1) and kind.lower() not in COLON_ADMONITIONS:
+        return None
+    return m.group(2) or m.group(3) or m.group(5) or kind.capitalize()
+
+
 def short_note(text: str, s: int, e: int) -> bool:
     return (e - s <= NOTE_CHARS and not MARKER_LINE.search(text, s, e) and not FENCE_LINE.search(text, s, e)
             and not _HEADING_LINE.search(text, s, e))
@@ -223,7 +244,7 @@ def short_note(text: str, s: int, e: int) -> bool:
 # Only HTML's own tag names, so that "Vec<T>" or "<path>" in prose stays; not after a
 # backslash, which Markdown shows as written ("\\<b>").
 _HTML_TAG = re.compile(
-    r"(?<!\\)</?(a|abbr|b|br|blockquote|caption|center|code|col|colgroup|dd|del|details|div|dl|dt|em|figcaption|"
+    r"(?<!\\)</?(a|abbr|b|br|blockquote|caption|center|cite|code|col|colgroup|dd|del|details|dfn|div|dl|dt|em|figcaption|"
     r"figure|font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|picture|pre|s|samp|small|source|span|strong|sub|"
     r"summary|sup|table|tbody|td|tfoot|th|thead|tr|u|ul|var)(?:\s[^<>]*)?/?>", re.I)
 # Tags that break a line where they stand ("<p>First.</p><p>Second.</p>" is two lines,

@@ -148,3 +148,24 @@ def test_a_sentence_is_read_with_the_one_before_it(tmp_path, corpus, embedder):
     assert not ans.abstained
     # The sentence leans on the one before ("It"), so the answer unit brings it along.
     assert ans.citations[0].quote == "The Eiffel Tower is in Paris. It was finished in 1889."
+
+
+def test_a_notes_body_is_shown_under_its_kind_and_a_block_starts_a_line():
+    # A tip quoted without its opening line read as the page's own prose (FastAPI's
+    # "/// tip", a reviewer); a quote opening with a fence after another quote opened no
+    # code block in Markdown.
+    from index.answer.shown import as_answer, shown_quote
+    from index.answer.units import candidates
+    from index.search import Hit
+
+    text = ("# Settings\n\nRead them from a file.\n\n/// tip\n\nA dotfile is hidden on Linux.\n\n///\n\n"
+            ":::caution[Mind the cache]\nRestart after a change.\n:::\n\n> [!NOTE]\n> Paths are relative.\n\n"
+            "Plain prose after the notes.\n")
+    hit = Hit("c1", "guide.md", None, 0, len(text), text, 0.5, 0.5, 0.5, 1, "Settings", "Guide")
+    shown = {c.text: shown_quote(c, 1) for c in candidates([hit])}
+    assert shown["A dotfile is hidden on Linux."].endswith("Tip: A dotfile is hidden on Linux. [1]")
+    assert shown["Restart after a change."].endswith("Mind the cache: Restart after a change. [1]")
+    assert shown["> Paths are relative."].endswith("Note:\n> Paths are relative. [1]")
+    assert "Tip" not in shown["Plain prose after the notes."] and "Note" not in shown["Read them from a file."]
+    assert as_answer(["One. [1]", "```py\nx = 1\n```\n\n[2]", "Two. [3]"]) == \
+        "One. [1]\n```py\nx = 1\n```\n\n[2] Two. [3]"

@@ -15,7 +15,7 @@ import numpy as np
 from index.answer import abstain
 from index.answer.model import ABSTAIN_TEXT, Answer, Citation
 from index.answer.scoring import RERANK_PASSAGES, SentenceVectors, rerank, score_sentences
-from index.answer.shown import shown_quote
+from index.answer.shown import as_answer, shown_quote
 from index.answer.units import Candidate, candidates
 from index.chunking import indexed_text, readable
 from index.errors import BadQuestion
@@ -352,7 +352,7 @@ def answer(
                 parts.append(shown_quote(c, n))
                 cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text,
                                       round(float(scores[i]), 4), c.lines, c.section))
-            result = Answer(question=q, answer=" ".join(parts), abstained=False, citations=cites, passages=hits,
+            result = Answer(question=q, answer=as_answer(parts), abstained=False, citations=cites, passages=hits,
                             evidence=ev)
     t2 = time.perf_counter()
     result.timings_ms = {

@@ -7,7 +7,7 @@ import re
 
 from index.answer.units import Candidate
 from index.chunking import FENCE_LINE
-from index.markup import as_shown
+from index.markup import as_shown, note_title
 from index.structure import SECTION_SEP
 
 
@@ -54,6 +54,9 @@ def shown_quote(c: Candidate, n: int) -> str:
     # HTML written in Markdown is shown as it reads (the quote keeps it).
     head = f"{as_shown(c.context)}\n" if c.context else ""
     shown = f"{head}{as_shown(c.text)}{' …' if c.trimmed else ''}"
+    if (note := _note_of(c)) and not shown.lower().startswith(note.lower()):
+        # A note's body quoted without its opening line would read as the page's prose.
+        shown = f"{note}:{chr(10) if _BLOCK_START.match(shown) or shown.startswith('>') else ' '}{shown}"
     # A code block cut by a chunk or a trim is closed for the reader (never in the quote).
     if len(FENCE_LINE.findall(shown)) % 2:
         shown += "\n```"
@@ -67,3 +70,23 @@ def shown_quote(c: Candidate, n: int) -> str:
     row = last.lstrip().startswith("|") or ("|" in last and c.kind in ("row", "lead", "section", "item"))
     gap = "\n\n" if FENCE_LINE.match(last) or row else " "
     return f"{name + sep if name else ''}{shown}{gap}[{n}]"
+
+
+def _note_of(c: Candidate) -> str | None:
+    """The title of the note (a tip, a warning, a tab) whose body ``c`` opens, if any."""
+    before = c.hit.text[: c.start - c.hit.start]
+    line_start = before.rfind("\n") + 1
+    if before[line_start:].strip(" \t>"):
+        return None  # the unit starts inside a line
+    lines = [ln for ln in before[:line_start].split("\n") if ln.strip(" \t>")]
+    return note_title(lines[-1]) if lines else None
+
+
+def as_answer(parts: list[str]) -> str:
+    """The shown quotes as one answer, run together as sentences are; a quote that opens
+    with a fence, a row or a list item starts a line, or Markdown reads it as text (a
+    fence after "…a file-like object. [1] " opened no block)."""
+    out = parts[:1]
+    for part in parts[1:]:
+        out.append(("\n" if _BLOCK_START.match(part) else " ") + part)
+    return "".join(out)

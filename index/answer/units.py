@@ -202,7 +202,9 @@ def units_of(hit: Hit) -> list[Unit]:
             continue
         spans = _sentences(text, b.start, b.end)
         units = _prose_units(text, spans)
-        follow = blocks[n + 1 :]
+        # A wrapper tag on lines of its own ('<div class="termy">' around FastAPI's console
+        # blocks) stands between an introduction and what it introduces, and says nothing.
+        follow = [f for f in blocks[n + 1 :] if f.kind != "html" or _WORDY.search(readable(text[f.start : f.end]))]
         if units and _introduces(text, b) and follow and follow[0].kind in _LISTLIKE:
             # The introduction brings what it introduces: whole blocks while they fit.
             s = spans[-1][0]
