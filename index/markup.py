@@ -11,6 +11,8 @@ import bisect
 import html
 import re
 
+from index.notes import SLASH_BLOCKS, SLASH_CLOSE, SLASH_OPEN
+
 # An ES module import line, "import Tabs from '@theme/Tabs';" (MDX pages, Docusaurus).
 IMPORT_FROM = r"import\s[^\n]*\bfrom\s*['\"][^'\"\n]+['\"]"
 # A MyST cross-reference target, "(option-boolean-flag)=" on its own line before a
@@ -30,28 +32,12 @@ COMMENT = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
 # A line that opens or closes a fenced code block.
 FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.M)
 
-# pymdownx.blocks, as FastAPI's docs write admonitions and tabs: "/// tip", "/// note |
-# Technical Details", "//// tab | Python 3.10+" over a body, closed by a line of as many
-# slashes. Read without a rule, "/// tip" was a paragraph of its own (a unit), and the
-# tip's body no note. The names are pymdownx's; a Rust doc comment ("/// Returns…") is
-# none of them.
-SLASH_BLOCKS = ("note", "tip", "info", "warning", "danger", "caution", "important", "attention", "hint",
-                "error", "success", "check", "question", "example", "quote", "abstract", "summary", "bug",
-                "failure", "admonition", "details", "tab")
-SLASH_OPEN = re.compile(rf"([ \t]*)/{{3,}}[ \t]*({'|'.join(SLASH_BLOCKS)})(?:[ \t]*\|[ \t]*([^\n]*?))?[ \t]*")
-SLASH_CLOSE = re.compile(r"[ \t]*/{3,}[ \t]*")
-
 # A container's or admonition's marker line (":::tip", "::: details", "!!! note",
 # "??? info", '=== "Tab"', "/// tip", "```{note}", "{{% note %}}", "> [!NOTE]"): shown
 # inside a quote, it reads as markup, not text.
 MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===|(?:`{3,}|~{3,})[ \t]*\{|\{\{[<%]|\{%|\{\*[ \t]"
                          rf"|>[ \t]*\[!\w+\]|/{{3,}}[ \t]*(?:$|(?:{'|'.join(SLASH_BLOCKS)})\b))", re.M)
 
-# Docusaurus' and VitePress' (whose "::: details" folds and "::: code-group" holds one
-# example per package manager).
-COLON_ADMONITIONS = ("note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary",
-                     "details", "code-group", "admonition", "seealso", "hint", "attention", "error", "dropdown",
-                     "versionadded", "versionchanged", "deprecated")
 
 
 # A line holding nothing but template tags: Hugo's shortcodes ("{{% note %}}",
@@ -195,9 +181,6 @@ NO_TEXT_DIRECTIVES = frozenset({"toctree", "contents", "include", "literalinclud
 DIRECTIVE_OPTIONS = re.compile(r"(?:[ \t]*:[\w-]+:[^\n]*\n)+|[ \t]*---[ \t]*\n.*?\n[ \t]*---[ \t]*\n", re.S)
 
 
-# GitHub's alerts: a blockquote opening with "> [!NOTE]" (or TIP, IMPORTANT, WARNING,
-# CAUTION) is rendered as a note box, its marker line as the box's title.
-ALERT = re.compile(r"[ \t]*>[ \t]*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*$", re.I | re.M)
 
 
 # A short note (a MyST directive's, an admonition's, a container's body) answers whole,
@@ -212,27 +195,6 @@ NOTE_CHARS = 600
 # A note holding a heading answers no more whole than its sections would; one holding a
 # code block is not cut as prose when it exceeds a chunk (an item's pieces carry no fence).
 _HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]|$)", re.M)
-
-
-# The opening line of a note, with its kind and title: ":::tip[Use the CLI]", ":::note
-# Title", '!!! warning "Title"', "??? info", "/// tip | Title", "> [!NOTE]".
-_NOTE_OPEN = re.compile(r"[ \t]*(?::{3,}[ \t]*\{?(\w+)\}?(?:[ \t]*\[([^\]\n]*)\]|[ \t]+([^\n]*?))?"
-                        r"|(?:!!!|\?\?\?\+?)[ \t]*(\w+)(?:[ \t]+\"([^\"\n]*)\")?"
-                        r"|>[ \t]*\[!(\w+)\])[ \t]*")
-
-
-def note_title(line: str) -> str | None:
-    """What a note's opening ``line`` is shown as over its body ("Tip", its title, a
-    tab's label), or None when it opens no note."""
-    if m := SLASH_OPEN.fullmatch(line):
-        return m.group(3) or m.group(2).capitalize()
-    m = _NOTE_OPEN.fullmatch(line)
-    if m is None:
-        return None
-    kind = m.group(1) or m.group(4) or m.group(6)
-    if m.group(1) and kind.lower() not in COLON_ADMONITIONS:
-        return None
-    return m.group(2) or m.group(3) or m.group(5) or kind.capitalize()
 
 
 def short_note(text: str, s: int, e: int) -> bool:

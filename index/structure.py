@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from index.markup import (ALERT, COLON_ADMONITIONS, COMMENT, DIRECTIVE, DIRECTIVE_OPTIONS, IMPORT_FROM, MDX_LINES,
-                          MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES, SLASH_OPEN, TAB_LINE, TEMPLATE_TAG,
-                          code_fenced, short_note, without_shortcodes)
+from index.markup import (COMMENT, DIRECTIVE, DIRECTIVE_OPTIONS, IMPORT_FROM, MDX_LINES, MYST_TARGET,
+                          NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES, TAB_LINE, TEMPLATE_TAG, code_fenced, short_note,
+                          without_shortcodes)
+from index.notes import ALERT, COLON_ADMONITIONS, SLASH_OPEN
 
 SECTION_SEP = " › "
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def _parser():
     for name in COLON_ADMONITIONS:
         md.use(container_plugin, name,
                validate=lambda params, *_, n=name: re.match(rf"\{{?{n}\b", params.strip()) is not None)
-    # pymdownx.blocks ("/// tip" … "///", markup.SLASH_OPEN): the same rule, with slashes.
+    # pymdownx.blocks ("/// tip" … "///", notes.SLASH_OPEN): the same rule, with slashes.
     md.use(container_plugin, "slash", marker="/",
            validate=lambda params, *_: SLASH_OPEN.fullmatch("///" + params) is not None)
     md.block.ruler.before("fence", "tabbed", _tabbed, {"alt": ["paragraph", "reference", "blockquote", "list"]})

@@ -7,7 +7,8 @@ import re
 
 from index.answer.units import Candidate
 from index.chunking import FENCE_LINE
-from index.markup import as_shown, note_title
+from index.markup import as_shown
+from index.notes import note_title
 from index.structure import SECTION_SEP
 
 

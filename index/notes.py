@@ -1,0 +1,50 @@
+"""The opening lines of notes, as the docs tools write them: admonitions (":::tip",
+"!!! note", pymdownx's "/// tip"), containers, content tabs' "//// tab" and GitHub's
+alerts; what a note's opener is shown as over its body. structure.py reads the notes
+with them, markup.py and the answer show them."""
+
+from __future__ import annotations
+
+import re
+
+# Admonitions and containers written with colons (":::tip"), as Docusaurus and VitePress
+# write them (VitePress' "::: details" folds, its "::: code-group" holds one example per
+# package manager).
+COLON_ADMONITIONS = ("note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary",
+                     "details", "code-group", "admonition", "seealso", "hint", "attention", "error", "dropdown",
+                     "versionadded", "versionchanged", "deprecated")
+
+# pymdownx.blocks, as FastAPI's docs write admonitions and tabs: "/// tip", "/// note |
+# Technical Details", "//// tab | Python 3.10+" over a body, closed by a line of as many
+# slashes. Read without a rule, "/// tip" was a paragraph of its own (a unit), and the
+# tip's body no note. The names are pymdownx's; a Rust doc comment ("/// Returns…") is
+# none of them.
+SLASH_BLOCKS = ("note", "tip", "info", "warning", "danger", "caution", "important", "attention", "hint",
+                "error", "success", "check", "question", "example", "quote", "abstract", "summary", "bug",
+                "failure", "admonition", "details", "tab")
+SLASH_OPEN = re.compile(rf"([ \t]*)/{{3,}}[ \t]*({'|'.join(SLASH_BLOCKS)})(?:[ \t]*\|[ \t]*([^\n]*?))?[ \t]*")
+SLASH_CLOSE = re.compile(r"[ \t]*/{3,}[ \t]*")
+
+# GitHub's alerts: a blockquote opening with "> [!NOTE]" (or TIP, IMPORTANT, WARNING,
+# CAUTION) is rendered as a note box, its marker line as the box's title.
+ALERT = re.compile(r"[ \t]*>[ \t]*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*$", re.I | re.M)
+
+# The opening line of a note, with its kind and title: ":::tip[Use the CLI]", ":::note
+# Title", '!!! warning "Title"', "??? info", "/// tip | Title", "> [!NOTE]".
+_NOTE_OPEN = re.compile(r"[ \t]*(?::{3,}[ \t]*\{?(\w+)\}?(?:[ \t]*\[([^\]\n]*)\]|[ \t]+([^\n]*?))?"
+                        r"|(?:!!!|\?\?\?\+?)[ \t]*(\w+)(?:[ \t]+\"([^\"\n]*)\")?"
+                        r"|>[ \t]*\[!(\w+)\])[ \t]*")
+
+
+def note_title(line: str) -> str | None:
+    """What a note's opening ``line`` is shown as over its body ("Tip", its title, a
+    tab's label), or None when it opens no note."""
+    if m := SLASH_OPEN.fullmatch(line):
+        return m.group(3) or m.group(2).capitalize()
+    m = _NOTE_OPEN.fullmatch(line)
+    if m is None:
+        return None
+    kind = m.group(1) or m.group(4) or m.group(6)
+    if m.group(1) and kind.lower() not in COLON_ADMONITIONS:
+        return None
+    return m.group(2) or m.group(3) or m.group(5) or kind.capitalize()
