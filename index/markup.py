@@ -311,7 +311,16 @@ def as_shown(text: str, marks: bool = True) -> str:
     as Markdown's marks), table cells unpadded, a content tab's marker as its label
     ("Mercurial:"; units may span tabs, and what a tab holds often answers)."""
     text = unpadded(without_tags(_without_labels(_without_tag_lines(code_fenced(text, shown=True))), shown=marks))
+    if "<" in text and "console" in text:
+        text = _CONSOLE_BLOCK.sub(lambda m: _COLOUR_TAG.sub("", m.group(0)), text)
     return TAB_LINE.sub(r"\1\2:", text) if "===" in text else text
+
+
+# A terminal session recorded with its colours as HTML ("$ <font color="#4E9A06">fastapi
+# </font> run", FastAPI's docs under termynal): the site shows the colours, a chat would
+# show the tags. Only in a console block, where such a tag is no example of HTML.
+_CONSOLE_BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*console\b[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+_COLOUR_TAG = re.compile(r"</?(?:font|span|u|b)(?:\s[^<>\n]*)?>")
 
 
 def _without_tag_lines(text: str) -> str:

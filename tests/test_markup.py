@@ -368,3 +368,8 @@ def test_slash_blocks_are_notes_and_code_includes_are_tag_lines():
     assert as_shown(body) == ("Read it from a file:\n\nTip:\n\nA file starting with a dot is hidden.\n\n"
                               "Python 3.10+:\n\n```py\nx: int | None\n```\n\n/// Returns nothing.\n")
     assert as_shown("```rust\n///\n/// note\nfn f() {}\n```") == "```rust\n///\n/// note\nfn f() {}\n```"
+    # A console session's colours written as HTML (termynal) are shown without their
+    # tags; in any other code block a tag is the example.
+    console = '```console\n$ <font color="#4E9A06">fastapi</font> run <u style="x">main.py</u>\n```'
+    assert as_shown(console) == "```console\n$ fastapi run main.py\n```"
+    assert as_shown("```html\n<span>kept</span>\n```") == "```html\n<span>kept</span>\n```"
