@@ -169,3 +169,10 @@ def test_a_notes_body_is_shown_under_its_kind_and_a_block_starts_a_line():
     assert "Tip" not in shown["Plain prose after the notes."] and "Note" not in shown["Read them from a file."]
     assert as_answer(["One. [1]", "```py\nx = 1\n```\n\n[2]", "Two. [3]"]) == \
         "One. [1]\n```py\nx = 1\n```\n\n[2] Two. [3]"
+    # An introduction reaches its example past a wrapper tag without words (FastAPI's
+    # '<div class="termy">' around a console block).
+    text = ("# Workers\n\nIf you use the `fastapi` command:\n\n<div class=\"termy\">\n\n```console\n"
+            "$ fastapi run --workers 4 main.py\n```\n\n</div>\n")
+    hit = Hit("c1", "guide.md", None, 0, len(text), text, 0.5, 0.5, 0.5, 1, "Workers", "Guide")
+    leads = [c.text for c in candidates([hit]) if c.kind == "lead"]
+    assert leads and leads[0].startswith("If you use the `fastapi` command:") and "--workers 4" in leads[0]

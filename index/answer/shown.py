@@ -57,7 +57,8 @@ def shown_quote(c: Candidate, n: int) -> str:
     shown = f"{head}{as_shown(c.text)}{' …' if c.trimmed else ''}"
     if (note := _note_of(c)) and not shown.lower().startswith(note.lower()):
         # A note's body quoted without its opening line would read as the page's prose.
-        shown = f"{note}:{chr(10) if _BLOCK_START.match(shown) or shown.startswith('>') else ' '}{shown}"
+        # A block (a fence, a row, a quoted alert's "> ") keeps its first line to itself.
+        shown = f"{note}:\n{shown}" if _BLOCK_START.match(shown) or shown.startswith(">") else f"{note}: {shown}"
     # A code block cut by a chunk or a trim is closed for the reader (never in the quote).
     if len(FENCE_LINE.findall(shown)) % 2:
         shown += "\n```"
