@@ -313,6 +313,8 @@ def as_shown(text: str, marks: bool = True) -> str:
     text = unpadded(without_tags(_without_labels(_without_tag_lines(code_fenced(text, shown=True))), shown=marks))
     if "<" in text and "console" in text:
         text = _CONSOLE_BLOCK.sub(lambda m: _COLOUR_TAG.sub("", m.group(0)), text)
+    if "{" in text:
+        text = _ATTR_FENCE.sub(r"\1\2", text)
     return TAB_LINE.sub(r"\1\2:", text) if "===" in text else text
 
 
@@ -320,6 +322,9 @@ def as_shown(text: str, marks: bool = True) -> str:
 # </font> run", FastAPI's docs under termynal): the site shows the colours, a chat would
 # show the tags. Only in a console block, where such a tag is no example of HTML.
 _CONSOLE_BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*console\b[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+# A fence whose language is written as an attribute list ("```{ .dockerfile .annotate }",
+# pymdownx.superfences): a chat reads "```dockerfile". A MyST directive ("```{note}") has no dot.
+_ATTR_FENCE = re.compile(r"^([ \t]*(?:`{3,}|~{3,}))[ \t]*\{[ \t]*\.([\w+#-]+)[^}\n]*\}[ \t]*$", re.M)
 _COLOUR_TAG = re.compile(r"</?(?:font|span|u|b)(?:\s[^<>\n]*)?>")
 
 

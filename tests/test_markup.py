@@ -373,3 +373,5 @@ def test_slash_blocks_are_notes_and_code_includes_are_tag_lines():
     console = '```console\n$ <font color="#4E9A06">fastapi</font> run <u style="x">main.py</u>\n```'
     assert as_shown(console) == "```console\n$ fastapi run main.py\n```"
     assert as_shown("```html\n<span>kept</span>\n```") == "```html\n<span>kept</span>\n```"
+    # A fence's language as an attribute list (pymdownx.superfences) is shown as a language.
+    assert as_shown("```{ .dockerfile .annotate }\nFROM python:3.14\n```") == "```dockerfile\nFROM python:3.14\n```"
