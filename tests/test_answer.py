@@ -176,3 +176,26 @@ def test_a_notes_body_is_shown_under_its_kind_and_a_block_starts_a_line():
     hit = Hit("c1", "guide.md", None, 0, len(text), text, 0.5, 0.5, 0.5, 1, "Workers", "Guide")
     leads = [c.text for c in candidates([hit]) if c.kind == "lead"]
     assert leads and leads[0].startswith("If you use the `fastapi` command:") and "--workers 4" in leads[0]
+
+
+def test_joined_quotes_never_show_the_same_text_twice():
+    # Two units joined into one span could take in a third quote (a reviewer's finding on
+    # FastAPI: lines 24-34 quoted beside lines 30-36).
+    from index.answer.pipeline import joined
+    from index.answer.units import Candidate
+    from index.search import Hit
+
+    text = "First sentence here. Second sentence here. Third sentence here."
+    hit = Hit("c1", "guide.md", None, 0, len(text), text, 0.5, 0.5, 0.5, 1, "Guide", "Guide")
+
+    def unit(a, b, context=""):
+        s = text.index(a)
+        e = text.index(b, s) + len(b)
+        return Candidate(hit, 0, s, e, text[s:e], section="Guide", context=context)
+
+    first, third = unit("First", "here."), unit("Third", "here.", context="x")  # a context line keeps it apart
+    second_third = unit("Second", "Third sentence here.")
+    for order in ([0, 1, 2], [0, 2, 1]):
+        shown = [c for c, _ in joined([first, third, second_third], order)]
+        spans = sorted((c.start, c.end) for c in shown)
+        assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:])), (order, spans)

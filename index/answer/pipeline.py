@@ -183,6 +183,11 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
                                                  and not _holds_best(cands[chosen[0]], c.hit.id, s, e)
                                                  and _one_table(hull)):
                 continue
+            if any(m != n and o.hit.source == c.hit.source and s < o.end and o.start < e
+                   for m, (o, _, _) in enumerate(out)):
+                # The span between would take in another quote: shown twice (a reviewer's
+                # finding on FastAPI, lines 24-34 quoted beside lines 30-36).
+                continue
             if MARKER_LINE.search(hull):
                 # Joined, the quote would show ":::tip" or "!!! note" raw (a reviewer's
                 # finding on Jest and Hatch); apart, each unit is quoted without it.
@@ -196,7 +201,8 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
                 used += gap
                 break
         else:
-            out.append((c, i, size[i]))
+            if not any(o.hit.source == c.hit.source and c.start < o.end and o.start < c.end for o, _, _ in out):
+                out.append((c, i, size[i]))  # else a joined quote before already shows it
     return [(c, i) for c, i, _ in out]
 
 
