@@ -11,7 +11,7 @@ import bisect
 import html
 import re
 
-from index.notes import SLASH_BLOCKS, SLASH_CLOSE, SLASH_OPEN
+from index.notes import SLASH_BLOCKS, SLASH_CLOSE, SLASH_OPEN, note_title
 
 # An ES module import line, "import Tabs from '@theme/Tabs';" (MDX pages, Docusaurus).
 IMPORT_FROM = r"import\s[^\n]*\bfrom\s*['\"][^'\"\n]+['\"]"
@@ -39,14 +39,13 @@ MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===|(?:`{3,}|~{3,})[ \t
                          rf"|>[ \t]*\[!\w+\]|/{{3,}}[ \t]*(?:$|(?:{'|'.join(SLASH_BLOCKS)})\b))", re.M)
 
 
-
 # A line holding nothing but template tags: Hugo's shortcodes ("{{% note %}}",
 # "{{< tabs tabTotal="4" >}}", Poetry's docs), Jekyll's and GitBook's Liquid tags
-# ("{% hint style="info" %}", "{% raw %}"), and kramdown's attribute lines ("{: .note
-# .info}" under the paragraph it styles, Jekyll's docs), and FastAPI's code includes
+# ("{% hint style="info" %}", "{% raw %}"), kramdown's attribute lines ("{: .note
+# .info}" under the paragraph it styles, Jekyll's docs) and FastAPI's code includes
 # ("{* ../../docs_src/settings/tutorial001.py hl[2] *}", whose code is in a .py file).
-# The site renders them as a box, tabs or the file's code, or not at all; glued to the paragraph they wrap, they would open its first
-# sentence and close its last.
+# The site renders them as a box, tabs or the file's code, or not at all; glued to the
+# paragraph they wrap, they would open its first sentence and close its last.
 _TAG_BODY = (r"(?:\{\{[<%](?:[^>%\n]|[>%](?!\}\}))*[>%]\}\}|\{%(?:[^%\n]|%(?!\}))*%\}"
              r"|\{:[^{}\n]*\}|\{\*[ \t][^\n]*?[ \t]\*\})")
 TEMPLATE_TAG = re.compile(_TAG_BODY)
@@ -181,8 +180,6 @@ NO_TEXT_DIRECTIVES = frozenset({"toctree", "contents", "include", "literalinclud
 DIRECTIVE_OPTIONS = re.compile(r"(?:[ \t]*:[\w-]+:[^\n]*\n)+|[ \t]*---[ \t]*\n.*?\n[ \t]*---[ \t]*\n", re.S)
 
 
-
-
 # A short note (a MyST directive's, an admonition's, a container's body) answers whole,
 # as a list item does: "Do not parallelize CLI tests with threads." alone lost the
 # sentence after it that names pytest-xdist. Answer units' own limit
@@ -206,8 +203,8 @@ def short_note(text: str, s: int, e: int) -> bool:
 # Only HTML's own tag names, so that "Vec<T>" or "<path>" in prose stays; not after a
 # backslash, which Markdown shows as written ("\\<b>").
 _HTML_TAG = re.compile(
-    r"(?<!\\)</?(a|abbr|b|br|blockquote|caption|center|cite|code|col|colgroup|dd|del|details|dfn|div|dl|dt|em|figcaption|"
-    r"figure|font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|picture|pre|s|samp|small|source|span|strong|sub|"
+    r"(?<!\\)</?(a|abbr|b|br|blockquote|caption|center|cite|code|col|colgroup|dd|del|details|dfn|div|dl|dt|em|"
+    r"figcaption|figure|font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|picture|pre|s|samp|small|source|span|strong|sub|"
     r"summary|sup|table|tbody|td|tfoot|th|thead|tr|u|ul|var)(?:\s[^<>]*)?/?>", re.I)
 # Tags that break a line where they stand ("<p>First.</p><p>Second.</p>" is two lines,
 # not "First.Second."); the others join their words.
@@ -312,7 +309,7 @@ def as_shown(text: str, marks: bool = True) -> str:
     ("Mercurial:"; units may span tabs, and what a tab holds often answers)."""
     text = unpadded(without_tags(_without_labels(_without_tag_lines(code_fenced(text, shown=True))), shown=marks))
     if "<" in text and "console" in text:
-        text = _CONSOLE_BLOCK.sub(lambda m: _COLOUR_TAG.sub("", m.group(0)), text)
+        text = _FENCED_BLOCK.sub(_uncoloured, text)
     if "{" in text:
         text = _ATTR_FENCE.sub(r"\1\2", text)
     return TAB_LINE.sub(r"\1\2:", text) if "===" in text else text
@@ -321,11 +318,16 @@ def as_shown(text: str, marks: bool = True) -> str:
 # A terminal session recorded with its colours as HTML ("$ <font color="#4E9A06">fastapi
 # </font> run", FastAPI's docs under termynal): the site shows the colours, a chat would
 # show the tags. Only in a console block, where such a tag is no example of HTML.
-_CONSOLE_BLOCK = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*console\b[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+_CONSOLE_INFO = re.compile(r"[ \t]*(?:`{3,}|~{3,})[ \t]*console\b")
 # A fence whose language is written as an attribute list ("```{ .dockerfile .annotate }",
 # pymdownx.superfences): a chat reads "```dockerfile". A MyST directive ("```{note}") has no dot.
 _ATTR_FENCE = re.compile(r"^([ \t]*(?:`{3,}|~{3,}))[ \t]*\{[ \t]*\.([\w+#-]+)[^}\n]*\}[ \t]*$", re.M)
 _COLOUR_TAG = re.compile(r"</?(?:font|span|u|b)(?:\s[^<>\n]*)?>")
+
+
+def _uncoloured(block: re.Match) -> str:
+    code = block.group(0)
+    return _COLOUR_TAG.sub("", code) if _CONSOLE_INFO.match(code) else code
 
 
 def _without_tag_lines(text: str) -> str:
@@ -348,8 +350,7 @@ def _without_tag_lines(text: str) -> str:
             if dropped and not line.strip():
                 continue
             if opener := SLASH_OPEN.fullmatch(line):
-                indent, kind, title = opener.groups()
-                line = f"{indent}{title or kind.capitalize()}:"
+                line = f"{opener.group(1)}{note_title(line)}:"
             # Not inside a code span: "Wrap it in `{% raw %}`" names the tag.
             parts = re.split(r"(`+[^`]*`+)", line)
             line = "".join(p if p.startswith("`") else _RAW_TAG.sub("", p) for p in parts)

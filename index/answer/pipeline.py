@@ -183,8 +183,7 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
                                                  and not _holds_best(cands[chosen[0]], c.hit.id, s, e)
                                                  and _one_table(hull)):
                 continue
-            if any(m != n and o.hit.source == c.hit.source and s < o.end and o.start < e
-                   for m, (o, _, _) in enumerate(out)):
+            if any(m != n and _meets(o, c.hit.source, s, e) for m, (o, _, _) in enumerate(out)):
                 # The span between would take in another quote: shown twice (a reviewer's
                 # finding on FastAPI, lines 24-34 quoted beside lines 30-36).
                 continue
@@ -201,7 +200,7 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
                 used += gap
                 break
         else:
-            if not any(o.hit.source == c.hit.source and c.start < o.end and o.start < c.end for o, _, _ in out):
+            if not any(_meets(o, c.hit.source, c.start, c.end) for o, _, _ in out):
                 out.append((c, i, size[i]))  # else a joined quote before already shows it
     return [(c, i) for c, i, _ in out]
 
@@ -299,7 +298,12 @@ def _overlaps(a: Candidate, b: Candidate) -> bool:
     ta, tb = " ".join(without_tags(a.text).split()), " ".join(without_tags(b.text).split())
     if ta in tb or tb in ta:
         return True
-    return a.hit.source == b.hit.source and a.start < b.end and b.start < a.end
+    return _meets(b, a.hit.source, a.start, a.end)
+
+
+def _meets(c: Candidate, source: str, s: int, e: int) -> bool:
+    """Does unit ``c`` share characters with the span [s, e) of ``source``?"""
+    return c.hit.source == source and s < c.end and c.start < e
 
 
 def answer(

@@ -171,6 +171,10 @@ def units_of(hit: Hit) -> list[Unit]:
     # it (Chunk.fence).
     carried = carried_kind(hit.fence)
     head = hit.fence.split("\n", 1)[0].strip() if carried == "table" else ""
+    # A wrapper tag on lines of its own ('<div class="termy">' around FastAPI's console
+    # blocks) stands between an introduction and what it introduces, and says nothing.
+    wordless = {n for n, b in enumerate(blocks)
+                if b.kind == "html" and not _WORDY.search(readable(text[b.start : b.end]))}
     for n, b in enumerate(blocks):
         if b.kind == "header":
             head = text[b.start : b.end].strip()
@@ -202,10 +206,9 @@ def units_of(hit: Hit) -> list[Unit]:
             continue
         spans = _sentences(text, b.start, b.end)
         units = _prose_units(text, spans)
-        # A wrapper tag on lines of its own ('<div class="termy">' around FastAPI's console
-        # blocks) stands between an introduction and what it introduces, and says nothing.
-        follow = [f for f in blocks[n + 1 :] if f.kind != "html" or _WORDY.search(readable(text[f.start : f.end]))]
-        if units and _introduces(text, b) and follow and follow[0].kind in _LISTLIKE:
+        follow = [f for k, f in enumerate(blocks[n + 1 :], n + 1) if k not in wordless] \
+            if units and _introduces(text, b) else []
+        if follow and follow[0].kind in _LISTLIKE:
             # The introduction brings what it introduces: whole blocks while they fit.
             s = spans[-1][0]
             end = follow[0].end
