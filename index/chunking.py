@@ -14,42 +14,11 @@ from index.markup import FENCE_LINE, code_opener, without_tags
 from index.structure import LINK_TARGET, SECTION_SEP, Section
 
 # Recorded in the store: a store cut by another version of this module (or of the text
-# extraction it cuts) is refused, not mixed, until `cited index --rebuild`. sections-4
-# stopped escaping "_" and "*" in HTML; sections-5 reads definition lists and
-# admonitions, keeps a cut code block's fence, and embeds links without their targets;
-# sections-6 gives a chunk that begins inside a table its head row, and one that
-# begins inside a long list item or definition that entry's first line; sections-7
-# does not end a chunk with a table's head row (it opens the next chunk with its first
-# row when the two fit),
-# reads Docusaurus' ":::tip" admonitions, leaves MyST's "(label)=" lines out of the
-# blocks, and reads .rst and .mdx sources; sections-8 leaves HTML comments on lines of
-# their own out of the blocks; sections-9 drops component tags and attribute lists from
-# headings and reads VitePress' "::: details" and "::: code-group"; sections-10 reads
-# a heading's character references ("&lt;" is "<"); sections-11 starts a cut piece with
-# its sentence when a full stop that ends none ("U.N.") ended the splitter's, and
-# leaves stray container markers (":::") and MDX lines in .md pages out of the blocks;
-# sections-12 reads MyST's directive fences ("```{note}") as notes, not code, and
-# embeds a MyST role as the words it shows; sections-14 leaves template-tag lines
-# ("{{% note %}}", Hugo) out of the paragraphs they wrap; sections-15 reads a short
-# admonition as one item; sections-16 reads GitHub's "> [!NOTE]" alerts as notes, a long
-# MyST note's cut chunks carry its fence, unknown directives stay code; sections-17 reads
-# an HTML tab's hidden panel under its label; sections-18 embeds HTML written in Markdown
-# without its tags; sections-19 keeps the tags inside code blocks and code spans, breaks a
-# line at a block tag, and counts a chunk's tokens without its tags; sections-20 reads a
-# block tag in a table row ("<br />" in a cell) as a space, not a line break, and no
-# longer cuts a long run of short blocks (a 50 KB table) into windows (sync._bounded);
-# it reads MkDocs Material's content tabs ('=== "Docker"') as their body's blocks;
-# sections-21 keeps blank lines inside a tab and cuts only long blank-line-free runs
-# inside one block, a code block's pieces carrying its fence; sections-22 leaves an HTML
-# heading's symbol-only permalink ("#") and a collapsed version history out, and reads
-# each <code> of one <pre> as a code block of its own; sections-23 reads a PDF page's
-# layout as Markdown (index/pdf_text.py: fixed-pitch code fenced, paragraphs, items);
-# sections-24 to -28 read Hugo's and Liquid's code tags outside code as code blocks (a
-# long one's pieces carrying its fence), kramdown's "{: .note}" lines as tags, headings
-# without template tags, and reST's cross-reference targets (".. setting::") as nothing;
-# sections-29 reads pymdownx's slash blocks ("/// tip" … "///", FastAPI) as notes and
-# FastAPI's code includes ("{* x.py *}") as tag lines; sections-30 embeds "<dfn>" and
-# "<cite>" as their words.
+# extraction it cuts) is refused, not mixed, until `cited index --rebuild`. Bumped with
+# every change to what a chunk holds or how it is embedded; bench/RESULTS.md names the
+# version each change came with (`git log -S sections-N` the commit). sections-29 reads
+# pymdownx's "/// tip" blocks as notes and FastAPI's "{* x.py *}" includes as tag lines;
+# sections-30 embeds "<dfn>" and "<cite>" as their words.
 CHUNKER = "sections-30"
 
 

@@ -5,6 +5,7 @@ import pytest
 from index.answer import split_sentences, validate_question
 from index.answer.units import candidates
 from conftest import SEEDS
+from helpers import md_hit
 from index.errors import BadQuestion
 from index.sources import SourceFile, extract
 
@@ -156,12 +157,11 @@ def test_a_notes_body_is_shown_under_its_kind_and_a_block_starts_a_line():
     # code block in Markdown.
     from index.answer.shown import as_answer, shown_quote
     from index.answer.units import candidates
-    from index.search import Hit
 
     text = ("# Settings\n\nRead them from a file.\n\n/// tip\n\nA dotfile is hidden on Linux.\n\n///\n\n"
             ":::caution[Mind the cache]\nRestart after a change.\n:::\n\n> [!NOTE]\n> Paths are relative.\n\n"
             "Plain prose after the notes.\n")
-    hit = Hit("c1", "guide.md", None, 0, len(text), text, 0.5, 0.5, 0.5, 1, "Settings", "Guide")
+    hit = md_hit(text, "Settings")
     shown = {c.text: shown_quote(c, 1) for c in candidates([hit])}
     assert shown["A dotfile is hidden on Linux."].endswith("Tip: A dotfile is hidden on Linux. [1]")
     assert shown["Restart after a change."].endswith("Mind the cache: Restart after a change. [1]")
@@ -173,7 +173,7 @@ def test_a_notes_body_is_shown_under_its_kind_and_a_block_starts_a_line():
     # '<div class="termy">' around a console block).
     text = ("# Workers\n\nIf you use the `fastapi` command:\n\n<div class=\"termy\">\n\n```console\n"
             "$ fastapi run --workers 4 main.py\n```\n\n</div>\n")
-    hit = Hit("c1", "guide.md", None, 0, len(text), text, 0.5, 0.5, 0.5, 1, "Workers", "Guide")
+    hit = md_hit(text, "Workers")
     leads = [c.text for c in candidates([hit]) if c.kind == "lead"]
     assert leads and leads[0].startswith("If you use the `fastapi` command:") and "--workers 4" in leads[0]
 
@@ -183,10 +183,9 @@ def test_joined_quotes_never_show_the_same_text_twice():
     # FastAPI: lines 24-34 quoted beside lines 30-36).
     from index.answer.pipeline import joined
     from index.answer.units import Candidate
-    from index.search import Hit
 
     text = "First sentence here. Second sentence here. Third sentence here."
-    hit = Hit("c1", "guide.md", None, 0, len(text), text, 0.5, 0.5, 0.5, 1, "Guide", "Guide")
+    hit = md_hit(text)
 
     def unit(a, b, context=""):
         s = text.index(a)

@@ -3,7 +3,7 @@ code block with the sentence that explains it, a short section, at most four uni
 
 import pytest
 
-from helpers import DOC, indexed
+from helpers import DOC, indexed, md_hit
 
 # -- answers over structured sources (real model, real Chroma) ---------------------
 
@@ -37,84 +37,6 @@ def test_table_row_answers_alone(docs_cited):
     assert any("5 seconds" in c.quote for c in ans.citations)
 
 
-def test_a_table_row_is_shown_under_its_head_row_which_is_not_quoted():
-    text = ("# Server options\n\nThe server reads these options.\n\n| Option | Default | Description |\n"
-            "|---|---|---|\n| `port` | `8080` | The TCP port it listens on. |\n| `workers` | `1` | Processes. |\n\n"
-            "Options can also come from the environment.\n")
-    from index.answer.units import candidates
-
-    rows = [c for c in candidates([_md_hit(text)]) if c.kind == "row"]
-    assert [c.text for c in rows] == ["| `port` | `8080` | The TCP port it listens on. |", "| `workers` | `1` | Processes. |"]
-    assert {c.context for c in rows} == {"| Option | Default | Description |"}
-    assert all(text[c.start : c.end] == c.text for c in rows)
-    # Only rows carry a head row.
-    assert not any(c.context for c in candidates([_md_hit(text)]) if c.kind != "row")
-    # An HTML table without <thead> comes out of markdownify under an empty head row:
-    # its first row names the columns of the others.
-    text = "# Views\n\n|  |  |\n| --- | --- |\n| URL | Method |\n| `/users/` | `GET` |\n| `/users/<id>` | `PATCH` |\n"
-    rows = [c for c in candidates([_md_hit(text)]) if c.kind == "row"]
-    assert [(c.text, c.context) for c in rows][1:] == [("| `/users/` | `GET` |", "| URL | Method |"),
-                                                       ("| `/users/<id>` | `PATCH` |", "| URL | Method |")]
-
-
-def test_rows_of_one_table_are_quoted_as_one_run_under_its_head_row():
-    # Hugo writes tables without their outer pipes.
-    text = ("# URLs\n\nA url without a leading slash is relative to the language prefix.\n\n"
-            "Site type|Front matter `url`|Resulting URL\n:--|:--|:--\nmonolingual|`about`|`/about/`\n"
-            "multilingual|`/about`|`/about/`\nmultilingual|`about`|`/de/about/`\n")
-    from index.answer.pipeline import joined
-    from index.answer.shown import shown_quote
-    from index.answer.units import candidates
-
-    cands = candidates([_md_hit(text)])
-    rows = [n for n, c in enumerate(cands) if c.kind == "row"]
-    sentence = next(n for n, c in enumerate(cands) if c.kind == "sentence")
-    assert len(rows) == 3
-    shown = joined(cands, [sentence, rows[2], rows[0]])
-    # Two quotes, not three: the rows as one span (the one between them too), exact.
-    assert [c.kind for c, _ in shown] == ["sentence", "row"]
-    run, at = shown[1]
-    assert at == rows[2] and run.context == "Site type|Front matter `url`|Resulting URL"
-    assert run.text == text[run.start : run.end] == "\n".join(text.splitlines()[6:9])
-    # The marker goes on a line of its own: after the last row, it would join the table.
-    assert shown_quote(run, 2).endswith("multilingual|`about`|`/de/about/`\n\n[2]")
-    assert shown_quote(shown[0][0], 1).endswith("prefix. [1]")
-    # The best unit stays alone: joined, the row asked about would sit inside a run,
-    # and no run of the others may hold it either.
-    shown = joined(cands, [rows[2], rows[0], rows[1]])
-    assert [c.text for c, _ in shown] == ["multilingual|`about`|`/de/about/`",
-                                          "monolingual|`about`|`/about/`\nmultilingual|`/about`|`/about/`"]
-    shown = joined(cands, [rows[1], rows[0], rows[2]])
-    assert [c.text for c, _ in shown] == ["multilingual|`/about`|`/about/`", "monolingual|`about`|`/about/`",
-                                          "multilingual|`about`|`/de/about/`"]
-    # Rows of two tables under the same head row are two tables, not one run.
-    text = ("# Options\n\nThere are two tables.\n\n| Option | Description |\n|---|---|\n| `host` | The host. |\n\n"
-            "Client options come next.\n\n| Option | Description |\n|---|---|\n| `timeout` | Seconds. |\n")
-    cands = candidates([_md_hit(text)])
-    rows = [n for n, c in enumerate(cands) if c.kind == "row"]
-    best = next(n for n, c in enumerate(cands) if c.text == "There are two tables.")
-    assert [c.text for c, _ in joined(cands, [best, *rows])][1:] == ["| `host` | The host. |", "| `timeout` | Seconds. |"]
-
-
-def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedder):
-
-    d = tmp_path / "docs"
-    d.mkdir()
-    (d / "options.md").write_text(
-        "# Server options\n\nThe server reads the following options from its configuration file.\n\n"
-        "| Option | Type | Default | Description |\n|---|---|---|---|\n"
-        "| `port` | int | `8080` | The TCP port the server listens on. |\n"
-        "| `bind_address` | string | `127.0.0.1` | The interface to bind to. |\n"
-        "| `max_upload_mb` | int | `25` | The largest request body accepted, in megabytes. |\n"
-        "| `log_format` | string | `text` | Either `text` or `json`. |\n")
-    cited = indexed(d, tmp_path / ".c", embedder)
-    ans = cited.ask("What port does the server listen on by default?")
-    first = ans.citations[0]
-    assert first.quote == "| `port` | int | `8080` | The TCP port the server listens on. |"
-    # The reader sees which column is the default; the quote stays the row, exact.
-    assert ans.answer.startswith("Server options:\n| Option | Type | Default | Description |\n| `port` | int | `8080` |")
-
-
 def test_long_units_are_trimmed_and_still_exact(docs_cited):
     ans = docs_cited.ask("What fixes are in the release notes of the changelog?")
     assert not ans.abstained
@@ -128,16 +50,10 @@ def test_long_units_are_trimmed_and_still_exact(docs_cited):
 # -- answer units of a docs passage (pure: no model) -----------------------------------
 
 
-def _md_hit(text: str, section: str = "Guide"):
-    from index.search import Hit
-
-    return Hit("c1", "guide.md", None, 0, len(text), text, 0.5, 0.5, 0.5, 1, section, "Guide")
-
-
 def _units(text: str) -> list[tuple[str, str]]:
     from index.answer.units import units_of
 
-    return [(u.kind, text[u.start : u.end]) for u in units_of(_md_hit(text))]
+    return [(u.kind, text[u.start : u.end]) for u in units_of(md_hit(text))]
 
 
 def test_a_code_block_brings_the_sentence_that_explains_it():
@@ -164,7 +80,7 @@ def test_two_units_close_in_one_passage_are_shown_as_one_span():
     from index.answer.units import Candidate
 
     text = "Each command gets a context. It is linked to its parent's. Together they form a linked list. " + "x " * 400 + "Far away."
-    hit = _md_hit(text)
+    hit = md_hit(text)
     first, third = (text.index(s) for s in ("Each command", "Together"))
     far = text.index("Far away.")
     cands = [Candidate(hit, 0, first, first + 28, text[first : first + 28]),
@@ -181,7 +97,7 @@ def test_two_units_close_in_one_passage_are_shown_as_one_span():
     assert len(joined([cands[0], other], [1, 0])) == 2
     # Nor across an admonition's marker line, which the span would show raw.
     marked = "Mocks last for one file.\n\n:::tip\n\nUse jest.mocked() for types.\n"
-    mhit = _md_hit(marked)
+    mhit = md_hit(marked)
     tip = marked.index("Use")
     pair = [Candidate(mhit, 0, 0, 24, marked[:24]), Candidate(mhit, 1, tip, len(marked) - 1, marked[tip:-1])]
     assert [c.text for c, _ in joined(pair, [0, 1])] == [marked[:24], marked[tip:-1]]
@@ -193,7 +109,7 @@ def test_a_fifth_unit_is_quoted_only_in_the_place_a_joined_span_frees():
     from index.answer.pipeline import MAX_QUOTES, quotes
     from index.answer.units import Candidate
 
-    hit = _md_hit("".join(f"word{n:04d} " for n in range(500)))  # distinct text: none holds another
+    hit = md_hit("".join(f"word{n:04d} " for n in range(500)))  # distinct text: none holds another
     starts = [0, 150, 1000, 2000, 3000]  # the first two are 50 characters apart
     cands = [Candidate(hit, k, s, s + 100, hit.text[s : s + 100]) for k, s in enumerate(starts)]
     scores = np.array([1.0, 0.95, 0.9, 0.85, 0.82])
@@ -210,7 +126,7 @@ def test_a_unit_is_labelled_with_the_name_its_heading_gives():
     from index.answer.units import Candidate
 
     text = "The URL of the page (affects `window.location`)."
-    unit = Candidate(_md_hit(text), 0, 0, len(text), text)
+    unit = Candidate(md_hit(text), 0, 0, len(text), text)
 
     def under(section):
         return label(replace(unit, section=section))
@@ -234,8 +150,8 @@ def test_another_files_best_unit_is_quoted_when_the_quotes_come_from_one_or_two_
     from index.answer.pipeline import SECOND_FILE_RATIO, quotes
     from index.answer.units import Candidate
 
-    ref = _md_hit("The option `retries` sets how many times a download is tried. " + "x " * 600 + "It defaults to three.")
-    guide = replace(_md_hit("To make flaky downloads pass, raise `retries` in the config file."), id="c2", source="howto.md")
+    ref = md_hit("The option `retries` sets how many times a download is tried. " + "x " * 600 + "It defaults to three.")
+    guide = replace(md_hit("To make flaky downloads pass, raise `retries` in the config file."), id="c2", source="howto.md")
     first, far = 0, ref.text.index("It defaults")
     cands = [Candidate(ref, 0, first, 62, ref.text[:62]), Candidate(ref, 1, far, far + 21, "It defaults to three."),
              Candidate(guide, 0, 0, len(guide.text), guide.text)]
@@ -248,7 +164,7 @@ def test_another_files_best_unit_is_quoted_when_the_quotes_come_from_one_or_two_
     # With two files quoted already, a third file's still comes; with three, no fourth.
     moved = [cands[0], replace(cands[1], hit=replace(ref, id="c3", source="other.md")), cands[2]]
     assert [i for _, i in quotes(moved, scores)] == [0, 1, 2]
-    third = replace(_md_hit("Retries back off exponentially, see `retries`."), id="c4", source="third.md")
+    third = replace(md_hit("Retries back off exponentially, see `retries`."), id="c4", source="third.md")
     three = moved[:2] + [Candidate(third, 0, 0, len(third.text), third.text), cands[2]]
     assert [i for _, i in quotes(three, np.array([1.0, 0.8, 0.78, SECOND_FILE_RATIO + 0.05]))] == [0, 1, 2]
     # Nor when it says what a quote says already (docs repeat themselves across files).
@@ -265,7 +181,7 @@ def test_an_answer_takes_at_most_four_units_within_its_budget():
     from index.answer.pipeline import ANSWER_CHARS, MAX_UNITS, select
     from index.answer.units import Candidate
 
-    hit = _md_hit("x" * 4000)
+    hit = md_hit("x" * 4000)
     cands = [Candidate(hit, k, k * 500, k * 500 + n, f"{k} " + "w" * (n - 2)) for k, n in enumerate([300, 300, 400, 200, 100])]
     chosen = select(cands, np.array([1.0, 0.95, 0.9, 0.85, 0.5]))
     assert chosen == [0, 1, 3]  # the 400-character one would pass 900; the fifth scores too low
@@ -276,16 +192,16 @@ def test_an_answer_takes_at_most_four_units_within_its_budget():
     assert select(cands, np.array([1.0, 0.95, 0.9])) == [0, 1, 2]
     assert select(cands[:2] + [Candidate(hit, 2, 1600, 1600 + 560, "c" * 560)], np.array([1.0, 0.95, 0.9])) == [0, 1]
     # Text another chosen unit already holds adds nothing (docs repeat their examples).
-    other = _md_hit("```bash\npoetry build\n```")
+    other = md_hit("```bash\npoetry build\n```")
     dup = Candidate(other, 0, 0, 24, "```bash\npoetry build\n```")
     lead = Candidate(hit, 9, 0, 70, "The build command builds archives.\n\n```bash\npoetry build\n```")
     assert select([lead, dup], np.array([1.0, 0.99])) == [0]
     # A row the first unit holds may answer instead, but the bar to join stays the best's.
     table = "The options:\n\n| a | b |\n|---|---|\n| `port` | 8080 |\n"
-    th = _md_hit(table + "x" * 100)
+    th = md_hit(table + "x" * 100)
     sec = Candidate(th, 0, 0, len(table), table, "section")
     row = Candidate(th, 1, table.index("| `port`"), len(table) - 1, "| `port` | 8080 |", "row")
-    other = Candidate(_md_hit("y" * 300), 0, 0, 50, "another unit entirely", "sentence")
+    other = Candidate(md_hit("y" * 300), 0, 0, 50, "another unit entirely", "sentence")
     assert select([sec, row, other], np.array([1.0, 0.92, 0.75]), similarity=np.array([0.3, 0.6, 0.2])) == [1]
 
 
@@ -315,7 +231,7 @@ def test_a_best_sentence_gives_way_to_it_and_the_sentence_leaning_on_it():
 
     text = ("# Success\n\nWe don't support `response.is_ok` since the naming is ambiguous. "
             "Instead we provide the `response.is_success` property.\n")
-    cands = candidates([_md_hit(text)])
+    cands = candidates([md_hit(text)])
     kinds = [c.kind for c in cands]
     assert kinds == ["sentence", "pair"]  # the leaning sentence never stands alone
     assert [cands[i].kind for i in select(cands, np.array([1.0, 0.95]))] == ["pair"]
@@ -336,7 +252,7 @@ def test_an_image_without_words_is_no_unit():
     from index.answer.units import candidates
 
     text = "Snapshots can be updated.\n\n![](/img/content/failedSnapshotTest.png)\n\n![Diff view](/img/diff.png)\n"
-    texts = [c.text for c in candidates([_md_hit(text)])]
+    texts = [c.text for c in candidates([md_hit(text)])]
     assert "![](/img/content/failedSnapshotTest.png)" not in texts
     assert "![Diff view](/img/diff.png)" in texts and "Snapshots can be updated." in texts
 
@@ -365,10 +281,10 @@ def test_one_entry_repeated_by_several_pages_is_quoted_once():
         return (f'<dt class="option-term" id="option-cargo-{page}---color"><code>--color</code></dt>\n'
                 '<dd class="option-desc"><p>Control when colored output is used.</p></dd>')
 
-    a, b = _md_hit(entry("add")), replace(_md_hit(entry("publish")), id="c2", source="publish.md")
+    a, b = md_hit(entry("add")), replace(md_hit(entry("publish")), id="c2", source="publish.md")
     ca, cb = Candidate(a, 0, 0, len(a.text), a.text), Candidate(b, 0, 0, len(b.text), b.text)
     assert ca.text != cb.text and _overlaps(ca, cb)
-    other = replace(_md_hit(entry("add").replace("colored output", "the progress bar")), id="c3", source="x.md")
+    other = replace(md_hit(entry("add").replace("colored output", "the progress bar")), id="c3", source="x.md")
     assert not _overlaps(ca, Candidate(other, 0, 0, len(other.text), other.text))
 
 

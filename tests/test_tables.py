@@ -1,0 +1,82 @@
+"""Table rows as answer units: a row shown under its head row, rows of one table quoted as
+one run, the row that answers chosen over the table that holds it."""
+
+from helpers import indexed, md_hit
+
+
+def test_a_table_row_is_shown_under_its_head_row_which_is_not_quoted():
+    text = ("# Server options\n\nThe server reads these options.\n\n| Option | Default | Description |\n"
+            "|---|---|---|\n| `port` | `8080` | The TCP port it listens on. |\n| `workers` | `1` | Processes. |\n\n"
+            "Options can also come from the environment.\n")
+    from index.answer.units import candidates
+
+    rows = [c for c in candidates([md_hit(text)]) if c.kind == "row"]
+    assert [c.text for c in rows] == ["| `port` | `8080` | The TCP port it listens on. |", "| `workers` | `1` | Processes. |"]
+    assert {c.context for c in rows} == {"| Option | Default | Description |"}
+    assert all(text[c.start : c.end] == c.text for c in rows)
+    # Only rows carry a head row.
+    assert not any(c.context for c in candidates([md_hit(text)]) if c.kind != "row")
+    # An HTML table without <thead> comes out of markdownify under an empty head row:
+    # its first row names the columns of the others.
+    text = "# Views\n\n|  |  |\n| --- | --- |\n| URL | Method |\n| `/users/` | `GET` |\n| `/users/<id>` | `PATCH` |\n"
+    rows = [c for c in candidates([md_hit(text)]) if c.kind == "row"]
+    assert [(c.text, c.context) for c in rows][1:] == [("| `/users/` | `GET` |", "| URL | Method |"),
+                                                       ("| `/users/<id>` | `PATCH` |", "| URL | Method |")]
+
+
+def test_rows_of_one_table_are_quoted_as_one_run_under_its_head_row():
+    # Hugo writes tables without their outer pipes.
+    text = ("# URLs\n\nA url without a leading slash is relative to the language prefix.\n\n"
+            "Site type|Front matter `url`|Resulting URL\n:--|:--|:--\nmonolingual|`about`|`/about/`\n"
+            "multilingual|`/about`|`/about/`\nmultilingual|`about`|`/de/about/`\n")
+    from index.answer.pipeline import joined
+    from index.answer.shown import shown_quote
+    from index.answer.units import candidates
+
+    cands = candidates([md_hit(text)])
+    rows = [n for n, c in enumerate(cands) if c.kind == "row"]
+    sentence = next(n for n, c in enumerate(cands) if c.kind == "sentence")
+    assert len(rows) == 3
+    shown = joined(cands, [sentence, rows[2], rows[0]])
+    # Two quotes, not three: the rows as one span (the one between them too), exact.
+    assert [c.kind for c, _ in shown] == ["sentence", "row"]
+    run, at = shown[1]
+    assert at == rows[2] and run.context == "Site type|Front matter `url`|Resulting URL"
+    assert run.text == text[run.start : run.end] == "\n".join(text.splitlines()[6:9])
+    # The marker goes on a line of its own: after the last row, it would join the table.
+    assert shown_quote(run, 2).endswith("multilingual|`about`|`/de/about/`\n\n[2]")
+    assert shown_quote(shown[0][0], 1).endswith("prefix. [1]")
+    # The best unit stays alone: joined, the row asked about would sit inside a run,
+    # and no run of the others may hold it either.
+    shown = joined(cands, [rows[2], rows[0], rows[1]])
+    assert [c.text for c, _ in shown] == ["multilingual|`about`|`/de/about/`",
+                                          "monolingual|`about`|`/about/`\nmultilingual|`/about`|`/about/`"]
+    shown = joined(cands, [rows[1], rows[0], rows[2]])
+    assert [c.text for c, _ in shown] == ["multilingual|`/about`|`/about/`", "monolingual|`about`|`/about/`",
+                                          "multilingual|`about`|`/de/about/`"]
+    # Rows of two tables under the same head row are two tables, not one run.
+    text = ("# Options\n\nThere are two tables.\n\n| Option | Description |\n|---|---|\n| `host` | The host. |\n\n"
+            "Client options come next.\n\n| Option | Description |\n|---|---|\n| `timeout` | Seconds. |\n")
+    cands = candidates([md_hit(text)])
+    rows = [n for n, c in enumerate(cands) if c.kind == "row"]
+    best = next(n for n, c in enumerate(cands) if c.text == "There are two tables.")
+    assert [c.text for c, _ in joined(cands, [best, *rows])][1:] == ["| `host` | The host. |", "| `timeout` | Seconds. |"]
+
+
+def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedder):
+
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "options.md").write_text(
+        "# Server options\n\nThe server reads the following options from its configuration file.\n\n"
+        "| Option | Type | Default | Description |\n|---|---|---|---|\n"
+        "| `port` | int | `8080` | The TCP port the server listens on. |\n"
+        "| `bind_address` | string | `127.0.0.1` | The interface to bind to. |\n"
+        "| `max_upload_mb` | int | `25` | The largest request body accepted, in megabytes. |\n"
+        "| `log_format` | string | `text` | Either `text` or `json`. |\n")
+    cited = indexed(d, tmp_path / ".c", embedder)
+    ans = cited.ask("What port does the server listen on by default?")
+    first = ans.citations[0]
+    assert first.quote == "| `port` | int | `8080` | The TCP port the server listens on. |"
+    # The reader sees which column is the default; the quote stays the row, exact.
+    assert ans.answer.startswith("Server options:\n| Option | Type | Default | Description |\n| `port` | int | `8080` |")
