@@ -227,10 +227,13 @@ def _register():
         as text; its arguments, a title, before it."""
 
         def run(self):
-            if self.marker():
-                return []
             lines = [line for line in self.content if line.strip()]
-            if lines and sum(bool(_CODE_LINE.search(line)) for line in lines) * 2 >= len(lines):
+            if self.marker() or not lines:
+                # Without a body, an extension's directive makes its text from elsewhere
+                # (".. pip-command-usage:: check", ".. click:run::" output): its arguments
+                # alone were a stray line ('check "python -m pip"') under the heading.
+                return []
+            if sum(bool(_CODE_LINE.search(line)) for line in lines) * 2 >= len(lines):
                 made = literal(self.content)
             else:
                 box = nodes.container()

@@ -149,3 +149,15 @@ def test_a_target_directive_shows_nothing_and_ends_no_section(tmp_path):
     f.write_text("Stats\n=====\n\n.. class:: LogStats\n\nLog basic stats.\n\n.. option:: --verbose\n")
     ex = extracted(f)
     assert "`LogStats`" in ex.text and "`--verbose`" in ex.text
+
+
+def test_an_extensions_directive_without_a_body_shows_nothing(tmp_path):
+    # pip's command pages: ".. pip-command-usage:: check "python -m pip"" makes the
+    # usage line from pip's code at build time. Its arguments alone are not text.
+    f = tmp_path / "pip_check.rst"
+    f.write_text('pip check\n=========\n\nUsage\n-----\n\n.. tab:: Unix/macOS\n\n'
+                 '   .. pip-command-usage:: check "python -m pip"\n\n'
+                 'Description\n-----------\n\n.. pip-command-description:: check\n\nVerify dependencies.\n')
+    ex = extracted(f)
+    assert "python -m pip" not in ex.text and "check\n" not in ex.text.split("Description")[1]
+    assert "Verify dependencies." in ex.text and "Unix/macOS" in ex.text
