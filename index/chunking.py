@@ -18,8 +18,8 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # every change to what a chunk holds or how it is embedded; bench/RESULTS.md names the
 # version each change came with (`git log -S sections-N` the commit). sections-29 reads
 # pymdownx's "/// tip" blocks as notes and FastAPI's "{* x.py *}" includes as tag lines;
-# sections-31 drops the arguments of a bodyless extension directive in reST.
-CHUNKER = "sections-31"
+# sections-32 reads MyST's "{tab}" directive (sphinx-inline-tabs) as prose, not code.
+CHUNKER = "sections-32"
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,11 @@ import bisect
 import html
 import re
 
+from index.myst import myst_shown
 from index.notes import SLASH_BLOCKS, SLASH_CLOSE, SLASH_OPEN, note_title
 
 # An ES module import line, "import Tabs from '@theme/Tabs';" (MDX pages, Docusaurus).
 IMPORT_FROM = r"import\s[^\n]*\bfrom\s*['\"][^'\"\n]+['\"]"
-# A MyST cross-reference target, "(option-boolean-flag)=" on its own line before a
-# heading: a label for Sphinx, nothing for a reader.
-MYST_TARGET = re.compile(r"[ \t]*\([\w.:-]+\)=[ \t]*")
 # Not text either, in a paragraph of its own: a container's marker line whose other end
 # is in another chunk (":::" closing a ":::caution" the chunk before opened), and what
 # Docusaurus reads as MDX in a .md page too: ES import lines and a component's tag
@@ -159,27 +157,6 @@ def code_fenced(text: str, shown: bool = False) -> str:
     return "\n".join(lines)
 
 
-# A MyST directive written as a fence ("```{note}", "```{admonition} Title",
-# "```{toctree}"; Sphinx projects writing Markdown: Black, Jupyter Book): its body is
-# Markdown a reader sees as a note, not code, so it is read for its blocks. Code
-# directives stay code; the ones whose body is no text for a reader (a table of
-# contents, an include, an image's path) are no blocks at all.
-DIRECTIVE = re.compile(r"\s*\{([\w:-]+)\}")
-# Read as text: the directives whose body is prose for a reader. Any other one (a code
-# cell, "{r}", "{doctest}", "{csv-table}", a directive of some extension) stays code,
-# as it was before MyST was read at all.
-PROSE_DIRECTIVES = frozenset({"note", "tip", "hint", "important", "warning", "caution", "attention", "danger",
-                              "error", "admonition", "seealso", "versionadded", "versionchanged", "deprecated",
-                              "dropdown", "topic", "sidebar", "margin", "rubric", "epigraph", "pull-quote",
-                              "highlights", "card", "grid-item-card", "tab-item", "tab-set", "div", "glossary",
-                              "list-table", "figure"})
-NO_TEXT_DIRECTIVES = frozenset({"toctree", "contents", "include", "literalinclude", "image", "tableofcontents",
-                                "autosummary"})
-# A directive's options open its body (":maxdepth: 2", ":class: tip"), or MyST's
-# YAML between "---" lines.
-DIRECTIVE_OPTIONS = re.compile(r"(?:[ \t]*:[\w-]+:[^\n]*\n)+|[ \t]*---[ \t]*\n.*?\n[ \t]*---[ \t]*\n", re.S)
-
-
 # A short note (a MyST directive's, an admonition's, a container's body) answers whole,
 # as a list item does: "Do not parallelize CLI tests with threads." alone lost the
 # sentence after it that names pytest-xdist. Answer units' own limit
@@ -306,8 +283,10 @@ TAB_LINE = re.compile(r'^([ \t]*)===[+!]?[ \t]+"([^"\n]*)"[ \t]*$', re.M)
 def as_shown(text: str, marks: bool = True) -> str:
     """``text`` as an answer shows it: without HTML tags (``marks``: code, emphasis and bold
     as Markdown's marks), table cells unpadded, a content tab's marker as its label
-    ("Mercurial:"; units may span tabs, and what a tab holds often answers)."""
-    text = unpadded(without_tags(_without_labels(_without_tag_lines(code_fenced(text, shown=True))), shown=marks))
+    ("Mercurial:"; units may span tabs, and what a tab holds often answers), MyST's
+    directives and roles as the built page shows them (myst.myst_shown)."""
+    text = unpadded(without_tags(_without_labels(_without_tag_lines(myst_shown(code_fenced(text, shown=True)))),
+                                 shown=marks))
     if "<" in text and "console" in text:
         text = _FENCED_BLOCK.sub(_uncoloured, text)
     if "{" in text:

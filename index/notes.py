@@ -1,11 +1,13 @@
 """The opening lines of notes, as the docs tools write them: admonitions (":::tip",
 "!!! note", pymdownx's "/// tip"), containers, content tabs' "//// tab" and GitHub's
-alerts; what a note's opener is shown as over its body. structure.py reads the notes
-with them, markup.py and the answer show them."""
+alerts (MyST's directive fences: myst.py); what a note's opener is shown as over its
+body. structure.py reads the notes with them, markup.py and the answer show them."""
 
 from __future__ import annotations
 
 import re
+
+from index.myst import directive_title
 
 # Admonitions and containers written with colons (":::tip"), as Docusaurus and VitePress
 # write them (VitePress' "::: details" folds, its "::: code-group" holds one example per
@@ -41,6 +43,8 @@ def note_title(line: str) -> str | None:
     tab's label), or None when it opens no note."""
     if m := SLASH_OPEN.fullmatch(line):
         return m.group(3) or m.group(2).capitalize()
+    if (title := directive_title(line)) is not None:
+        return title
     m = _NOTE_OPEN.fullmatch(line)
     if m is None:
         return None

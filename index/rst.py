@@ -21,7 +21,7 @@ import re
 _CODE_ROLES = ("func", "meth", "class", "attr", "exc", "mod", "data", "obj", "const", "type", "option", "envvar",
                "file", "samp", "program", "command", "kbd", "mimetype", "makevar", "regexp", "token", "any")
 # Roles whose text is prose (a cross-reference's title, a term, a label).
-_TEXT_ROLES = ("ref", "doc", "term", "numref", "keyword", "download", "abbr", "dfn", "guilabel",
+TEXT_ROLES = ("ref", "doc", "term", "numref", "keyword", "download", "abbr", "dfn", "guilabel",
                "menuselection", "newsgroup", "eq")
 _DOMAINS = ("py", "c", "cpp", "js", "rst", "std")
 
@@ -39,9 +39,9 @@ _EMPTY_DIRECTIVES = ("toctree", "module", "automodule", "autoclass", "autofuncti
                      "index", "tabularcolumns", "highlight", "sectionauthor", "moduleauthor", "codeauthor",
                      "only", "ifconfig", "testsetup", "testcleanup", "graphviz", "inheritance-diagram")
 # Directives that wrap prose, shown with what they say ("New in version 2.1.").
-_PROSE_DIRECTIVES = {"versionadded": "New in version", "versionchanged": "Changed in version",
-                     "deprecated": "Deprecated since version", "versionremoved": "Removed in version",
-                     "seealso": "See also", "centered": "", "hlist": "", "glossary": "", "tab": "",
+VERSION_SAID = {"versionadded": "New in version", "versionchanged": "Changed in version",
+                "deprecated": "Deprecated since version", "versionremoved": "Removed in version"}
+_PROSE_DIRECTIVES = {**VERSION_SAID, "seealso": "See also", "centered": "", "hlist": "", "glossary": "", "tab": "",
                      "tabs": "", "group-tab": "", "doctest": "", "productionlist": "", "rubric": "",
                      "todo": "Todo"}
 # Directives whose content is code or a program's input: shown as a code block. docutils'
@@ -98,7 +98,7 @@ def _inliner():
         if role_fn:
             made, more = role_fn(role, rawsource, text, lineno, self)
             return made, messages + more
-        return [nodes.literal(rawsource, _role_text(text))], []
+        return [nodes.literal(rawsource, role_text(text))], []
 
     # Set on the instance, not by subclassing: docutils builds the inliner's patterns
     # from the attributes of its exact class (vars(self.__class__)).
@@ -107,7 +107,7 @@ def _inliner():
     return inliner
 
 
-def _role_text(text: str) -> str:
+def role_text(text: str) -> str:
     # `title <target>` shows the title; a leading "~" or "!" is Sphinx's display flag.
     m = _TITLED.match(text)
     shown = m.group(1) if m and m.group(1) else text
@@ -141,16 +141,16 @@ def _register():
     from docutils.parsers.rst import Directive, directives, roles
 
     def code_role(name, rawtext, text, lineno, inliner, options=None, content=None):
-        return [nodes.literal(rawtext, _role_text(text))], []
+        return [nodes.literal(rawtext, role_text(text))], []
 
     def text_role(name, rawtext, text, lineno, inliner, options=None, content=None):
-        return [nodes.inline(rawtext, _role_text(text))], []
+        return [nodes.inline(rawtext, role_text(text))], []
 
     for name in _CODE_ROLES:
         roles.register_local_role(name, code_role)
         for domain in _DOMAINS:
             roles.register_local_role(f"{domain}:{name}", code_role)
-    for name in _TEXT_ROLES:
+    for name in TEXT_ROLES:
         roles.register_local_role(name, text_role)
         roles.register_local_role(f"std:{name}", text_role)
 

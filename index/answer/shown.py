@@ -8,6 +8,7 @@ import re
 from index.answer.units import Candidate
 from index.chunking import FENCE_LINE
 from index.markup import as_shown
+from index.myst import enclosing_title
 from index.notes import note_title
 from index.structure import SECTION_SEP
 
@@ -75,13 +76,17 @@ def shown_quote(c: Candidate, n: int) -> str:
 
 
 def _note_of(c: Candidate) -> str | None:
-    """The title of the note (a tip, a warning, a tab) whose body ``c`` opens, if any."""
+    """The title of the note (a tip, a warning, a tab) whose body ``c`` opens, if any, or
+    of the MyST directive it is inside (which of the tabs a path or a command is for)."""
     before = c.hit.text[: c.start - c.hit.start]
     line_start = before.rfind("\n") + 1
-    if before[line_start:].strip(" \t>"):
-        return None  # the unit starts inside a line
-    lines = [ln for ln in before[:line_start].split("\n") if ln.strip(" \t>")]
-    return note_title(lines[-1]) if lines else None
+    if not before[line_start:].strip(" \t>"):  # else the unit starts inside a line
+        lines = [ln for ln in before[:line_start].split("\n") if ln.strip(" \t>")]
+        if lines and (title := note_title(lines[-1])):
+            return title
+    # A chunk begun inside the directive carries its opening fence line (Chunk.fence).
+    opened = f"{c.hit.fence}\n{before}" if c.hit.fence else before
+    return enclosing_title(opened) if "{" in opened else None
 
 
 def as_answer(parts: list[str]) -> str:

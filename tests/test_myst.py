@@ -1,0 +1,72 @@
+"""MyST pages (pip's docs): sphinx-inline-tabs' "{tab}" read as prose, and an answer
+showing directive fences and roles as the built page does (index/myst.py)."""
+
+from helpers import indexed
+from index.markup import as_shown
+from index.structure import markdown_structure
+
+CACHING = """\
+# Caching
+
+## Default paths
+
+````{tab} Linux
+:sync: linux
+
+```
+~/.cache/pip
+```
+
+Pip also respects `XDG_CACHE_HOME` for the cache, see {ref}`the configuration <config-file>`.
+````
+
+````{tab} Windows
+```
+%LocalAppData%\\pip\\Cache
+```
+````
+
+## Disabling caching
+
+```{versionadded} 6.0
+```
+
+Pass {option}`--no-cache-dir` to turn the cache off; {doc}`configuration` lists where to write it.
+"""
+
+
+def test_a_tab_directive_is_prose_not_code():
+    # Read as code, the tab's sentence was one code block with its fences and options.
+    blocks = markdown_structure(CACHING)[2]
+    kinds = {CACHING[b.start : b.end]: b.kind for b in blocks}
+    sentence = next(t for t in kinds if t.startswith("Pip also respects"))
+    assert kinds[sentence] == "paragraph" and kinds["```\n~/.cache/pip\n```"] == "code"
+
+
+def test_directive_fences_and_roles_are_shown_as_the_page_reads():
+    tab = CACHING[CACHING.index("````{tab} Linux") : CACHING.index("````{tab} Windows")].rstrip()
+    assert as_shown(tab) == ("Linux:\n\n```\n~/.cache/pip\n```\n\n"
+                             "Pip also respects `XDG_CACHE_HOME` for the cache, see the configuration.")
+    # A quote opening inside the tab ends with the tab's closing fence: not shown, or it
+    # would open a code block in Discord.
+    assert as_shown("Pip also respects it.\n````") == "Pip also respects it."
+    # Roles as their text (code ones as code); a role written inside code is an example.
+    assert as_shown("Pass {option}`--no-cache-dir`, see {doc}`configuration` and {pep}`668`.") == (
+        "Pass `--no-cache-dir`, see configuration and PEP 668.")
+    assert as_shown("Write `` {ref}`label` `` for a link.\n\n```md\n{ref}`label`\n```") == (
+        "Write `` {ref}`label` `` for a link.\n\n```md\n{ref}`label`\n```")
+    assert as_shown("```{versionadded} 6.0\nCaching.\n```") == "New in version 6.0:\nCaching."
+    # A code directive stays a code block, shown as written.
+    assert as_shown("```{code-block} python\nrun()\n```") == "```{code-block} python\nrun()\n```"
+
+
+def test_an_answer_from_a_tab_is_shown_under_its_label(tmp_path, embedder):
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "caching.md").write_text(CACHING)
+    cited = indexed(d, tmp_path / ".c", embedder)
+    ans = cited.ask("Does pip respect XDG_CACHE_HOME for its cache?")
+    quote = next(c for c in ans.citations if "XDG_CACHE_HOME" in c.quote)
+    assert quote.quote in CACHING  # the quote is the source, exact
+    assert "Linux:" in ans.answer and "{tab}" not in ans.answer and "````" not in ans.answer
+    assert "{ref}" not in ans.answer and ans.answer.count("```") % 2 == 0
