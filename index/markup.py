@@ -284,9 +284,11 @@ def as_shown(text: str, marks: bool = True) -> str:
     """``text`` as an answer shows it: without HTML tags (``marks``: code, emphasis and bold
     as Markdown's marks), table cells unpadded, a content tab's marker as its label
     ("Mercurial:"; units may span tabs, and what a tab holds often answers), MyST's
-    directives and roles as the built page shows them (myst.myst_shown)."""
+    directives and roles as the built page shows them (myst.myst_shown), a definition's
+    term before it on its line."""
     text = unpadded(without_tags(_without_labels(_without_tag_lines(myst_shown(code_fenced(text, shown=True)))),
                                  shown=marks))
+    text = _definitions_shown(text)
     if "<" in text and "console" in text:
         text = _FENCED_BLOCK.sub(_uncoloured, text)
     if "{" in text:
@@ -341,13 +343,26 @@ def _without_tag_lines(text: str) -> str:
 def _without_labels(text: str) -> str:
     """``text`` with its reference-style links shown as their words ("[`x()`][x]" as
     `x()`), outside code blocks: without the definition the brackets show raw."""
-    if "][" not in text:
-        return text
+    return _outside_code(text, lambda part: REFERENCE_LINK.sub(r"\1", part)) if "][" in text else text
+
+
+# A definition list's term over its definition ("`enable`" over ": (`bool`) Whether…",
+# Hugo's and pip's docs; Markdown's deflist syntax): Discord has none, and shows the
+# colon lines raw. Shown "`enable`: (`bool`) Whether…", as the site reads.
+_DEFINITION = re.compile(r"^([ \t]*[^\s:][^\n]*)\n[ \t]*:[ \t]+", re.M)
+
+
+def _definitions_shown(text: str) -> str:
+    return _outside_code(text, lambda part: _DEFINITION.sub(r"\1: ", part)) if "\n:" in text else text
+
+
+def _outside_code(text: str, change) -> str:
+    """``text`` with ``change`` applied to what is outside its fenced code blocks."""
     out, at = [], 0
     for m in _FENCED_BLOCK.finditer(text) if "``" in text or "~~~" in text else ():
-        out += [REFERENCE_LINK.sub(r"\1", text[at : m.start()]), m.group(0)]
+        out += [change(text[at : m.start()]), m.group(0)]
         at = m.end()
-    out.append(REFERENCE_LINK.sub(r"\1", text[at:]))
+    out.append(change(text[at:]))
     return "".join(out)
 
 

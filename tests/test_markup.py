@@ -375,3 +375,10 @@ def test_slash_blocks_are_notes_and_code_includes_are_tag_lines():
     assert as_shown("```html\n<span>kept</span>\n```") == "```html\n<span>kept</span>\n```"
     # A fence's language as an attribute list (pymdownx.superfences) is shown as a language.
     assert as_shown("```{ .dockerfile .annotate }\nFROM python:3.14\n```") == "```dockerfile\nFROM python:3.14\n```"
+
+
+def test_a_definition_is_shown_on_its_terms_line():
+    # Markdown's definition lists (Hugo's settings, pip's locations): a chat shows the
+    # ": " lines raw. Code keeps its lines.
+    text = "`enable`\n: (`bool`) Whether to enable it.\n\n```yaml\nkey\n: x\n```"
+    assert as_shown(text) == "`enable`: (`bool`) Whether to enable it.\n\n```yaml\nkey\n: x\n```"
