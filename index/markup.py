@@ -11,6 +11,7 @@ import bisect
 import html
 import re
 
+from index.mdx import components_shown
 from index.myst import myst_shown
 from index.notes import SLASH_BLOCKS, SLASH_CLOSE, SLASH_OPEN, note_title
 
@@ -285,10 +286,10 @@ def as_shown(text: str, marks: bool = True) -> str:
     as Markdown's marks), table cells unpadded, a content tab's marker as its label
     ("Mercurial:"; units may span tabs, and what a tab holds often answers), MyST's
     directives and roles as the built page shows them (myst.myst_shown), a definition's
-    term before it on its line."""
+    term before it on its line, MDX components' tag lines as their titles (mdx.py)."""
     text = unpadded(without_tags(_without_labels(_without_tag_lines(myst_shown(code_fenced(text, shown=True)))),
                                  shown=marks))
-    text = _definitions_shown(text)
+    text = _outside_code(_definitions_shown(text), components_shown)
     if "<" in text and "console" in text:
         text = _FENCED_BLOCK.sub(_uncoloured, text)
     if "{" in text:

@@ -1,12 +1,14 @@
 """The opening lines of notes, as the docs tools write them: admonitions (":::tip",
 "!!! note", pymdownx's "/// tip"), containers, content tabs' "//// tab" and GitHub's
-alerts (MyST's directive fences: myst.py); what a note's opener is shown as over its
-body. structure.py reads the notes with them, markup.py and the answer show them."""
+alerts (MyST's directive fences: myst.py; MDX components: mdx.py); what a note's opener
+is shown as over its body. structure.py reads the notes with them, markup.py and the
+answer show them."""
 
 from __future__ import annotations
 
 import re
 
+from index.mdx import component_title
 from index.myst import directive_title
 
 # Admonitions and containers written with colons (":::tip"), as Docusaurus and VitePress
@@ -44,6 +46,8 @@ def note_title(line: str) -> str | None:
     if m := SLASH_OPEN.fullmatch(line):
         return m.group(3) or m.group(2).capitalize()
     if (title := directive_title(line)) is not None:
+        return title
+    if title := component_title(line):  # "<Note>", '<Accordion title="OpenAI">'
         return title
     m = _NOTE_OPEN.fullmatch(line)
     if m is None:

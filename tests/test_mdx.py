@@ -1,0 +1,67 @@
+"""MDX components on lines of their own (Mintlify, Starlight, Docusaurus), shown in an
+answer as the built page reads them (index/mdx.py); the quote stays the source."""
+
+from helpers import indexed
+from index.markup import as_shown
+
+CHECKPOINTS = """\
+# Checkpointing
+
+## Reference
+
+<ParamField path="location" type="str" default='"./.checkpoints"'>
+  Storage destination: a directory for the JSON provider, a database file for SQLite.
+</ParamField>
+
+<ParamField path="max_checkpoints" type="int | None" required>
+  Maximum checkpoints to retain. Oldest are pruned after each write.
+</ParamField>
+
+## Providers
+
+<AccordionGroup>
+  <Accordion title="SQLite">
+    Set `provider=SqliteProvider()` to keep checkpoints in one database file.
+
+    ```jsx
+    <Accordion title="shown as written in code">
+    ```
+  </Accordion>
+</AccordionGroup>
+
+<Tabs groupId="package-manager">
+<TabItem value="npm">
+
+Run `npm i checkpoints`.
+
+</TabItem>
+</Tabs>
+
+<Note>
+  Checkpoints are written after each task by default.
+</Note>
+"""
+
+
+def test_component_tag_lines_are_shown_as_their_titles():
+    shown = as_shown(CHECKPOINTS)
+    assert '`location` (str, default: "./.checkpoints"):\n  Storage destination' in shown
+    assert "`max_checkpoints` (int | None, required):" in shown
+    assert "  SQLite:\n    Set `provider=SqliteProvider()`" in shown and "npm:\n\nRun `npm i checkpoints`." in shown
+    assert "Note:\n  Checkpoints are written" in shown
+    # Closing tags and title-less wrappers show nothing; code shows its tags as written.
+    assert "</" not in shown and "<Tabs" not in shown and "<AccordionGroup>" not in shown
+    assert '    <Accordion title="shown as written in code">' in shown
+    # Not a component: HTML and a type in prose stay.
+    assert as_shown("A `Vec<T>` and Vec<T> here.") == "A `Vec<T>` and Vec<T> here."
+
+
+def test_an_answer_from_a_field_shows_its_default(tmp_path, embedder):
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "checkpointing.mdx").write_text(CHECKPOINTS)
+    cited = indexed(d, tmp_path / ".c", embedder)
+    ans = cited.ask("Where is the storage destination for checkpoints?")
+    quote = next(c for c in ans.citations if "Storage destination" in c.quote)
+    assert quote.quote in CHECKPOINTS  # the source, exact
+    assert '`location` (str, default: "./.checkpoints")' in ans.answer and "<ParamField" not in ans.answer
