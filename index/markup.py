@@ -88,7 +88,7 @@ _CODE_CLOSE = re.compile(r"[ \t]*(?:\{\{<[ \t]*/[ \t]*(code-toggle|highlight)[ \
 _FENCE_MARK = re.compile(r"[ \t]*(`{3,}|~{3,})")
 
 
-def _fence_step(line: str, fence: str | None) -> tuple[bool, str | None]:
+def fence_step(line: str, fence: str | None) -> tuple[bool, str | None]:
     """Whether ``line`` is a fence line, and the marker of the fenced block open after
     it, given ``fence``, the one open before it (None: outside code)."""
     mark = _FENCE_MARK.match(line)
@@ -134,7 +134,7 @@ def code_fenced(text: str, shown: bool = False) -> str:
     opened = None  # (line index, kind) of the code tag waiting for its closer
     for n, line in enumerate(lines):
         if opened is None:
-            is_fence, fence = _fence_step(line, fence)
+            is_fence, fence = fence_step(line, fence)
             if is_fence:
                 continue
         if fence is not None:
@@ -323,7 +323,7 @@ def _without_tag_lines(text: str) -> str:
         return text
     out, fence, dropped = [], None, False
     for line in text.split("\n"):
-        is_fence, fence = _fence_step(line, fence)
+        is_fence, fence = fence_step(line, fence)
         if not is_fence and fence is None:
             if SHORTCODE_LINE.fullmatch(line) or SLASH_CLOSE.fullmatch(line):
                 # The blank line after a dropped one goes too: no gap of two lines.

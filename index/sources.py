@@ -289,7 +289,7 @@ def extract(src: SourceFile, data: bytes) -> Extracted:
         from index.structure import markdown_structure
 
         text = _decode(data)
-        title, sections, blocks = markdown_structure(text)
+        title, sections, blocks = markdown_structure(text, mdx=suffix == ".mdx")
         ex = Extracted(text, None, lines=True, title=title, sections=sections, blocks=blocks)
     else:
         ex = Extracted(_decode(data), None, lines=True)

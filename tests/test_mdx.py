@@ -65,3 +65,26 @@ def test_an_answer_from_a_field_shows_its_default(tmp_path, embedder):
     quote = next(c for c in ans.citations if "Storage destination" in c.quote)
     assert quote.quote in CHECKPOINTS  # the source, exact
     assert '`location` (str, default: "./.checkpoints")' in ans.answer and "<ParamField" not in ans.answer
+
+
+def test_an_mdx_page_has_no_indented_code_blocks(tmp_path):
+    # Mintlify indents a component's body: read as CommonMark, "    Set the key" was an
+    # indented code block and the indented fence no fence, so its code at column 0
+    # ("# Use the interceptor") became a heading over the rest of the page.
+    from helpers import extracted
+
+    page = ("# LLMs\n\n<Accordion title=\"Interceptors\">\n    Set the key in your environment first.\n\n"
+            "    **Basic usage:**\n    ```python\nimport httpx\n\n# Use the interceptor\nllm = LLM()\n    ```\n"
+            "</Accordion>\n\n## Streaming\n\nStreaming sends chunks.\n")
+    f = tmp_path / "llms.mdx"
+    f.write_text(page)
+    ex = extracted(f)
+    assert [s.label for s in ex.sections] == ["LLMs", "LLMs › Streaming"]
+    shown = {ex.text[b.start : b.end]: b.kind for b in ex.blocks}
+    assert shown["**Basic usage:**"] == "paragraph"
+    code = next(t for t, k in shown.items() if k == "code")
+    assert code.startswith("```python\nimport httpx") and code.endswith("llm = LLM()\n    ```")
+    # The same page as .md stays CommonMark.
+    g = tmp_path / "llms.md"
+    g.write_text(page)
+    assert "Use the interceptor" in " ".join(s.label for s in extracted(g).sections)
