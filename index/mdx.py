@@ -1,10 +1,12 @@
-"""MDX components on lines of their own (Mintlify's `<ParamField>` and `<Accordion>`,
-Starlight's and Docusaurus' `<TabItem>`), as a reader of the built page sees them: a
-box's or a tab's title over its body, a field's name, type and default, and no tag
-lines. The quote keeps them; only what an answer shows changes."""
+"""MDX pages as MDX reads them: no indented code blocks (mdx_lines, for structure.py),
+and components on lines of their own (Mintlify's `<ParamField>` and `<Accordion>`,
+Starlight's and Docusaurus' `<TabItem>`) shown as a reader of the built page sees them:
+a box's or a tab's title over its body, a field's name, type and default, no tag lines.
+The quote keeps them as written."""
 
 from __future__ import annotations
 
+import bisect
 import re
 
 # One component tag alone on its line: "<Accordion title="OpenAI">", "</Tab>", "<Card
@@ -69,3 +71,49 @@ def components_shown(text: str) -> str:
         else:
             dropped = True
     return "\n".join(out)
+
+
+def mdx_lines(text: str, body: int = 0) -> tuple[str, list[tuple[int, int, int]]]:
+    """``text`` with each line of its body (from ``body``, past the front matter)
+    indented four columns or more, outside a code block, written with its indentation at
+    its end instead, and those lines (start, length of the indentation, length of the
+    rest): MDX has no indented code blocks, and Mintlify's
+    pages indent whole bodies inside components ("<Accordion>" over "    Set the key:"
+    and "    ```toml"). Read as CommonMark, that prose was code, and a fence indented so
+    was no fence: its code at column 0 ("# Use the interceptor") read as a heading, the
+    section of the rest of the page. Same length: line numbers hold, and mover maps
+    offsets back to the text as written."""
+    from index.markup import fence_step  # markup shows components through this module
+
+    if "\n    " not in text and "\n\t" not in text:
+        return text, []
+    lines, fence, moved, at = text.split("\n"), None, [], 0
+    for n, line in enumerate(lines):
+        if at < body:
+            at += len(line) + 1
+            continue
+        is_fence, after = fence_step(line, fence)
+        bare = line.lstrip(" \t")
+        indent = len(line) - len(bare)
+        if bare and (fence is None or is_fence) and len(line[:indent].expandtabs(4)) >= 4:
+            lines[n] = bare + line[:indent]  # inside a code block a line stays as written
+            moved.append((at, indent, len(bare)))
+        fence = after
+        at += len(line) + 1
+    return "\n".join(lines), moved
+
+
+def mover(moved: list[tuple[int, int, int]]):
+    """Offsets in mdx_lines' text -> offsets in the text as written: within a moved
+    line's words, shifted by its indentation; in the indentation written after them,
+    the line's end."""
+    firsts = [m[0] for m in moved]
+
+    def at(p: int) -> int:
+        i = bisect.bisect_right(firsts, p) - 1
+        if i < 0:
+            return p
+        start, indent, words = moved[i]
+        return p if p > start + words + indent else min(p, start + words) + indent
+
+    return at

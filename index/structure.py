@@ -9,15 +9,15 @@ outline. Everything here is a pure function of text.
 
 from __future__ import annotations
 
-import bisect
 import html
 import logging
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from index.markup import (COMMENT, IMPORT_FROM, MDX_LINES, TAB_LINE, TEMPLATE_TAG, code_fenced, fence_step,
-                          short_note, without_shortcodes)
+from index.markup import (COMMENT, IMPORT_FROM, MDX_LINES, TAB_LINE, TEMPLATE_TAG, code_fenced, short_note,
+                          without_shortcodes)
+from index.mdx import mdx_lines, mover
 from index.myst import DIRECTIVE, DIRECTIVE_OPTIONS, MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES
 from index.notes import ALERT, COLON_ADMONITIONS, SLASH_OPEN
 
@@ -203,10 +203,10 @@ def markdown_structure(text: str, mdx: bool = False) -> tuple[str | None, list[S
     Front matter is skipped (its ``title`` is used). Sections run from one heading to
     the next, whatever their levels; text before the first heading has an empty path.
     """
+    body, title = front_matter(text)
     moved: list[tuple[int, int, int]] = []
     if mdx:
-        text, moved = mdx_lines(text)
-    body, title = front_matter(text)
+        text, moved = mdx_lines(text, body)
     starts = _line_starts(text)
     # Parse only the body, but keep line numbers of the whole text.
     blocks, headings = _blocks(text, body, starts)
@@ -214,51 +214,11 @@ def markdown_structure(text: str, mdx: bool = False) -> tuple[str | None, list[S
         title = next((h for _, level, h in headings if level == 1 and h), None)
     sections = _sections(text, body, headings)
     if moved:
-        at = _mover(moved)
+        at = mover(moved)
         blocks = [replace(b, start=at(b.start), end=at(b.end), opens=None if b.opens is None else at(b.opens))
                   for b in blocks]
         sections = [replace(x, start=at(x.start), end=at(x.end)) for x in sections]
     return title, sections, blocks
-
-
-def mdx_lines(text: str) -> tuple[str, list[tuple[int, int, int]]]:
-    """``text`` with each line indented four columns or more, outside a code block,
-    written with its indentation at its end instead, and those lines (start, length of
-    the indentation, length of the rest): MDX has no indented code blocks, and Mintlify's
-    pages indent whole bodies inside components ("<Accordion>" over "    Set the key:"
-    and "    ```toml"). Read as CommonMark, that prose was code, and a fence indented so
-    was no fence: its code at column 0 ("# Use the interceptor") read as a heading, the
-    section of the rest of the page. Same length: line numbers hold, and _mover maps
-    offsets back to the text as written."""
-    if "\n    " not in text and "\n\t" not in text:
-        return text, []
-    lines, fence, moved, at = text.split("\n"), None, [], 0
-    for n, line in enumerate(lines):
-        is_fence, after = fence_step(line, fence)
-        bare = line.lstrip(" \t")
-        indent = len(line) - len(bare)
-        if bare and (fence is None or is_fence) and len(line[:indent].expandtabs(4)) >= 4:
-            lines[n] = bare + line[:indent]  # inside a code block a line stays as written
-            moved.append((at, indent, len(bare)))
-        fence = after
-        at += len(line) + 1
-    return "\n".join(lines), moved
-
-
-def _mover(moved: list[tuple[int, int, int]]):
-    """Offsets in mdx_lines' text -> offsets in the text as written: within a moved
-    line's words, shifted by its indentation; in the indentation written after them,
-    the line's end."""
-    firsts = [m[0] for m in moved]
-
-    def at(p: int) -> int:
-        i = bisect.bisect_right(firsts, p) - 1
-        if i < 0:
-            return p
-        start, indent, words = moved[i]
-        return p if p > start + words + indent else min(p, start + words) + indent
-
-    return at
 
 
 def _blocks(text: str, at: int, starts: list[int], end: int | None = None) -> tuple[list[Block], list[tuple[int, int, str]]]:
