@@ -11,6 +11,7 @@ import bisect
 import html
 import re
 
+from index.fences import fence_step
 from index.mdx import components_shown
 from index.myst import myst_shown
 from index.notes import SLASH_BLOCKS, SLASH_CLOSE, SLASH_OPEN, note_title
@@ -83,24 +84,6 @@ _CODE_OPEN = re.compile(r"[ \t]*(?:\{\{<[ \t]*(code-toggle|highlight)\b((?:[^/>\
                         r"|\{%-?[ \t]*(highlight)\b([^%\n]*?)-?%\})[ \t]*")
 _CODE_CLOSE = re.compile(r"[ \t]*(?:\{\{<[ \t]*/[ \t]*(code-toggle|highlight)[ \t]*>\}\}"
                          r"|\{%-?[ \t]*end(highlight)[ \t]*-?%\})[ \t]*")
-# A fence line's marker: its run of backticks or tildes (a block closes on a run of the
-# same character at least as long).
-_FENCE_MARK = re.compile(r"[ \t]*(`{3,}|~{3,})")
-
-
-def fence_step(line: str, fence: str | None) -> tuple[bool, str | None]:
-    """Whether ``line`` is a fence line, and the marker of the fenced block open after
-    it, given ``fence``, the one open before it (None: outside code)."""
-    mark = _FENCE_MARK.match(line)
-    if mark is None:
-        return False, fence
-    run = mark.group(1)
-    if fence is None:
-        return True, run
-    closes = run[0] == fence[0] and len(run) >= len(fence) and not line[mark.end() :].strip()
-    return True, None if closes else fence
-
-
 def code_opener(line: str, body: str = "") -> str | None:
     """The fence a reader sees for a code shortcode's opening tag line ("```go"), or None.
     code-toggle's language is read from its ``body`` (TOML when not known)."""
@@ -289,7 +272,7 @@ def as_shown(text: str, marks: bool = True) -> str:
     term before it on its line, MDX components' tag lines as their titles (mdx.py)."""
     text = unpadded(without_tags(_without_labels(_without_tag_lines(myst_shown(code_fenced(text, shown=True)))),
                                  shown=marks))
-    text = _outside_code(_definitions_shown(text), components_shown)
+    text = _outside_code(text, _prose_shown) if "<" in text or "\n:" in text else text
     if "<" in text and "console" in text:
         text = _FENCED_BLOCK.sub(_uncoloured, text)
     if "{" in text:
@@ -353,8 +336,10 @@ def _without_labels(text: str) -> str:
 _DEFINITION = re.compile(r"^([ \t]*[^\s:][^\n]*)\n[ \t]*:[ \t]+", re.M)
 
 
-def _definitions_shown(text: str) -> str:
-    return _outside_code(text, lambda part: _DEFINITION.sub(r"\1: ", part)) if "\n:" in text else text
+def _prose_shown(part: str) -> str:
+    """A piece of an answer outside code with its definitions on their terms' lines and
+    its MDX component lines as their titles (mdx.components_shown)."""
+    return components_shown(_DEFINITION.sub(r"\1: ", part) if "\n:" in part else part)
 
 
 def _outside_code(text: str, change) -> str:

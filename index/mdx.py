@@ -9,6 +9,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from index.fences import fence_step
+
 # One component tag alone on its line: "<Accordion title="OpenAI">", "</Tab>", "<Card
 # title="x" />". A capitalized name is a component, not HTML.
 _TAG_LINE = re.compile(r"([ \t]*)<(/?)([A-Z][\w.]*)((?:\s+[\w:-]+(?:=(?:\"[^\"\n]*\"|'[^'\n]*'|\{[^{}\n]*\}))?)*)"
@@ -77,14 +79,12 @@ def mdx_lines(text: str, body: int = 0) -> tuple[str, list[tuple[int, int, int]]
     """``text`` with each line of its body (from ``body``, past the front matter)
     indented four columns or more, outside a code block, written with its indentation at
     its end instead, and those lines (start, length of the indentation, length of the
-    rest): MDX has no indented code blocks, and Mintlify's
-    pages indent whole bodies inside components ("<Accordion>" over "    Set the key:"
-    and "    ```toml"). Read as CommonMark, that prose was code, and a fence indented so
-    was no fence: its code at column 0 ("# Use the interceptor") read as a heading, the
-    section of the rest of the page. Same length: line numbers hold, and mover maps
-    offsets back to the text as written."""
-    from index.markup import fence_step  # markup shows components through this module
-
+    rest): MDX has no indented code blocks, and Mintlify's pages indent whole bodies
+    inside components ("<Accordion>" over "    Set the key:" and "    ```toml"). Read as
+    CommonMark, that prose was code, and a fence indented so was no fence: its code at
+    column 0 ("# Use the interceptor") read as a heading, the section of the rest of the
+    page. Same length: line numbers hold, and mover maps offsets back to the text as
+    written."""
     if "\n    " not in text and "\n\t" not in text:
         return text, []
     lines, fence, moved, at = text.split("\n"), None, [], 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from index.fences import fence_step
 from index.rst import TEXT_ROLES, VERSION_SAID, role_text
 
 # A MyST cross-reference target, "(option-boolean-flag)=" on its own line before a
@@ -102,21 +103,15 @@ def _walk(lines: list[str]):
                 yield line, "option", titles
                 continue
             options = False
-            close = _CLOSE.fullmatch(line)
-            if close and (_closes(close.group(1), fences[-1]) if fences
-                          else _closes_before(close.group(1), lines[n + 1 :])):
+            if (fence_step(line, fences[-1])[1] is None if fences
+                    else (close := _CLOSE.fullmatch(line)) and _closes_before(close.group(1), lines[n + 1 :])):
                 if fences:
                     fences.pop()
                     titles.pop()
                 yield line, "close", titles
                 continue
-        fence = _CLOSE.match(line)
-        if fence:
-            if code is None:
-                code = fence.group(1)
-            elif _closes(fence.group(1), code) and not line[fence.end() :].strip():
-                code = None
-        yield line, "code" if fence or code is not None else "text", titles
+        is_fence, code = fence_step(line, code)
+        yield line, "code" if is_fence or code is not None else "text", titles
 
 
 def _closes_before(run: str, after: list[str]) -> bool:
@@ -126,11 +121,7 @@ def _closes_before(run: str, after: list[str]) -> bool:
     nothing after it closes it. A bare "```" with text after it opens a code block."""
     if not any(line.strip() for line in after):
         return True
-    return len(run) > 3 and not any((m := _CLOSE.fullmatch(line)) and _closes(m.group(1), run) for line in after)
-
-
-def _closes(run: str, fence: str) -> bool:
-    return run[0] == fence[0] and len(run) >= len(fence)
+    return len(run) > 3 and not any(fence_step(line, run)[1] is None for line in after)
 
 
 def _roles_shown(line: str) -> str:
