@@ -130,8 +130,20 @@ def _roles_shown(line: str) -> str:
     return _ROLE_OR_CODE.sub(lambda m: _role(m) if m.group(1) else m.group(0), line)
 
 
+# Sphinx's :file: and :samp: read their text for backslash escapes and {braces} around
+# the part a reader replaces ("{file}`C:\\pip.ini`" shows C:\pip.ini):
+# MyST hands the text over as written, so escapes are undone here as Sphinx does.
+_EMPHASIZED = re.compile(r"\\\\|\\[{}]|[{}]")
+
+
+def _emphasized_literal(text: str) -> str:
+    return _EMPHASIZED.sub(lambda m: m.group(0)[1:] if len(m.group(0)) == 2 else "", text)
+
+
 def _role(m: re.Match) -> str:
     name, text = m.group(1).split(":")[-1].lower(), role_text(m.group(2))
+    if name in ("file", "samp"):
+        text = _emphasized_literal(text)
     if name in ("pep", "rfc"):
         return f"{name.upper()} {text}"
     return text if name in TEXT_ROLES else f"`{text}`"

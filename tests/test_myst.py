@@ -55,6 +55,10 @@ def test_directive_fences_and_roles_are_shown_as_the_page_reads():
         "Pass `--no-cache-dir`, see configuration and PEP 668.")
     assert as_shown("Write `` {ref}`label` `` for a link.\n\n```md\n{ref}`label`\n```") == (
         "Write `` {ref}`label` `` for a link.\n\n```md\n{ref}`label`\n```")
+    # {file} and {samp} undo backslash escapes and drop the braces around what a reader
+    # replaces, as Sphinx's roles do; other roles keep their text as written.
+    assert as_shown("In {file}`%APPDATA%\\\\pip\\\\pip.ini` run {samp}`pip install {name}`.") == (
+        "In `%APPDATA%\\pip\\pip.ini` run `pip install name`.")
     assert as_shown("```{versionadded} 6.0\nCaching.\n```") == "New in version 6.0:\nCaching."
     # A code directive stays a code block, shown as written.
     assert as_shown("```{code-block} python\nrun()\n```") == "```{code-block} python\nrun()\n```"
