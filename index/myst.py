@@ -83,6 +83,32 @@ def enclosing_title(before: str) -> str | None:
     return titles[-1] if titles else None
 
 
+_ITEM_FENCE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?=`{3}|~{3})", re.M)
+
+
+def still_open(before: str) -> tuple[list[str], str | None]:
+    """The opening fence lines of the prose directives still open at the end of
+    ``before`` (the text of a chunk before a quote), outermost first, and the code
+    block's: a quote begun inside them is shown as if they were written before it, or
+    their closing fences in it read as opening code blocks (Click's "Older Windows
+    Support" box)."""
+    openers: list[str] = []
+    code: str | None = None  # the code block's fence, while one is open
+    code_line = ""
+    # A list item may open with its fence ("- ```"): read as the fence it is.
+    for line, event, _ in _walk(_ITEM_FENCE.sub(lambda m: " " * len(m.group(0)), before).split("\n")):
+        if event == "open":
+            openers.append(line)
+        elif event == "close" and openers:
+            openers.pop()
+        elif event == "code":
+            is_fence, after = fence_step(line, code)
+            if is_fence and code is None:
+                code_line = line
+            code = after
+    return openers, code_line if code is not None else None
+
+
 def _walk(lines: list[str]):
     """Each line with what it is ("open", "option", "close" for a prose directive's
     lines; "code" for a code block's, fences included; else "text") and the titles of

@@ -74,3 +74,51 @@ def test_an_answer_from_a_tab_is_shown_under_its_label(tmp_path, embedder):
     assert quote.quote in CACHING  # the quote is the source, exact
     assert "Linux:" in ans.answer and "{tab}" not in ans.answer and "````" not in ans.answer
     assert "{ref}" not in ans.answer and ans.answer.count("```") % 2 == 0
+
+
+UTILS = """\
+## ANSI Colors
+
+```{admonition} Older Windows Support
+:class: note
+
+Older versions of Windows need colorama: install it and call `colorama.init()`.
+```
+
+For styling a string, the {func}`style` function can be used:
+
+```python
+click.echo(click.style('Hello World!', fg='green'))
+click.echo(click.style('ATTENTION', bold=True))
+```
+"""
+
+
+def _unit(text: str, first: str, last: str):
+    from index.answer.units import Candidate
+    from index.search import Hit
+
+    s = text.index(first)
+    e = text.index(last, s) + len(last)
+    return Candidate(Hit("h", "utils.md", None, 0, len(text), text, 1.0, 1.0, 1.0), 0, s, e, text[s:e])
+
+
+def test_a_quote_begun_inside_a_box_or_a_code_block_is_shown_as_the_page_reads():
+    from index.answer.shown import shown_quote
+
+    # Begun inside the box: its closing fence is not shown (it opened a code block that
+    # swallowed the prose after it, and an added fence closed nothing).
+    shown = shown_quote(_unit(UTILS, "Older versions", "can be used:"), 1)
+    assert shown.startswith("Older Windows Support: Older versions of Windows need colorama")
+    assert "```" not in shown and "the `style` function can be used: [1]" in shown
+    # Begun inside a code block: shown as one, its opening line first.
+    shown = shown_quote(_unit(UTILS, "click.echo(click.style('ATTENTION'", "bold=True))\n```"), 2)
+    assert shown == "```python\nclick.echo(click.style('ATTENTION', bold=True))\n```\n\n[2]"
+    # Begun on the code block's closing fence: shown from the line after it.
+    tail = UTILS + "\nThe combination is also available as {func}`secho`.\n"
+    shown = shown_quote(_unit(tail, "```\n\nThe combination", "as {func}`secho`."), 3)
+    assert shown == "The combination is also available as `secho`. [3]"
+    # A list item opening with its fence ("- ```", pip's environment variables) opens a
+    # code block: its closing fence opens none.
+    items = "- `A=1` is `--a`\n- ```\n  B=2\n  ```\n\n  is the same as `--b`\n\n- `C=3` is the same as `-vvv`"
+    assert shown_quote(_unit(items, "- `C=3`", "`-vvv`"), 4) == "- `C=3` is the same as `-vvv` [4]"

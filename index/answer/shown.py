@@ -8,7 +8,8 @@ import re
 from index.answer.units import Candidate
 from index.chunking import FENCE_LINE
 from index.markup import as_shown
-from index.myst import enclosing_title
+from index.fences import fence_step
+from index.myst import enclosing_title, still_open
 from index.notes import note_title
 from index.structure import SECTION_SEP
 
@@ -55,7 +56,10 @@ def shown_quote(c: Candidate, n: int) -> str:
     name = label(c)
     # HTML written in Markdown is shown as it reads (the quote keeps it).
     head = f"{as_shown(c.context)}\n" if c.context else ""
-    shown = f"{head}{as_shown(c.text)}{' …' if c.trimmed else ''}"
+    shown = f"{head}{_text_shown(c)}"
+    if c.trimmed:
+        # Not on a closing fence's line: Markdown would not read it as closing the block.
+        shown += "\n…" if FENCE_LINE.match(shown.rsplit("\n", 1)[-1]) else " …"
     if (note := _note_of(c)) and not shown.lower().startswith(note.lower()):
         # A note's body quoted without its opening line would read as the page's prose.
         # A block (a fence, a row, a quoted alert's "> ") keeps its first line to itself.
@@ -75,6 +79,33 @@ def shown_quote(c: Candidate, n: int) -> str:
     return f"{name + sep if name else ''}{shown}{gap}[{n}]"
 
 
+def _opened(c: Candidate) -> str:
+    """The text of ``c``'s chunk before it; a chunk begun inside a directive or a code
+    block carries that block's opening fence line (Chunk.fence)."""
+    before = c.hit.text[: c.start - c.hit.start]
+    return f"{c.hit.fence}\n{before}" if c.hit.fence else before
+
+
+def _text_shown(c: Candidate) -> str:
+    """``c``'s text as shown, read with the fences open before it (myst.still_open): a
+    directive's closing fence is then not shown, and a quote from inside a code block
+    is shown as one (its opening line before it). The directives' titles are left to
+    _note_of. A quote whose first line closes the code block starts after it."""
+    opened = _opened(c)
+    openers, code = still_open(opened) if FENCE_LINE.search(opened) else ([], None)
+    if not openers and code is None:
+        return as_shown(c.text)
+    text = c.text
+    if code is not None and FENCE_LINE.match(c.context):
+        code = None  # the context line shown over the unit is that opening line
+    if code is not None:
+        first, _, rest = text.partition("\n")
+        if fence_step(first, fence_step(code, None)[1])[1] is None:
+            code, text = None, rest.lstrip("\n")
+    shown = as_shown("\n".join(openers + ([code] if code is not None else []) + [text])).split("\n")
+    return "\n".join(shown[len(openers):])
+
+
 def _note_of(c: Candidate) -> str | None:
     """The title of the note (a tip, a warning, a tab) whose body ``c`` opens, if any, or
     of the MyST directive it is inside (which of the tabs a path or a command is for)."""
@@ -84,8 +115,7 @@ def _note_of(c: Candidate) -> str | None:
         lines = [ln for ln in before[:line_start].split("\n") if ln.strip(" \t>")]
         if lines and (title := note_title(lines[-1])):
             return title
-    # A chunk begun inside the directive carries its opening fence line (Chunk.fence).
-    opened = f"{c.hit.fence}\n{before}" if c.hit.fence else before
+    opened = _opened(c)
     return enclosing_title(opened) if "{" in opened else None
 
 
