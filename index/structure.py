@@ -51,8 +51,8 @@ class Block:
     fence: str = ""
 
 
-@lru_cache(maxsize=1)
-def _parser():
+@lru_cache(maxsize=2)
+def _parser(mdx: bool = False):
     from markdown_it import MarkdownIt
     from mdit_py_plugins.admon import admon_plugin
     from mdit_py_plugins.container import container_plugin
@@ -73,6 +73,12 @@ def _parser():
     md.use(container_plugin, "slash", marker="/",
            validate=lambda params, *_: SLASH_OPEN.fullmatch("///" + params) is not None)
     md.block.ruler.before("fence", "tabbed", _tabbed, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    if mdx:
+        # MDX has no HTML blocks: a component's tag on its line ("<Step title=…>") is
+        # JSX, and the lines after it are Markdown. Read as CommonMark's HTML block, the
+        # fence after "<Step>" was raw HTML up to the next blank line, and its closing
+        # fence opened a code block instead (crewAI: 9 chunks began with one).
+        md.disable("html_block")
     return md
 
 
@@ -209,7 +215,7 @@ def markdown_structure(text: str, mdx: bool = False) -> tuple[str | None, list[S
         text, moved = mdx_lines(text, body)
     starts = _line_starts(text)
     # Parse only the body, but keep line numbers of the whole text.
-    blocks, headings = _blocks(text, body, starts)
+    blocks, headings = _blocks(text, body, starts, mdx=mdx)
     if title is None:
         title = next((h for _, level, h in headings if level == 1 and h), None)
     sections = _sections(text, body, headings)
@@ -221,11 +227,12 @@ def markdown_structure(text: str, mdx: bool = False) -> tuple[str | None, list[S
     return title, sections, blocks
 
 
-def _blocks(text: str, at: int, starts: list[int], end: int | None = None) -> tuple[list[Block], list[tuple[int, int, str]]]:
+def _blocks(text: str, at: int, starts: list[int], end: int | None = None,
+            mdx: bool = False) -> tuple[list[Block], list[tuple[int, int, str]]]:
     """Blocks and headings (char start, level, text) of ``text[at:end]``, parsed alone,
     with offsets into ``text``."""
     offset_lines = text.count("\n", 0, at)
-    tokens = _parser().parse(code_fenced(text[at:end]))
+    tokens = _parser(mdx).parse(code_fenced(text[at:end]))
     blocks: list[Block] = []
     headings: list[tuple[int, int, str]] = []  # (char start, level, text)
     # Inside a list item whose lines are already a block, its paragraphs and code are

@@ -88,3 +88,20 @@ def test_an_mdx_page_has_no_indented_code_blocks(tmp_path):
     g = tmp_path / "llms.md"
     g.write_text(page)
     assert "Use the interceptor" in " ".join(s.label for s in extracted(g).sections)
+
+
+def test_a_fence_after_a_component_tag_is_a_code_block(tmp_path):
+    # MDX has no HTML blocks. Read as CommonMark's, "<Step …>" made the fence after it raw
+    # HTML up to the blank line, and the code's closing fence opened a code block that
+    # ran into the next step (crewAI's checkpointing page).
+    from helpers import extracted
+
+    page = ("# Checkpoints\n\n<Steps>\n  <Step title=\"Create the crew\">\n    ```python\n    crew = Crew()\n\n"
+            "    crew.kickoff()\n    ```\n  </Step>\n  <Step title=\"Resume it\">\n    Press `Ctrl+C`, then run "
+            "`crewai resume`.\n  </Step>\n</Steps>\n")
+    f = tmp_path / "checkpoints.mdx"
+    f.write_text(page)
+    ex = extracted(f)
+    code = [ex.text[b.start : b.end] for b in ex.blocks if b.kind == "code"]
+    assert code == ["```python\n    crew = Crew()\n\n    crew.kickoff()\n    ```"]
+    assert any("Press `Ctrl+C`" in ex.text[b.start : b.end] and b.kind == "paragraph" for b in ex.blocks)
