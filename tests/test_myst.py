@@ -122,3 +122,7 @@ def test_a_quote_begun_inside_a_box_or_a_code_block_is_shown_as_the_page_reads()
     # code block: its closing fence opens none.
     items = "- `A=1` is `--a`\n- ```\n  B=2\n  ```\n\n  is the same as `--b`\n\n- `C=3` is the same as `-vvv`"
     assert shown_quote(_unit(items, "- `C=3`", "`-vvv`"), 4) == "- `C=3` is the same as `-vvv` [4]"
+    # An indented opening line (in a list item, in a component) is shown at the margin,
+    # or it would follow the label on its line and open nothing.
+    steps = "1. Run:\n\n   ```sh\n   make a\n   make b\n   ```\n"
+    assert shown_quote(_unit(steps, "make b", "make b\n   ```"), 5) == "```sh\nmake b\n   ```\n\n[5]"

@@ -102,7 +102,9 @@ def _text_shown(c: Candidate) -> str:
         first, _, rest = text.partition("\n")
         if fence_step(first, fence_step(code, None)[1])[1] is None:
             code, text = None, rest.lstrip("\n")
-    shown = as_shown("\n".join(openers + ([code] if code is not None else []) + [text])).split("\n")
+    # The opening line at the margin: indented (inside a component, an item), it would
+    # follow the label on its line and open nothing.
+    shown = as_shown("\n".join(openers + ([code.lstrip()] if code is not None else []) + [text])).split("\n")
     return "\n".join(shown[len(openers):])
 
 
