@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 # A fence line's marker: its run of backticks or tildes (a block closes on a run of the
-# same character at least as long).
-_FENCE_MARK = re.compile(r"[ \t]*(`{3,}|~{3,})")
+# same character at least as long). A list item may open with its fence ("- ```",
+# pip's environment variables); only a bare fence closes one.
+_FENCE_MARK = re.compile(r"[ \t]*((?:[-*+]|\d{1,9}[.)])[ \t]+)?(`{3,}|~{3,})")
 
 
 def fence_step(line: str, fence: str | None) -> tuple[bool, str | None]:
@@ -16,8 +17,10 @@ def fence_step(line: str, fence: str | None) -> tuple[bool, str | None]:
     mark = _FENCE_MARK.match(line)
     if mark is None:
         return False, fence
-    run = mark.group(1)
+    run = mark.group(2)
     if fence is None:
         return True, run
+    if mark.group(1):
+        return False, fence  # inside code, "- ```" is code
     closes = run[0] == fence[0] and len(run) >= len(fence) and not line[mark.end() :].strip()
     return True, None if closes else fence

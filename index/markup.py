@@ -177,8 +177,9 @@ _CHAR_REF = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
 # A fenced code block (to a closing fence at least as long, or to the end of a chunk
 # cut inside it) or a code span (its opening run of backticks whole, so that a long run
 # costs one pass, not one per backtick). An indented code block is not told apart: in
-# an HTML block, indented lines are the block's own.
-_FENCED = r"^[ \t]*(`{3,}|~{3,})[^\n]*(?:\n.*?^[ \t]*\1[`~]*[ \t]*$|.*\Z)"
+# an HTML block, indented lines are the block's own. A list item may open with its
+# fence ("- ```"), as fences.fence_step reads it.
+_FENCED = r"^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(`{3,}|~{3,})[^\n]*(?:\n.*?^[ \t]*\1[`~]*[ \t]*$|.*\Z)"
 _CODE = re.compile(_FENCED + r"|(?<!`)(`+)(?!`)[^`\n]+?(?<!`)\2(?!`)", re.M | re.S)
 _FENCED_BLOCK = re.compile(_FENCED, re.M | re.S)
 # A reference-style link, "[`process.emitWarning()`][emit_warning]" or "[semi-space][]":

@@ -95,8 +95,7 @@ def still_open(before: str) -> tuple[list[str], str | None]:
     openers: list[str] = []
     code: str | None = None  # the code block's fence, while one is open
     code_line = ""
-    # A list item may open with its fence ("- ```"): read as the fence it is.
-    for line, event, _ in _walk(_ITEM_FENCE.sub(lambda m: " " * len(m.group(0)), before).split("\n")):
+    for line, event, _ in _walk(before.split("\n")):
         if event == "open":
             openers.append(line)
         elif event == "close" and openers:
@@ -104,7 +103,7 @@ def still_open(before: str) -> tuple[list[str], str | None]:
         elif event == "code":
             is_fence, after = fence_step(line, code)
             if is_fence and code is None:
-                code_line = line
+                code_line = _ITEM_FENCE.sub(lambda m: " " * len(m.group(0)), line)  # "- ```" opens "```"
             code = after
     return openers, code_line if code is not None else None
 

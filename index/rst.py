@@ -107,6 +107,9 @@ def _inliner():
     return inliner
 
 
+_REPLACED = re.compile(r"(?<!\x00)[{}]")
+
+
 def role_text(text: str) -> str:
     # `title <target>` shows the title; a leading "~" or "!" is Sphinx's display flag.
     m = _TITLED.match(text)
@@ -141,6 +144,10 @@ def _register():
     from docutils.parsers.rst import Directive, directives, roles
 
     def code_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+        if name.split(":")[-1] in ("file", "samp"):
+            # Braces mark the part a reader replaces ("{venv}/bin/python"); Sphinx drops
+            # them. docutils hands escapes over as NUL + character, so "\\{" stays.
+            text = _REPLACED.sub("", text)
         return [nodes.literal(rawtext, role_text(text))], []
 
     def text_role(name, rawtext, text, lineno, inliner, options=None, content=None):

@@ -382,3 +382,14 @@ def test_a_definition_is_shown_on_its_terms_line():
     # ": " lines raw. Code keeps its lines.
     text = "`enable`\n: (`bool`) Whether to enable it.\n\n```yaml\nkey\n: x\n```"
     assert as_shown(text) == "`enable`: (`bool`) Whether to enable it.\n\n```yaml\nkey\n: x\n```"
+
+
+def test_a_list_item_opening_with_its_fence_opens_a_code_block():
+    # "- ```" (pip's environment variables): the tags in the item's code are its
+    # example, kept; its closing fence opens nothing, so the prose after it is read.
+    from index.fences import fence_step
+
+    assert fence_step("- ```html", None) == (True, "```")
+    assert fence_step("  1. ~~~", None) == (True, "~~~")
+    assert fence_step("- ```", "```") == (False, "```")  # inside code, an item's fence is code
+    assert as_shown("- ```html\n  <b>x</b>\n  ```\n\n<b>y</b> text") == "- ```html\n  <b>x</b>\n  ```\n\n**y** text"

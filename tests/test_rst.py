@@ -161,3 +161,12 @@ def test_an_extensions_directive_without_a_body_shows_nothing(tmp_path):
     ex = extracted(f)
     assert "python -m pip" not in ex.text and "check\n" not in ex.text.split("Description")[1]
     assert "Verify dependencies." in ex.text and "Unix/macOS" in ex.text
+
+
+def test_samp_and_file_roles_drop_the_braces_around_what_a_reader_replaces(tmp_path):
+    f = tmp_path / "paths.rst"
+    f.write_text("Paths\n=====\n\nRun :samp:`{venv}/bin/python -m \\{x\\}` or edit :file:`C:\\\\pip\\\\pip.ini`,\n"
+                 "not :func:`{kept}`.\n")
+    text = extracted(f).text
+    assert "`venv/bin/python -m {x}`" in text  # an escaped brace stays, as in Sphinx
+    assert "`C:\\pip\\pip.ini`" in text and "`{kept}`" in text
