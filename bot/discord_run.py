@@ -42,6 +42,17 @@ async def serve(bot: CitedBot, token: str, warm) -> None:
                 loop.remove_signal_handler(signal.SIGTERM)
 
 
+def warm(cited: Cited) -> None:
+    """Make the store ready to answer before the bot connects: indexed when empty, or
+    rebuilt when an upgrade of cited left it cut by an older chunker (as `cited index`
+    would; failing every question instead helps no one), then loaded."""
+    if cited.store.outdated() or cited.is_empty():
+        log.info("store empty or cut by an older chunker: indexing %s", cited.sources_folder())
+        log.info(cited.index().summary())
+    cited.searcher.lexical()  # load everything now: the first question is answered warm
+    cited.embedder.embed(["warm up"])
+
+
 def run(settings: Settings, *, sync: bool | None = None) -> None:
     """`cited discord`: check the token, warm the store and model, run until stopped."""
     token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
@@ -49,17 +60,9 @@ def run(settings: Settings, *, sync: bool | None = None) -> None:
         raise CitedError("DISCORD_TOKEN is not set: put it in the environment or in .env (see .env.example and the README)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     cited = Cited(settings)
-
-    def warm() -> None:
-        if cited.is_empty():
-            log.info("store empty: indexing %s", cited.sources_folder())
-            log.info(cited.index().summary())
-        cited.searcher.lexical()  # load everything now: the first question is answered warm
-        cited.embedder.embed(["warm up"])
-
     bot = CitedBot(cited, settings, sync_commands=sync)
     try:
-        asyncio.run(serve(bot, token, warm))
+        asyncio.run(serve(bot, token, lambda: warm(cited)))
     except discord.LoginFailure:
         raise CitedError("Discord rejected the token in DISCORD_TOKEN: reset it in the Developer Portal (Bot tab) and update .env") from None
     except discord.PrivilegedIntentsRequired:

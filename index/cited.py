@@ -108,7 +108,8 @@ class Cited:
         with lock(Path(self.settings.data_dir), wait):
             self.store.refresh()  # another process may have written since we opened it
             folder = Path(folder or self.sources_folder())
-            if rebuild:
+            outdated = None if rebuild else self.store.outdated()
+            if rebuild or outdated:
                 self._before_rebuild(folder, prune)
                 self.store.reset()
             elif self.store.indexed_from() is None:
@@ -117,6 +118,7 @@ class Cited:
             split = sentence_splitter(self.settings.chunk_size, self.settings.chunk_overlap)
             report = sync(folder, self.store, self.index_embedder, split, self.lexical_dir, progress, prune=prune)
             self.store.remember_sources(folder)
+            report.rebuilt_from = outdated or ""
             return report
 
     def _before_rebuild(self, folder: Path, prune: bool) -> None:

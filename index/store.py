@@ -168,11 +168,30 @@ class Store:
         for key, want in self.expected.items():
             have = meta.get(key)
             if str(have) != want:
+                if self.outdated():
+                    raise StoreMismatch(
+                        f"the store at {self.location} was cut by another version of cited (chunker {have}; this one "
+                        f"cuts {want}): `cited index` rebuilds it from its sources"
+                    )
                 built = f"{key}={have}" if have is not None else f"an older version of cited (no {key})"
                 raise StoreMismatch(
                     f"the store at {self.location} was built with {built}, but {key}={want} is configured; "
                     f"rebuild it with `cited index --rebuild` (or point --data-dir elsewhere)"
                 )
+
+    def outdated(self) -> str | None:
+        """The chunker version of a store that differs from this code's in that alone
+        (the model and the settings as configured), else None: one an upgrade of cited
+        left behind, which a sync rebuilds. Its chunks are derived from the sources, so
+        the rebuild loses nothing; a change of model or settings is the user's, and
+        still waits for their `--rebuild`. Read unchecked, as indexed_from is."""
+        chunks = self._chunks if self._chunks is not None else self._get(self.name)
+        meta = (chunks.metadata or {}) if chunks is not None else {}
+        have = meta.get("chunker")
+        if have is None or str(have) == self.expected.get("chunker", str(have)):
+            return None
+        same = all(str(meta.get(k)) == v for k, v in self.expected.items() if k != "chunker")
+        return str(have) if same else None
 
     def exists(self) -> bool:
         return self._open(create=False)

@@ -43,6 +43,9 @@ class SyncReport:
     embedded: int = 0  # chunks embedded this run
     reused: int = 0  # chunks whose stored vector was kept
     repaired: int = 0  # orphan chunks from an interrupted run, deleted
+    # The chunker version of a store an upgrade of cited left behind, which this run
+    # rebuilt (Store.outdated); "" when it was not one.
+    rebuilt_from: str = ""
 
     @property
     def touched(self) -> bool:
@@ -54,6 +57,8 @@ class SyncReport:
             s += f", {len(self.skipped)} skipped"
         if self.repaired:
             s += f", {self.repaired} orphan chunks repaired"
+        if self.rebuilt_from:
+            s += f" (rebuilt: the store was cut by chunker {self.rebuilt_from}, an older version of cited)"
         return s
 
 

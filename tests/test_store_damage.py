@@ -17,8 +17,8 @@ from test_sync import make, text_of
 REPO = Path(__file__).resolve().parent.parent
 
 
-def cli(*args, timeout=240):
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+def cli(*args, timeout=240, env=None):
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}, **(env or {})}
     return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True,
                           env=env, cwd=REPO, timeout=timeout)
 
@@ -65,6 +65,46 @@ def test_cli_on_a_damaged_store_says_so_and_indexes_nothing(tmp_path):
     assert r.stderr.count("\n") == 1 and "damaged" in r.stderr and "cited index --rebuild" in r.stderr
     assert "indexing" not in r.stderr
     assert chromadb.PersistentClient(path=str(data / "chroma")).get_collection("cited").count() > 0
+
+
+
+def test_a_store_an_upgrade_left_behind_is_rebuilt_by_index_not_by_ask(tmp_path):
+    """A store cut by another version of the chunking code (CHUNKER), model and settings
+    as configured: `cited ask` refuses it in one line naming the fix, and `cited index`
+    (no --rebuild) rebuilds it from its folder. A changed setting still waits for --rebuild."""
+    data = tmp_path / "data"
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "mine.txt").write_text("Tardigrades survive in space.")
+    assert cli("--data-dir", str(data), "index", str(src)).returncode == 0
+    import chromadb
+
+    col = chromadb.PersistentClient(path=str(data / "chroma")).get_collection("cited")
+    col.modify(metadata={**col.metadata, "chunker": "sections-0"})
+    r = cli("--data-dir", str(data), "ask", "Where do tardigrades survive?")
+    assert r.returncode == 1 and r.stderr.count("\n") == 1
+    assert "chunker sections-0" in r.stderr and "`cited index` rebuilds it" in r.stderr
+    r = cli("--data-dir", str(data), "index", env={"CITED_CHUNK_SIZE": "128"})
+    assert r.returncode == 1 and "chunk_size=" in r.stderr  # not rebuilt: a setting differs too
+    r = cli("--data-dir", str(data), "index")
+    assert r.returncode == 0, r.stderr
+    assert "1 added" in r.stdout + r.stderr and "rebuilt: the store was cut by chunker sections-0" in r.stdout + r.stderr
+    r = cli("--data-dir", str(data), "ask", "Where do tardigrades survive?", "--json")
+    assert r.returncode == 0 and "Tardigrades" in json.loads(r.stdout)["answer"]
+
+
+
+def test_the_discord_bot_rebuilds_a_store_an_upgrade_left_behind(tmp_path):
+    from bot.discord_run import warm
+
+    src, cited = indexed_src(tmp_path)
+    meta = cited.store.chunks.metadata
+    cited.store.chunks.modify(metadata={**meta, "chunker": "sections-0"})
+    cited.store.refresh()
+    assert cited.store.outdated() == "sections-0"
+    warm(cited)  # what `cited discord` does before it connects
+    assert cited.store.outdated() is None and cited.store.chunks.metadata["chunker"] == meta["chunker"]
+    assert cited.searcher.search("Bees dance hive", k=1)
 
 
 # -- 8. the BM25 cache -----------------------------------------------------------------
