@@ -21,8 +21,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # sections-33 reads an .mdx page without indented code blocks, as MDX does (structure.mdx_lines);
 # sections-34 without HTML blocks either (a component's tag line is JSX, not raw HTML);
 # sections-35 reads "- ```" as a list item opening a code block, and reST's :samp: and
-# :file: without the braces around what a reader replaces.
-CHUNKER = "sections-35"
+# :file: without the braces around what a reader replaces; sections-36 reads each Sphinx
+# API entry of a built HTML page as a section under its name (html_page._sphinx_entries).
+CHUNKER = "sections-36"
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
             details.decompose()
     for tag in soup(_HIDDEN_TAGS):
         tag.decompose()
+    _sphinx_entries(soup)
     for tag in soup.find_all(True):
         if tag.decomposed:
             continue
@@ -93,3 +94,107 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
     lines = [line.rstrip() for line in md.splitlines()]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
     return text, title or None
+
+
+# A Sphinx API entry (autodoc's classes, functions, methods, attributes; a config value
+# or an option described with a directive) is a <dl> whose <dt> is its signature.
+_DOMAINS = {"py", "c", "cpp", "js", "rst", "std", "confval"}
+
+
+def _is_entry(dl) -> bool:
+    dt = dl.find("dt", recursive=False)
+    if dt is None:
+        return False
+    return "sig-object" in (dt.get("class") or []) or bool(dt.get("id") and _DOMAINS & set(dl.get("class") or []))
+
+
+def _sphinx_entries(soup) -> None:
+    """Each Sphinx API entry read as a section of its own, under a heading of its name
+    (as Sphinx's own table of contents lists it): its signature, then its text. As one
+    definition list, a module's page was one section ("Fields") of hundreds of entries,
+    its chunks straddled them and cut signatures mid-way, and no citation said which
+    entry it quoted. A nested entry (a class's method) is a subsection of its class.
+
+    A summary table of the page's own entries (autosummary, autodocsumm: each row links
+    to an entry further down) goes, with its "Methods:" label: it repeats each entry's
+    first line, as a table of contents does. One linking to other pages stays."""
+    ids = {t["id"] for t in soup.find_all(id=True)}
+    for table in soup.find_all("table", class_="autosummary"):
+        links = [a.get("href", "") for a in table.find_all("a")]
+        if links and all(h.startswith("#") and h[1:] in ids for h in links):
+            label = table.find_previous_sibling()
+            if label is not None and label.name == "p" and label.get_text().strip().endswith(":") \
+                    and label.find("strong") is not None and len(label.get_text()) < 40:
+                label.decompose()
+            table.decompose()
+    _field_lists(soup)
+    entries = [dl for dl in soup.find_all("dl") if _is_entry(dl)]
+    if not entries:
+        return
+    placed = []
+    for dl in entries:  # levels first, from the page's own headings, before any is added
+        above = dl.find_previous(_HEADINGS)
+        depth = sum(1 for parent in dl.find_parents("dl") if _is_entry(parent))
+        placed.append((dl, min(6, (int(above.name[1]) if above is not None else 1) + 1 + depth)))
+    for dl, level in placed:
+        dts = dl.find_all("dt", recursive=False)
+        name_tag = dts[0].find(class_="sig-name")
+        name = " ".join((name_tag or dts[0]).get_text("").split()).split("(")[0].strip()
+        if not name:
+            continue
+        heading = soup.new_tag(f"h{level}")
+        heading.append(soup.new_tag("code"))  # as code: "__init__" would read as bold "init"
+        heading.code.string = name
+        dl.insert_before(heading)
+        for child in list(dl.children):
+            if getattr(child, "name", None) == "dt":
+                signature = _signature(soup, child)
+                if signature.get_text() != name:  # an option, a config value: its name alone
+                    dl.insert_before(signature)
+            elif getattr(child, "name", None) == "dd":
+                for part in list(child.contents):
+                    dl.insert_before(part)
+        dl.decompose()
+
+
+def _signature(soup, dt):
+    """An entry's signature as a paragraph: its kind ("class") in italics, the rest as
+    code, as the site sets it. As Markdown text, its "*args, **kwargs" and the emphasis
+    of each parameter ran into runs of asterisks ("Raw(***, truthy…")."""
+    line = soup.new_tag("p")
+    kind = dt.find(class_="property")
+    if kind is not None:
+        if words := " ".join(kind.get_text("").split()):
+            line.append(soup.new_tag("em"))
+            line.em.string = words
+            line.append(" ")
+        kind.extract()
+    code = soup.new_tag("code")
+    code.string = " ".join(dt.get_text("").split())
+    line.append(code)
+    return line
+
+
+def _field_lists(soup) -> None:
+    """An entry's "Parameters:", "Returns:" and "Raises:" (docutils' field list, a <dl>)
+    read as the site shows them: the name, then its list, not a definition whose list is
+    indented under it (its items then were no items). A one-paragraph field stays on
+    its name's line ("Returns: The serialized value")."""
+    for dl in soup.find_all("dl", class_="field-list"):
+        label = None
+        for child in list(dl.children):
+            name = getattr(child, "name", None)
+            if name == "dt":
+                label = soup.new_tag("p")
+                label.extend(list(child.contents))
+                dl.insert_before(label)
+            elif name == "dd":
+                parts = [c for c in child.contents if getattr(c, "name", None) or str(c).strip()]
+                if len(parts) == 1 and parts[0].name == "p" and label is not None:
+                    label.append(" ")
+                    label.extend(list(parts[0].contents))
+                else:
+                    for part in list(child.contents):
+                        dl.insert_before(part)
+                label = None
+        dl.decompose()

@@ -340,7 +340,12 @@ _DEFINITION = re.compile(r"^([ \t]*[^\s:][^\n]*)\n[ \t]*:[ \t]+", re.M)
 def _prose_shown(part: str) -> str:
     """A piece of an answer outside code with its definitions on their terms' lines and
     its MDX component lines as their titles (mdx.components_shown)."""
-    return components_shown(_DEFINITION.sub(r"\1: ", part) if "\n:" in part else part)
+    return components_shown(_DEFINITION.sub(_on_term_line, part) if "\n:" in part else part)
+
+
+def _on_term_line(m: re.Match) -> str:
+    # A term that ends with its colon already (Sphinx's "Parameters:") gets no second.
+    return m.group(1) + (" " if m.group(1).endswith(":") else ": ")
 
 
 def _outside_code(text: str, change) -> str:

@@ -210,15 +210,18 @@ def _register():
                 return []
             signature = " ".join(self.arguments)
             name = self.name.split(":")[-1]
-            term = nodes.term()
+            # Marked as Sphinx marks its entries (a dt of class "sig-object", the name in
+            # "sig-name"): the page is then read as a built one is, each entry a section
+            # under its name (html_page._sphinx_entries).
+            term = nodes.term(classes=["sig-object"])
             if name in ("class", "exception", "attribute", "data", "property", "method",
                         "classmethod", "staticmethod", "decorator"):
                 term += nodes.emphasis(text=name)
                 term += nodes.Text(" ")
-            term += nodes.literal(text=signature)
+            term += nodes.literal(text=signature, classes=["sig-name"])
             definition = nodes.definition()
             self.state.nested_parse(self.content, self.content_offset, definition)
-            return [nodes.definition_list("", nodes.definition_list_item("", term, definition))]
+            return [nodes.definition_list("", nodes.definition_list_item("", term, definition), classes=[name])]
 
     def literal(content) -> list:
         code = "\n".join(content)

@@ -53,7 +53,8 @@ def test_rst_sections_code_roles_and_directives(tmp_path):
     f.write_text(GUIDE)
     ex = extracted(f)
     assert ex.title == "Client guide"
-    assert [s.label for s in ex.sections] == ["Client guide", "Client guide › Timeouts"]
+    # An API entry is a section under its name, as in the page Sphinx builds.
+    assert [s.label for s in ex.sections] == ["Client guide", "Client guide › Timeouts", "Client guide › Timeouts › fetch"]
     text = ex.text
     # Roles show what Sphinx shows: the code they name, a reference's title.
     assert "Use `requests.get` to fetch a page; see the timeouts section" in text

@@ -127,6 +127,48 @@ def test_html_api_page_as_nodes_tooling_builds_it(tmp_path):
     assert codes == ["```\nimport path from 'node:path';\n```", "```\nconst path = require('node:path');\n```"]
 
 
+
+SPHINX_API = """<html><body><div class="body" role="main"><section id="module-pkg.fields">
+<h1>Fields<a class="headerlink" href="#module-pkg.fields">¶</a></h1>
+<p><strong>Classes:</strong></p>
+<table class="autosummary"><tr><td><a href="#pkg.fields.Raw"><code>Raw</code></a>(*)</td>
+<td><p>Field that applies no formatting.</p></td></tr></table>
+<table class="autosummary"><tr><td><a href="other.html#pkg.Other"><code>Other</code></a></td>
+<td><p>Documented on its own page.</p></td></tr></table>
+<dl class="py class"><dt class="sig sig-object py" id="pkg.fields.Raw"><em class="property">class </em>\
+<span class="sig-prename descclassname">pkg.fields.</span><span class="sig-name descname">Raw</span>(<em>*</em>)\
+<a class="reference internal" href="_modules/pkg.html#Raw"><span class="viewcode-link">[source]</span></a>\
+<a class="headerlink" href="#pkg.fields.Raw">¶</a></dt>
+<dd><p>Field that applies no formatting.</p>
+<dl class="py method"><dt class="sig sig-object py" id="pkg.fields.Raw.__init__">
+<span class="sig-name descname">__init__</span>(<em>strict</em>)</dt>
+<dd><p>Make one.</p>
+<dl class="field-list simple"><dt class="field-odd">Parameters<span class="colon">:</span></dt>
+<dd class="field-odd"><ul class="simple"><li><p><strong>strict</strong> – Refuse strings.</p></li>
+<li><p><strong>name</strong> – Its name.</p></li></ul></dd>
+<dt class="field-even">Returns<span class="colon">:</span></dt><dd class="field-even"><p>Nothing.</p></dd></dl>
+</dd></dl></dd></dl>
+<dl class="py function"><dt class="sig sig-object py" id="pkg.fields.make">
+<span class="sig-name descname">make</span>()</dt><dd><p>A factory.</p></dd></dl>
+</section></div></body></html>"""
+
+
+def test_sphinx_api_entries_are_sections_under_their_names(tmp_path):
+    """A Sphinx-built API page (autodoc): each entry a section under its name, a method
+    under its class; its "Parameters:" a list; the summary table of the page's own
+    entries left out like a table of contents, one linking elsewhere kept."""
+    f = tmp_path / "fields.html"
+    f.write_text(SPHINX_API)
+    ex = extracted(f)
+    assert [s.label for s in ex.sections] == ["Fields", "Fields › Raw", "Fields › Raw › __init__", "Fields › make"]
+    text = ex.text
+    assert "Classes:" not in text and "| `Raw`" not in text and "Documented on its own page." in text
+    assert "[source]" not in text and "¶" not in text
+    assert "*class* `pkg.fields.Raw(*)`" in text and "`__init__(strict)`" in text  # signatures as code
+    assert "Parameters:\n\n- **strict** – Refuse strings.\n- **name** – Its name." in text
+    assert "Returns: Nothing." in text
+
+
 def test_pdf_outline_gives_sections(tmp_path, splitter):
     from pypdf import PdfReader, PdfWriter
 
@@ -232,17 +274,16 @@ SPHINX_OPTIONS = """<html><head><title>Command line</title></head><body>
 
 
 def test_definition_lists_are_one_unit_per_term_with_its_definition(tmp_path, embedder):
-    # Sphinx writes options and API entries as <dl>: the term ("--jobs N") is what its
-    # definition is about, so the two are one unit, quoted exactly.
+    # Sphinx writes options and API entries as <dl>: each is a section under its name
+    # ("--jobs N"), its text what the section says (the name is not said twice).
     from index.html_page import html_to_markdown
     from index.structure import markdown_structure
 
     md, _ = html_to_markdown(SPHINX_OPTIONS)
-    _, _, blocks = markdown_structure(md)
-    items = [md[b.start : b.end] for b in blocks if b.kind == "item"]
-    assert items[0].startswith("-j N, --jobs N\n") and items[0].endswith("number of CPU cores.")
-    assert items[1].startswith("-q, --quiet\n") and items[1].endswith("warnings and errors.")
-    # Markdown's own definition lists (MkDocs' def_list) read the same way.
+    _, sections, _ = markdown_structure(md)
+    assert [s.label for s in sections] == ["Command line", "Command line › -j N, --jobs N", "Command line › -q, --quiet"]
+    assert "## `-j N, --jobs N`\n\nRun N jobs in parallel." in md and "## `-q, --quiet`\n\nPrint only" in md
+    # Markdown's own definition lists (MkDocs' def_list) are one unit per term.
     _, _, blocks = markdown_structure("# CLI\n\n`--jobs N`\n:   Run N jobs in parallel.\n\n`--quiet`\n:   Less output.\n")
     assert [b.kind for b in blocks] == ["heading", "item", "item"]
 
@@ -252,8 +293,8 @@ def test_definition_lists_are_one_unit_per_term_with_its_definition(tmp_path, em
     cited = indexed(d, tmp_path / ".c", embedder)
     ans = cited.ask("how do I run several jobs in parallel?")
     first = ans.citations[0]
-    assert first.quote.startswith("-j N, --jobs N") and "Run N jobs in parallel" in first.quote
-    assert first.section == "Command line"
+    assert first.section == "Command line › -j N, --jobs N" and "Run N jobs in parallel" in first.quote
+    assert ans.answer.startswith("-j N, --jobs N: Run N jobs in parallel.")  # the answer names its option
 
 
 def test_link_targets_are_not_indexed_but_quotes_keep_them(tmp_path, splitter):
