@@ -97,7 +97,7 @@ def _index(cited, folder: Path | None, rebuild: bool = False, wait: float = 0, p
 @edge
 def index_cmd(
     ctx: typer.Context,
-    folder: Optional[Path] = typer.Argument(None, help="Sources folder (env CITED_SOURCES, default the bundled seeds/)"),
+    folder: Optional[Path] = typer.Argument(None, help="Sources folder (env CITED_SOURCES, else the folder last indexed, else the bundled seeds/)"),
     rebuild: bool = typer.Option(False, "--rebuild", help="Drop the store and index everything again."),
     watch: bool = typer.Option(False, "--watch", help="Keep watching the folder and re-index on changes."),
     wait: float = typer.Option(0, "--wait", help="Seconds to wait for another running index to finish."),
@@ -133,7 +133,9 @@ def _ensure_indexed(cited, ctx: typer.Context) -> None:
                       f"build one with `cited --data-dir {printable(str(s.data_dir))} index FOLDER`")
     if not cited.store.exists():
         folder = cited.sources_folder()
-        err.print(f"The store is empty: indexing {printable(str(folder))} first.", markup=False)
+        where = f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else str(s.data_dir)
+        err.print(f"No store at {printable(where)} yet: indexing {printable(str(folder))} first "
+                  f"(`cited index FOLDER` indexes your own documents).", markup=False)
         print_report(_index(cited, folder), console=err)  # stdout stays the answer alone
     elif not s.chroma_host and cited.interrupted():
         err.print("note: a `cited index` is under way or did not finish; answers come from what it had indexed. "
@@ -165,7 +167,7 @@ def ask(
     ctx: typer.Context,
     question: str = typer.Argument(..., help="The question to answer."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    k: Optional[int] = typer.Option(None, "-k", min=1, max=50, help="Passages to retrieve (env CITED_TOP_K, default 5)"),
+    k: Optional[int] = typer.Option(None, "-k", min=1, max=50, help="Passages searched, and given to a language model (env CITED_TOP_K, default 5; answers quote the best 3)"),
     within: Optional[List[str]] = typer.Option(None, "--in", help=WITHIN_HELP),
 ):
     """Answer one question from the indexed sources."""

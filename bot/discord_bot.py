@@ -247,6 +247,10 @@ class CitedBot(commands.Bot):
                 raise
         if proc.returncode != 0:
             last = (err.decode(errors="replace").strip().splitlines() or ["unknown error"])[-1]
+            if _error_kind(out) == "WouldRemove":
+                # Its own message says "run again with --prune", which no Discord user can.
+                raise CitedError("re-index refused: it would remove most of the indexed files (is the sources folder "
+                                 "right?); an operator can allow it with `cited index --prune` where the bot runs")
             raise CitedError(f"re-index failed: {last.removeprefix('error: ')}")
         data = json.loads(out.decode().strip().splitlines()[-1])
         data["skipped"] = [Skipped(**s) for s in data.get("skipped", [])]
@@ -396,3 +400,11 @@ def settings_env(settings: Settings) -> dict[str, str]:
         if value is not None and not isinstance(value, SecretStr):
             env[f"CITED_{name.upper()}"] = str(value)
     return env
+
+
+def _error_kind(out: bytes) -> str | None:
+    """The kind of error `python -m index.sync --json` reported on stdout, if any."""
+    try:
+        return json.loads(out.decode().strip().splitlines()[-1]).get("kind")
+    except (ValueError, IndexError, AttributeError):
+        return None

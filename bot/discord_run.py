@@ -48,7 +48,7 @@ def warm(cited: Cited) -> None:
     would; failing every question instead helps no one), then loaded."""
     if cited.store.outdated() or cited.is_empty():
         log.info("store empty or cut by an older chunker: indexing %s", cited.sources_folder())
-        log.info(cited.index().summary())
+        log.info(cited.index(prune=False).summary())  # a wrong folder must not empty the store
     cited.searcher.lexical()  # load everything now: the first question is answered warm
     cited.embedder.embed(["warm up"])
 

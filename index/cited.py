@@ -104,10 +104,13 @@ class Cited:
         """Sync ``folder`` (default: the configured sources) into the store. With
         ``prune`` False, a run removing more than half of the files raises WouldRemove."""
         from index.chunking import sentence_splitter
+        from index.sources import check_folder
 
         with lock(Path(self.settings.data_dir), wait):
             self.store.refresh()  # another process may have written since we opened it
-            folder = Path(folder or self.sources_folder())
+            # Checked before a first run makes the store: a mistyped folder left an
+            # empty store behind, which `cited ask` then took for an indexed one.
+            folder = check_folder(folder or self.sources_folder())
             outdated = None if rebuild else self.store.outdated()
             if rebuild or outdated:
                 self._before_rebuild(folder, prune)
@@ -191,7 +194,8 @@ class Cited:
         config = LLMConfig.from_settings(self.settings)
         if config is None:
             return Written(extractive, [])
-        return write(extractive, config, self.embedder.embed, history=history, on_text=on_text)
+        return write(extractive, config, self.embedder.embed, history=history, on_text=on_text,
+                     passages=top_k or self.settings.top_k)
 
     def select_sources(self, patterns: list[str]) -> frozenset[str]:
         """The indexed files that ``patterns`` name; NoSuchSource when none does."""

@@ -35,8 +35,5 @@ class Conversation:
     questions: list[str] = field(default_factory=list)
     max_turns: int = 10
 
-    def query_for(self, question: str) -> str:
-        return contextual_query(question, self.questions)
-
     def add(self, question: str) -> None:
         self.questions = (self.questions + [question])[-self.max_turns :]

@@ -135,7 +135,6 @@ def first_sentence(answer_text: str) -> str:
 def eval_squad(cited, questions: list[SquadQuestion], tick: Tick | None = None) -> dict:
     """Ask every question through cited.ask (the `cited ask` path) over the indexed
     paragraphs and score passages, answers and citations."""
-    from index.answer import ranked_passages
     from index.metrics import contains_answer
 
     n = len(questions)
@@ -145,11 +144,8 @@ def eval_squad(cited, questions: list[SquadQuestion], tick: Tick | None = None) 
         t = time.perf_counter()
         ans = cited.ask(q.question)
         lat.append((time.perf_counter() - t) * 1000)
-        # An answer hands back the passages it read; an abstention read none, so
-        # rank them the same way here.
-        read = ans.passages or ranked_passages(q.question, cited.searcher, cited.sentence_vectors,
-                                                  k=cited.settings.top_k)
-        ranked = [h.source for h in read[:5]]
+        # An answer hands back the passages it searched and re-ranked, declined or not.
+        ranked = [h.source for h in ans.passages[:5]]
         hit1 += ranked[:1] == [q.source]
         hit5 += q.source in ranked
         if ans.abstained:

@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     chunk_size: int = Field(256, ge=32, le=256, description="chunk size in model tokens (MiniLM reads 256)")
     # At most a quarter of the chunk (index/chunking.py cuts it to that): checked below.
     chunk_overlap: int = Field(32, ge=0, le=64)
-    top_k: int = Field(5, ge=1, le=50, description="passages to retrieve for an answer")
+    top_k: int = Field(5, ge=1, le=50, description="passages searched (at least 5 are), and given to a language model")
     # Probability (0..1) that the sources answer, below which cited declines; the
     # probability comes from the evidence model in index/answer/abstain.py; 0.35 is the
     # highest threshold keeping false abstention <= 0.05 on every set it was fitted on
@@ -68,7 +68,9 @@ class Settings(BaseSettings):
         # "CITED_DATA_DIR=" would be Path(""), the current folder: a store where it was not meant.
         if isinstance(v, str) and not v.strip():
             raise ValueError("is empty: name a folder, or leave the setting out for its default")
-        return v
+        # "~/.cache/cited" in .env is read by no shell: unexpanded, it made a folder
+        # named "~" in the working directory.
+        return Path(v).expanduser() if isinstance(v, (str, Path)) else v
 
     @model_validator(mode="after")
     def _overlap_fits(self):

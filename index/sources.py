@@ -98,6 +98,16 @@ def select(paths, patterns: list[str]) -> set[str]:
     return out
 
 
+def check_folder(folder: Path) -> Path:
+    """``folder`` as a Path, SourceError when it is not a folder that exists."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise SourceError(f"sources folder {folder} does not exist")
+    if not folder.is_dir():
+        raise SourceError(f"sources folder {folder} is a file, not a folder")
+    return folder
+
+
 def find_sources(folder: Path) -> tuple[list[SourceFile], list[Skipped]]:
     """Every supported file under ``folder``, sorted; hidden entries are left out, and
     so (reported) are links leading outside the folder, files that are not regular
@@ -107,11 +117,7 @@ def find_sources(folder: Path) -> tuple[list[SourceFile], list[Skipped]]:
     (tracked by device and inode), whatever the links to it: real folders are walked
     first, links to folders only after, and only when their target was not walked,
     so a link loop or two links to ``.`` cost one look each."""
-    folder = Path(folder)
-    if not folder.exists():
-        raise SourceError(f"sources folder {folder} does not exist")
-    if not folder.is_dir():
-        raise SourceError(f"sources folder {folder} is a file, not a folder")
+    folder = check_folder(folder)
     root = folder.resolve()
     found: dict[str, SourceFile] = {}
     skipped: list[Skipped] = []

@@ -11,7 +11,10 @@ server) share one truth.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -80,6 +83,29 @@ class Store:
         self.location = location
         self._chunks = None
         self._files = None
+        # Threads reading the store now, by thread (see _reading and refresh).
+        self._readers: Counter[int] = Counter()
+        self._readers_changed = threading.Condition()
+        self._refreshing = False
+
+    @contextmanager
+    def _reading(self):
+        """Marks a use of the Chroma client: refresh() waits for every other thread's
+        to end before it stops that client (the bot answers in worker threads; a read
+        on a stopped client failed inside Chroma's bindings)."""
+        me = threading.get_ident()
+        with self._readers_changed:
+            if me not in self._readers:  # a refresh waiting goes first: readers never starve it
+                self._readers_changed.wait_for(lambda: not self._refreshing)
+            self._readers[me] += 1
+        try:
+            yield
+        finally:
+            with self._readers_changed:
+                self._readers[me] -= 1
+                if not self._readers[me]:
+                    del self._readers[me]
+                self._readers_changed.notify_all()
 
     # -- collections ---------------------------------------------------------------
     def _open(self, create: bool, rebuilding: bool = False) -> bool:
@@ -194,7 +220,8 @@ class Store:
         return str(have) if same else None
 
     def exists(self) -> bool:
-        return self._open(create=False)
+        with self._reading():
+            return self._open(create=False)
 
     def ensure(self) -> "Store":
         self._open(create=True)
@@ -211,10 +238,20 @@ class Store:
         return self._files
 
     def refresh(self) -> None:
-        """Forget cached state so the next call sees other processes' writes."""
-        if self.embedded:
-            self.client = reopen_embedded(self.client, self._connect)
-        self._chunks = self._files = None
+        """Forget cached state so the next call sees other processes' writes. Waits
+        (up to a minute) for other threads' reads to end; none starts meanwhile."""
+        me = threading.get_ident()
+        with self._readers_changed:
+            self._refreshing = True
+            try:
+                if not self._readers_changed.wait_for(lambda: not set(self._readers) - {me}, timeout=60):
+                    log.warning("refreshing the store while another thread still reads it")
+                if self.embedded:
+                    self.client = reopen_embedded(self.client, self._connect)
+                self._chunks = self._files = None
+            finally:
+                self._refreshing = False
+                self._readers_changed.notify_all()
 
     def reset(self) -> None:
         """Drop both collections and make them anew, empty (the marker, and the
@@ -234,13 +271,14 @@ class Store:
         """The token of the store's last change, read fresh (another process may have
         synced): "none" when the store does not exist, ``sync-…`` while a sync is
         under way or after one died (see bump_generation)."""
-        col, files = self._get(self.name), self._get(f"{self.name}-files")
-        if col is None or files is None:
-            if col is not None or files is not None or (self.marker is not None and self.marker.exists()):
-                self._chunks = None
-                self._open(create=False)  # raises StoreDamaged
-            return "none"
-        return str((col.metadata or {}).get("generation", "0"))
+        with self._reading():
+            col, files = self._get(self.name), self._get(f"{self.name}-files")
+            if col is None or files is None:
+                if col is not None or files is not None or (self.marker is not None and self.marker.exists()):
+                    self._chunks = None
+                    self._open(create=False)  # raises StoreDamaged
+                return "none"
+            return str((col.metadata or {}).get("generation", "0"))
 
     def bump_generation(self, syncing: bool = False) -> str:
         """A new generation token. ``syncing`` marks it as the state of a sync under
@@ -280,14 +318,13 @@ class Store:
 
     # -- manifest ------------------------------------------------------------------
     def manifest(self, paths: list[str] | None = None) -> dict[str, FileRecord]:
-        if not self.exists():
+        if paths is not None and not paths:
             return {}
-        if paths is not None:
-            if not paths:
+        with self._reading():
+            if not self.exists():
                 return {}
-            got = self._files.get(ids=list(dict.fromkeys(paths)), include=["metadatas"])
-        else:
-            got = self._files.get(include=["metadatas"])
+            ids = list(dict.fromkeys(paths)) if paths is not None else None
+            got = self._files.get(ids=ids, include=["metadatas"])
         try:
             return {
                 i: FileRecord(i, m["sha"], int(m.get("chunks", 0)), m.get("indexed_at", ""))
@@ -335,7 +372,8 @@ class Store:
             return
         offset = 0
         while True:
-            got = self._chunks.get(include=list(include), limit=page_size, offset=offset, where=where)
+            with self._reading():  # a page at a time: a refresh may come between pages
+                got = self.chunks.get(include=list(include), limit=page_size, offset=offset, where=where)
             n = len(got["ids"])
             for i in range(n):
                 yield {k: got[k][i] for k in ("ids", *include)}
@@ -347,16 +385,19 @@ class Store:
         return [_stored(row["ids"], row["metadatas"]) for row in self.iter_chunks(where=where)]
 
     def get_chunks(self, ids: list[str], include=("documents", "metadatas")) -> dict:
-        return self.chunks.get(ids=ids, include=list(include))
+        with self._reading():
+            return self.chunks.get(ids=ids, include=list(include))
 
     def query(self, vector: np.ndarray, n: int, paths: frozenset[str] | None = None) -> dict:
         """The ``n`` nearest chunks, of the files in ``paths`` only when given."""
         # Chroma returns fewer than n when the collection is smaller (also when empty).
         where = {"path": {"$in": sorted(paths)}} if paths is not None else None
-        return self.chunks.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
+        with self._reading():
+            return self.chunks.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
 
     def count(self) -> int:
-        return self.chunks.count() if self.exists() else 0
+        with self._reading():
+            return self.chunks.count() if self.exists() else 0
 
 
 def _first_line(e: Exception) -> str:

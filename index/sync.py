@@ -353,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
         report = Cited(load_settings()).index(args.folder, wait=args.wait, prune=args.prune)
     except CitedError as e:
         print(f"error: {e}", file=sys.stderr)
+        if args.json:  # the error as data too: its kind, for a caller to act on
+            print(json.dumps({"error": str(e), "kind": type(e).__name__}, ensure_ascii=False))
         return e.exit_code
     print(json.dumps(asdict(report), ensure_ascii=False) if args.json else report.summary())
     return 0

@@ -92,6 +92,10 @@ def test_missing_folder_is_one_line_exit_1(tmp_path):
     r = cited("index", str(tmp_path / "does-not-exist"))
     assert r.returncode == 1
     assert r.stderr.strip().startswith("error: sources folder") and "Traceback" not in r.stderr
+    # ...and leaves no store behind: the next `cited ask` still indexes the seeds and
+    # answers (an empty store made before the check once answered nothing, exit 0).
+    r = cited("ask", "Which two companies joined the UN Global Compact?", "--json")
+    assert r.returncode == 0 and "indexing" in r.stderr and not json.loads(r.stdout)["abstained"]
     (tmp_path / "afile.txt").write_text("x")
     r = cited("index", str(tmp_path / "afile.txt"))
     assert r.returncode == 1 and "is a file" in r.stderr
@@ -265,3 +269,13 @@ def test_readme_seed_examples_answer_as_shown(tmp_path):
                            env=env, cwd=tmp_path, timeout=300)
         assert r.returncode == 0, r.stderr
         assert r.stdout.startswith(shown[:60]), (question, r.stdout[:200])
+
+
+def test_a_home_relative_folder_setting_is_expanded(monkeypatch, tmp_path):
+    # A .env line "CITED_CACHE_DIR=~/.cache/cited" passes through no shell.
+    from index.settings import Settings
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("CITED_CACHE_DIR", "~/.cache/cited")
+    s = Settings(data_dir="~/store")
+    assert s.cache_dir == tmp_path / ".cache" / "cited" and s.data_dir == tmp_path / "store"

@@ -334,3 +334,17 @@ def test_a_markdown_link_with_an_angled_target_is_kept_whole():
     from bot.discord_render import escape
 
     assert escape("[a](<https://x.org/a b>) then") == "[a](<https://x.org/a b>) then"
+
+
+async def test_a_reindex_that_would_remove_most_files_is_refused_in_words_for_discord(bot, tmp_path):
+    # The library's refusal says "run again with --prune": no Discord user can.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"f{i}.txt").write_text(f"Owl fact number {i}: owls turn their heads far.")
+    bot.cited.index(folder)
+    for i in range(2):
+        (folder / f"f{i}.txt").unlink()
+    with pytest.raises(CitedError, match="an operator can allow it with `cited index --prune` where the bot runs"):
+        await bot.reindex()
+    assert len(bot.cited.sources()) == 3  # nothing was removed

@@ -78,3 +78,34 @@ def test_bm25_finds_a_short_option_by_its_letter_and_case():
     assert [i for i, _ in lx.search("what does the -C option do?", 3)][0] == "upper"
     assert [i for i, _ in lx.search("what is -c for?", 3)][0] == "lower"
     assert lx.stems("python -m black, not -C") >= {"-m", "-C", "python"}
+
+
+def test_a_refresh_in_one_thread_never_breaks_a_read_in_another(seeded):
+    """The bot answers in worker threads; after a re-index one of them refreshes the
+    store (a new Chroma client, the old one stopped) while another is reading."""
+    import threading
+
+    store = seeded.store
+    vector = seeded.embedder.embed(["state-owned"])[0]
+    errors, stop = [], threading.Event()
+
+    def read():
+        while not stop.is_set():
+            try:
+                assert store.manifest() and store.count() > 0
+                assert store.query(vector, 3)["ids"][0]
+                assert list(store.iter_chunks())
+            except Exception as e:  # noqa: BLE001 - any failure is the finding
+                errors.append(e)
+                return
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for _ in range(40):
+            store.refresh()
+            store.generation()
+    finally:
+        stop.set()
+        reader.join(timeout=60)
+    assert not errors, repr(errors[0])

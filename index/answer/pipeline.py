@@ -343,7 +343,9 @@ def answer(
         ev = abstain.gather(
             query, searcher.lexical(),
             [indexed_text(h.title, h.section, h.text, h.fence) for h in hits[:READ_PASSAGES]],
-            passage_sim=max(h.dense for h in hits),
+            # Over the passages every answer searches, whatever ``top_k``: a larger k
+            # would otherwise make declining less likely (the model was fitted at 5).
+            passage_sim=max(h.dense for h in hits[:RERANK_PASSAGES]),
             unit_sim=unit_similarity(cands, sims, scores, q_vec, sentence_vectors),
             word_vectors=sentence_vectors.words,
         )
