@@ -355,6 +355,9 @@ def feedback_export_cmd(
     from index.feedback import FeedbackLog
 
     n = FeedbackLog(Path(_settings(ctx).data_dir)).export_checks(file)
+    if not n:
+        err.print("no question has been voted 👎 yet: nothing written", markup=False)
+        return
     err.print(f"{n} questions voted 👎 written to {printable(str(file))}; fill in \"expect\", then run "
               f"`cited eval questions {printable(str(file))}`", markup=False)
 

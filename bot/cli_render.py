@@ -119,7 +119,10 @@ def print_sources(records) -> None:
 
 def print_status(st) -> None:
     for k, v in asdict(st).items():
-        out.print(f"{k:>15}: {v}", markup=False)
+        if k != "problem":
+            out.print(f"{k:>15}: {v}", markup=False)
+    if st.problem:
+        err.print(f"note: {st.problem}", markup=False)
 
 
 def ticker(label: str):

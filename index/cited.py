@@ -33,6 +33,10 @@ class Status:
     chunker: str  # the version of the chunking code (index/chunking.py CHUNKER)
     index_precision: str
     generation: str
+    # Why the store cannot answer as configured (built with another model, settings or
+    # chunker: StoreMismatch's message); "" when it can. The fields above say what
+    # built it.
+    problem: str = ""
 
 
 class Cited:
@@ -233,18 +237,29 @@ class Cited:
         return sorted(self.store.manifest().values(), key=lambda r: r.path)
 
     def status(self) -> Status:
+        """What the store holds and what built it; a store built otherwise than
+        configured is described too (with ``problem`` saying so), not refused: status
+        is where a user looks when the store is refused."""
+        from index.errors import StoreMismatch
+
         s = self.settings
         built = self.on_disk()
-        files = self.store.manifest() if built else {}
+        problem = ""
+        try:
+            files = self.store.manifest() if built else {}
+        except StoreMismatch as e:
+            files, problem = self.store.manifest(checked=False), str(e)
+        made = {**self.store.expected, **(self.store.built_with() if built else {})}
         return Status(
             store=self.location if built else f"{self.location} (no store yet: `cited index FOLDER` builds one)",
             sources=str(self.sources_folder() if built else Path(s.sources)),
             files=len(files),
             chunks=sum(r.chunks for r in files.values()),
-            model=MODEL_NAME,
-            chunk_size=s.chunk_size,
-            chunk_overlap=s.chunk_overlap,
-            chunker=CHUNKER,
-            index_precision=s.index_precision,
+            model=made["model"],
+            chunk_size=int(made["chunk_size"]),
+            chunk_overlap=int(made["chunk_overlap"]),
+            chunker=made["chunker"],
+            index_precision=made["index_precision"],
             generation=self.store.generation() if built else "none",
+            problem=problem,
         )

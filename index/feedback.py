@@ -84,5 +84,12 @@ class FeedbackLog:
             json.dumps({"q": q, "expect": [], "answer_given": v.answer, "cited": v.citations}, ensure_ascii=False)
             for q, v in seen.items()
         ]
-        Path(dest).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        if not lines:
+            return 0  # no file: an empty one would only be run as checks of nothing
+        try:
+            Path(dest).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        except OSError as e:
+            from index.errors import CitedError
+
+            raise CitedError(f"cannot write {dest}: {e.strerror or e}") from None
         return len(lines)

@@ -317,14 +317,27 @@ class Store:
             self.chunks.modify(metadata=meta)
 
     # -- manifest ------------------------------------------------------------------
-    def manifest(self, paths: list[str] | None = None) -> dict[str, FileRecord]:
+    def built_with(self) -> dict[str, str]:
+        """The model, settings and chunker the store was built with, as recorded in it
+        (unchecked, as indexed_from reads it); {} when there is no store."""
+        with self._reading():
+            chunks = self._chunks if self._chunks is not None else self._get(self.name)
+            meta = (chunks.metadata or {}) if chunks is not None else {}
+        return {k: str(meta[k]) for k in self.expected if k in meta}
+
+    def manifest(self, paths: list[str] | None = None, checked: bool = True) -> dict[str, FileRecord]:
+        """The indexed files (of ``paths`` only, when given). Unchecked, the manifest of
+        a store built otherwise than configured is read too (for `cited status`)."""
         if paths is not None and not paths:
             return {}
         with self._reading():
-            if not self.exists():
+            if checked and not self.exists():
+                return {}
+            files = self._files if checked else self._get(f"{self.name}-files")
+            if files is None:
                 return {}
             ids = list(dict.fromkeys(paths)) if paths is not None else None
-            got = self._files.get(ids=ids, include=["metadatas"])
+            got = files.get(ids=ids, include=["metadatas"])
         try:
             return {
                 i: FileRecord(i, m["sha"], int(m.get("chunks", 0)), m.get("indexed_at", ""))

@@ -105,6 +105,11 @@ def test_model_or_chunking_mismatch_is_refused(indexed):
     r = cited("ask", "Which companies?", env={"CITED_CHUNK_SIZE": "128"})
     assert r.returncode == 1
     assert "chunk_size=256" in r.stderr and "--rebuild" in r.stderr and "Traceback" not in r.stderr
+    # `cited status`, where one looks next, describes the store as built, and says why it is refused.
+    r = cited("status", "--json", env={"CITED_CHUNK_SIZE": "128"})
+    assert r.returncode == 0, r.stderr
+    st = json.loads(r.stdout)
+    assert st["chunk_size"] == 256 and st["files"] == 1 and "chunk_size=256" in st["problem"]
     r = cited("index", "--rebuild", str(SEEDS), env={"CITED_CHUNK_SIZE": "128"})
     assert r.returncode == 0, r.stderr
     r = cited("ask", "Which companies joined?", "--json", env={"CITED_CHUNK_SIZE": "128"})
@@ -279,3 +284,16 @@ def test_a_home_relative_folder_setting_is_expanded(monkeypatch, tmp_path):
     monkeypatch.setenv("CITED_CACHE_DIR", "~/.cache/cited")
     s = Settings(data_dir="~/store")
     assert s.cache_dir == tmp_path / ".cache" / "cited" and s.data_dir == tmp_path / "store"
+
+
+def test_feedback_export_says_when_there_is_nothing_or_it_cannot_write(tmp_path):
+    r = cited("feedback", "export", str(tmp_path / "checks.jsonl"))
+    assert r.returncode == 0 and "no question has been voted" in r.stderr
+    assert not (tmp_path / "checks.jsonl").exists()
+    from index.errors import CitedError
+    from index.feedback import FeedbackLog, Vote
+
+    log = FeedbackLog(tmp_path / "data")
+    log.record(Vote(vote="down", question="Who?", answer="Nobody. [1]"))
+    with pytest.raises(CitedError, match="cannot write"):
+        log.export_checks(tmp_path / "no-such-folder" / "checks.jsonl")
