@@ -158,7 +158,8 @@ def _answer(cited, question: str, *, as_json: bool = False, history=None, top_k=
     return ans
 
 
-WITHIN_HELP = "Search only these sources: a glob such as '*.pdf' or 'reports/2024-*', or a folder; repeatable."
+WITHIN_HELP = ("Search only these sources: a glob such as '*.pdf' or 'reports/2024-*', a folder, a file's name, "
+               "or a path to one of them from here; repeatable.")
 
 
 @app.command()

@@ -206,11 +206,24 @@ class Cited:
         from index.errors import NoSuchSource
         from index.sources import select
 
-        paths = select(self.store.manifest(), patterns)
+        paths = select(self.store.manifest(), [self._under_sources(p) for p in patterns])
         if not paths:
             shown = ", ".join(repr(p) for p in patterns)
             raise NoSuchSource(f"no indexed source matches {shown} (see `cited sources`)")
         return frozenset(paths)
+
+    def _under_sources(self, pattern: str) -> str:
+        """A pattern that names a file or folder on disk inside the sources folder (from
+        the working directory, or absolute: "docs/reports" when ./docs is indexed, ".")
+        as the relative path select() reads; any other pattern as it is."""
+        path = Path(pattern).expanduser()
+        if not path.exists():
+            return pattern  # a glob, or a name matched wherever it is
+        try:
+            inside = path.resolve().relative_to(Path(self.sources_folder()).resolve())
+        except (ValueError, OSError):
+            return pattern
+        return "*" if inside == Path(".") else inside.as_posix()
 
     @property
     def sentence_vectors(self) -> SentenceVectors:

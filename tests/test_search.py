@@ -66,6 +66,23 @@ def test_select_sources_by_glob_or_folder():
     assert select(paths, ["reports.md"]) == {"notes/reports.md"}
 
 
+
+def test_in_takes_paths_as_the_shell_gives_them(seeded, monkeypatch):
+    """`--in` from the project's root: the sources folder itself, "." inside it, a file
+    by its path from the working directory or absolute; all mean the same files."""
+    from conftest import SEED_FILE, SEEDS
+
+    every = {SEED_FILE}
+    monkeypatch.chdir(SEEDS.parent)
+    assert seeded.select_sources([SEEDS.name]) == every
+    assert seeded.select_sources([f"./{SEEDS.name}/{SEED_FILE}"]) == every
+    assert seeded.select_sources([str(SEEDS / SEED_FILE)]) == every
+    monkeypatch.chdir(SEEDS)
+    assert seeded.select_sources(["."]) == every
+    with pytest.raises(NoSuchSource):
+        seeded.select_sources([str(SEEDS.parent / "pyproject.toml")])  # on disk, but not a source
+
+
 def test_bm25_finds_a_short_option_by_its_letter_and_case():
     # "what does -C do?": one-letter tokens were dropped, so the question had nothing
     # to find "-C, --skip-magic-trailing-comma" by; and -c is another option.
