@@ -66,14 +66,20 @@ class Cited:
         with self._init:
             if self._store is None:
                 s = self.settings
-                expected = {"model": MODEL_NAME, "chunk_size": s.chunk_size, "chunk_overlap": s.chunk_overlap,
-                            "index_precision": s.index_precision, "chunker": CHUNKER}
                 self._store = Store(
                     lambda: open_client(Path(s.data_dir), s.chroma_host, s.chroma_port),
-                    s.collection, expected, self.location, embedded=not s.chroma_host,
+                    s.collection, self._expected(), self.location, embedded=not s.chroma_host,
                     marker=None if s.chroma_host else self.store_marker,
                 )
             return self._store
+
+    def _expected(self) -> dict[str, str]:
+        """What the store must have been built with to be read: the model, the chunk
+        settings, the precision of its vectors, the chunker's version."""
+        s = self.settings
+        return {k: str(v) for k, v in (("model", MODEL_NAME), ("chunk_size", s.chunk_size),
+                                       ("chunk_overlap", s.chunk_overlap), ("index_precision", s.index_precision),
+                                       ("chunker", CHUNKER))}
 
     @property
     def embedder(self) -> Embedder:
@@ -262,7 +268,7 @@ class Cited:
             files = self.store.manifest() if built else {}
         except StoreMismatch as e:
             files, problem = self.store.manifest(checked=False), str(e)
-        made = {**self.store.expected, **(self.store.built_with() if built else {})}
+        made = {**self._expected(), **(self.store.built_with() if built else {})}
         return Status(
             store=self.location if built else f"{self.location} (no store yet: `cited index FOLDER` builds one)",
             sources=str(self.sources_folder() if built else Path(s.sources)),

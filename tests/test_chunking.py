@@ -131,7 +131,7 @@ def _sphinx_function(n_params: int) -> str:
             "</ul></dd></dl></dd></dl></section></div></body></html>")
 
 
-def test_a_long_api_entry_cut_across_chunks_gives_each_chunk_its_signature(tmp_path, splitter, embedder):
+def test_a_long_api_entry_cut_across_chunks_gives_each_chunk_its_name(tmp_path, splitter, embedder):
     from index.answer.units import units_of
     from index.search import Hit
 
@@ -140,24 +140,24 @@ def test_a_long_api_entry_cut_across_chunks_gives_each_chunk_its_signature(tmp_p
     (d / "api.html").write_text(_sphinx_function(30))
     ex = extracted(d / "api.html")
     assert "[source]" not in ex.text  # Sphinx's viewcode links are chrome
-    # The parameters are items of their own, the first without the definition's ":" marker.
-    items = [ex.text[b.start : b.end] for b in ex.blocks if b.kind == "item"]
-    assert items[0].startswith("pool.make(") and items[1].startswith("- **option_0** –")
+    # The entry is a section under its name; its signature is code, its parameters items.
+    assert [s.label for s in ex.sections] == ["API", "API › make"]
+    assert "## `make`\n\n`pool.make(size, **kwargs)`\n\nMakes a pool.\n\nParameters:\n\n- **option_0** –" in ex.text
     chunks = chunk(ex, splitter)
-    later = [c for c in chunks if c.start > ex.text.index("pool.make(")]
-    assert len(later) >= 2 and all(c.fence == "pool.make(*size*, ***kwargs*)" for c in later)
+    later = [c for c in chunks if c.start > ex.text.index("Parameters:")]
+    assert len(later) >= 2 and all(c.section == "API › make" for c in later)
     for c in later:
-        assert c.embed_text.startswith("API\n\npool.make(*size*, ***kwargs*)\n")
+        assert c.embed_text.startswith("API › make\n\n- **option_")  # each piece says whose options
         assert splitter.count_tokens(c.embed_text) <= 256
-        # Read alone, the entry's indented lines are still list items, not a code block.
+        # Read alone, the entry's lines are still list items, not a code block.
         units = units_of(Hit("x", "api.html", None, c.start, c.end, c.text, .5, .5, .5, c.line, c.section, c.title, c.fence))
-        assert units and all(u.kind == "item" and u.context == c.fence for u in units)
+        assert units and all(u.kind == "item" for u in units)
         assert all(c.text[u.start : u.end].startswith("- **option_") for u in units)
     cited = indexed(d, tmp_path / ".c", embedder)
     ans = cited.ask("what does option_27 of pool.make do?")
     first = ans.citations[0]
-    assert first.quote.startswith("- **option_27** – (optional) How many widgets of kind 27")
-    assert ans.answer.startswith("API:\npool.make(*size*, ***kwargs*)\n- **option_27**")
+    assert first.section == "API › make" and ans.answer.startswith("make:")  # the answer names its entry
+    assert "- **option_27** – (optional) How many widgets of kind 27" in first.quote
     assert ex.text[first.start : first.end] == first.quote
 
 
