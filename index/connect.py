@@ -1,9 +1,13 @@
-"""Connecting to Chroma: the client of an embedded store (a folder) or of a server, and
-an embedded client made anew to see what other processes wrote."""
+"""Connecting to Chroma: the client of an embedded store (a folder) or of a server, an
+embedded client made anew to see what other processes wrote, and the threads using a
+client, so that it is not made anew under them."""
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 from index.errors import StoreUnavailable
@@ -56,3 +60,47 @@ def reopen_embedded(client, connect):
 
 def _first_line(e: Exception) -> str:
     return str(e).splitlines()[0] if str(e) else type(e).__name__
+
+
+class ClientUse:
+    """The threads using a Chroma client now. ``reading()`` marks a use;
+    ``replacing()`` waits (up to ``wait`` seconds) until no other thread uses the client,
+    and lets none start until the new client is in place. The bot answers in worker
+    threads: a read on a client another thread had just stopped failed inside Chroma's
+    bindings. A thread already reading may read again (no deadlock on itself), and a
+    replacement waiting goes before new readers (readers never starve it)."""
+
+    def __init__(self, wait: float = 60):
+        self.wait = wait
+        self._readers: Counter[int] = Counter()
+        self._changed = threading.Condition()
+        self._replacing = False
+
+    @contextmanager
+    def reading(self):
+        me = threading.get_ident()
+        with self._changed:
+            if me not in self._readers:
+                self._changed.wait_for(lambda: not self._replacing)
+            self._readers[me] += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._readers[me] -= 1
+                if not self._readers[me]:
+                    del self._readers[me]
+                self._changed.notify_all()
+
+    @contextmanager
+    def replacing(self):
+        me = threading.get_ident()
+        with self._changed:
+            self._replacing = True
+            try:
+                if not self._changed.wait_for(lambda: not set(self._readers) - {me}, timeout=self.wait):
+                    log.warning("replacing the Chroma client while another thread still uses it")
+                yield
+            finally:
+                self._replacing = False
+                self._changed.notify_all()

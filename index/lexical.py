@@ -206,7 +206,7 @@ class LexicalIndex:
 
     @cached_property
     def _file_keys(self) -> np.ndarray:
-        from index.store import path_key_of
+        from index.records import path_key_of
 
         return np.array([path_key_of(i) for i in self.ids])
 

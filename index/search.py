@@ -12,7 +12,8 @@ import numpy as np
 
 from index.embedding import Embedder
 from index.lexical import LexicalIndex, rebuild_from_store
-from index.store import Store, path_key
+from index.records import path_key
+from index.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,7 @@ server) share one truth.
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
-from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,7 +19,7 @@ from typing import Iterator
 
 import numpy as np
 
-from index.connect import reopen_embedded
+from index.connect import ClientUse, reopen_embedded
 from index.errors import StoreDamaged, StoreMismatch, StoreUnavailable
 
 SCHEMA = "1"
@@ -48,22 +45,6 @@ class StoredChunk:
     text_hash: str
 
 
-def path_key(path: str) -> str:
-    """What every chunk id of ``path`` starts with (so a filter on paths needs no lookup)."""
-    import hashlib
-
-    return hashlib.sha1(path.encode("utf-8", "replace")).hexdigest()[:16]
-
-
-def chunk_id(path: str, sha: str, n: int) -> str:
-    return f"{path_key(path)}-{sha[:16]}-{n:05d}"
-
-
-def path_key_of(cid: str) -> str:
-    """The path_key a chunk id starts with."""
-    return cid.split("-", 1)[0]
-
-
 class Store:
     def __init__(self, connect, name: str, expected: dict, location: str, embedded: bool = True,
                  marker: Path | None = None):
@@ -83,29 +64,8 @@ class Store:
         self.location = location
         self._chunks = None
         self._files = None
-        # Threads reading the store now, by thread (see _reading and refresh).
-        self._readers: Counter[int] = Counter()
-        self._readers_changed = threading.Condition()
-        self._refreshing = False
-
-    @contextmanager
-    def _reading(self):
-        """Marks a use of the Chroma client: refresh() waits for every other thread's
-        to end before it stops that client (the bot answers in worker threads; a read
-        on a stopped client failed inside Chroma's bindings)."""
-        me = threading.get_ident()
-        with self._readers_changed:
-            if me not in self._readers:  # a refresh waiting goes first: readers never starve it
-                self._readers_changed.wait_for(lambda: not self._refreshing)
-            self._readers[me] += 1
-        try:
-            yield
-        finally:
-            with self._readers_changed:
-                self._readers[me] -= 1
-                if not self._readers[me]:
-                    del self._readers[me]
-                self._readers_changed.notify_all()
+        # Each use of the client, so refresh() never stops it under another thread.
+        self._use = ClientUse()
 
     # -- collections ---------------------------------------------------------------
     def _open(self, create: bool, rebuilding: bool = False) -> bool:
@@ -211,16 +171,14 @@ class Store:
         left behind, which a sync rebuilds. Its chunks are derived from the sources, so
         the rebuild loses nothing; a change of model or settings is the user's, and
         still waits for their `--rebuild`. Read unchecked, as indexed_from is."""
-        chunks = self._chunks if self._chunks is not None else self._get(self.name)
-        meta = (chunks.metadata or {}) if chunks is not None else {}
-        have = meta.get("chunker")
-        if have is None or str(have) == self.expected.get("chunker", str(have)):
+        built = self.built_with()
+        have = built.get("chunker")
+        if have is None or have == self.expected.get("chunker", have):
             return None
-        same = all(str(meta.get(k)) == v for k, v in self.expected.items() if k != "chunker")
-        return str(have) if same else None
+        return have if all(built.get(k) == v for k, v in self.expected.items() if k != "chunker") else None
 
     def exists(self) -> bool:
-        with self._reading():
+        with self._use.reading():
             return self._open(create=False)
 
     def ensure(self) -> "Store":
@@ -239,19 +197,11 @@ class Store:
 
     def refresh(self) -> None:
         """Forget cached state so the next call sees other processes' writes. Waits
-        (up to a minute) for other threads' reads to end; none starts meanwhile."""
-        me = threading.get_ident()
-        with self._readers_changed:
-            self._refreshing = True
-            try:
-                if not self._readers_changed.wait_for(lambda: not set(self._readers) - {me}, timeout=60):
-                    log.warning("refreshing the store while another thread still reads it")
-                if self.embedded:
-                    self.client = reopen_embedded(self.client, self._connect)
-                self._chunks = self._files = None
-            finally:
-                self._refreshing = False
-                self._readers_changed.notify_all()
+        for other threads' reads to end; none starts meanwhile (ClientUse)."""
+        with self._use.replacing():
+            if self.embedded:
+                self.client = reopen_embedded(self.client, self._connect)
+            self._chunks = self._files = None
 
     def reset(self) -> None:
         """Drop both collections and make them anew, empty (the marker, and the
@@ -271,7 +221,7 @@ class Store:
         """The token of the store's last change, read fresh (another process may have
         synced): "none" when the store does not exist, ``sync-…`` while a sync is
         under way or after one died (see bump_generation)."""
-        with self._reading():
+        with self._use.reading():
             col, files = self._get(self.name), self._get(f"{self.name}-files")
             if col is None or files is None:
                 if col is not None or files is not None or (self.marker is not None and self.marker.exists()):
@@ -320,7 +270,7 @@ class Store:
     def built_with(self) -> dict[str, str]:
         """The model, settings and chunker the store was built with, as recorded in it
         (unchecked, as indexed_from reads it); {} when there is no store."""
-        with self._reading():
+        with self._use.reading():
             chunks = self._chunks if self._chunks is not None else self._get(self.name)
             meta = (chunks.metadata or {}) if chunks is not None else {}
         return {k: str(meta[k]) for k in self.expected if k in meta}
@@ -330,7 +280,7 @@ class Store:
         a store built otherwise than configured is read too (for `cited status`)."""
         if paths is not None and not paths:
             return {}
-        with self._reading():
+        with self._use.reading():
             if checked and not self.exists():
                 return {}
             files = self._files if checked else self._get(f"{self.name}-files")
@@ -385,7 +335,7 @@ class Store:
             return
         offset = 0
         while True:
-            with self._reading():  # a page at a time: a refresh may come between pages
+            with self._use.reading():  # a page at a time: a refresh may come between pages
                 got = self.chunks.get(include=list(include), limit=page_size, offset=offset, where=where)
             n = len(got["ids"])
             for i in range(n):
@@ -398,18 +348,18 @@ class Store:
         return [_stored(row["ids"], row["metadatas"]) for row in self.iter_chunks(where=where)]
 
     def get_chunks(self, ids: list[str], include=("documents", "metadatas")) -> dict:
-        with self._reading():
+        with self._use.reading():
             return self.chunks.get(ids=ids, include=list(include))
 
     def query(self, vector: np.ndarray, n: int, paths: frozenset[str] | None = None) -> dict:
         """The ``n`` nearest chunks, of the files in ``paths`` only when given."""
         # Chroma returns fewer than n when the collection is smaller (also when empty).
         where = {"path": {"$in": sorted(paths)}} if paths is not None else None
-        with self._reading():
+        with self._use.reading():
             return self.chunks.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
 
     def count(self) -> int:
-        with self._reading():
+        with self._use.reading():
             return self.chunks.count() if self.exists() else 0
 
 
@@ -425,22 +375,3 @@ def _stored(cid: str, m: dict | None) -> StoredChunk:
         # the next sync deletes (a search never takes it for live).
         log.warning("chunk %s has unreadable metadata; the next `cited index` removes it", cid)
         return StoredChunk(cid, "", "", 0, 0, None, "")
-
-
-def chunk_metadata(
-    path: str, sha: str, n: int, start: int, end: int, page: int | None, text_hash: str, line: int | None = None,
-    section: str = "", title: str | None = None, fence: str = "",
-) -> dict:
-    meta = {"path": path, "sha": sha, "n": n, "start": start, "end": end, "text_hash": text_hash}
-    if fence:
-        meta["fence"] = fence
-    if section:
-        meta["section"] = section
-    if title:
-        meta["title"] = title
-    # Chroma metadata cannot hold None: absent means "no page" / "no lines".
-    if page is not None:
-        meta["page"] = page
-    if line is not None:
-        meta["line"] = line
-    return meta

@@ -24,7 +24,8 @@ from index.errors import SourceError, StoreLocked, StoreUnavailable
 from index.lexical import LexicalIndex, ids_digest, rebuild_from_store
 from index.sources import (BROKEN_LINK, UNLISTED, Extracted, SourceFile, Skipped, content_hash, extract, find_sources,
                            printable, read_bytes)
-from index.store import Store, chunk_id, chunk_metadata
+from index.records import chunk_id, chunk_metadata
+from index.store import Store
 from index.structure import Block, Section
 
 log = logging.getLogger(__name__)
