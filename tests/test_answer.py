@@ -198,3 +198,15 @@ def test_joined_quotes_never_show_the_same_text_twice():
         shown = [c for c, _ in joined([first, third, second_third], order)]
         spans = sorted((c.start, c.end) for c in shown)
         assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:])), (order, spans)
+
+
+def test_a_question_for_a_version_wants_a_unit_that_gives_one():
+    # A changelog answers "which release…" with a number ("3.12.0"): the answer-type
+    # part of the unit score then counts a unit holding one (pip's "Which pip release
+    # introduced the inspect command?" answered, no other dev-set question moved).
+    from index.answer.scoring import answer_type, has_type
+
+    q = "Which pip release introduced the inspect command?"
+    assert answer_type(q) == "version" and answer_type("since which version is it skipped?") == "version"
+    assert answer_type("What does photosynthesis release into the air?") is None  # a verb, not a release
+    assert has_type("version", "Added in 22.2.", q) and not has_type("version", "Added in the spring of 2022.", q)

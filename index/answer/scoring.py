@@ -104,11 +104,18 @@ _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(January|February|March|Apri
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
                      r"fifty|hundred|thousand|million|billion|dozen|half|percent)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z\-]+")
+# "Which release introduced…", "since which version…", "minimum Python version": docs
+# answer with a version number ("3.12.0", "3.10").
+_ASKS_VERSION = re.compile(r"\b(?:which|what|since|minimum|oldest|first)\b(?:(?!\b(?:do|does|did)\b)[^?.])*"
+                           r"\b(?:version|release)\b")  # not "what does photosynthesis release"
+_VERSION = re.compile(r"\b\d+\.\d+")
 
 
 def answer_type(question: str) -> str | None:
-    """What the question asks for: 'time', 'number', 'name', or None."""
+    """What the question asks for: 'version', 'time', 'number', 'name', or None."""
     q = question.lower()
+    if _ASKS_VERSION.search(q):
+        return "version"
     if re.search(r"\b(when|what year|which year|what century)\b", q):
         return "time"
     if re.search(r"\b(how many|how much|what percentage|how old|how long)\b", q):
@@ -118,6 +125,8 @@ def answer_type(question: str) -> str | None:
 
 def has_type(kind: str | None, sentence: str, question: str) -> bool:
     """Does ``sentence`` hold something of ``kind`` that the question does not already say?"""
+    if kind == "version":
+        return bool(_VERSION.search(sentence))
     if kind == "time":
         return bool(_YEAR.search(sentence))
     if kind == "number":
