@@ -19,7 +19,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -32,6 +31,7 @@ from bot.discord_commands import HELP_TEXT, AskCog, can_reindex  # noqa: F401 - 
 from bot.discord_feedback import Answered, FeedbackView, buttons
 from bot.discord_messages import (addressed_in_thread, answers_in, is_acknowledgement, is_forum_post, mentions_me,
                                   post_question, said)
+from bot.discord_reindex import sync_in_child
 from bot.discord_render import Outgoing, render_answer, render_draft
 from bot.discord_send import NO_MENTIONS, Draft, open_thread_on, send_all
 from bot.discord_threads import ThreadTalk, ThreadTalks
@@ -228,33 +228,9 @@ class CitedBot(commands.Bot):
 
     async def reindex(self):
         """Sync the sources folder in a child process; its SyncReport (index.sync)."""
-        from index.sources import Skipped
-        from index.sync import SyncReport
-
         async with self.reindexing:
-            env = {**os.environ, **settings_env(self.settings)}
             folder = await self.off_loop(self.cited.sources_folder)  # reads the store
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "index.sync", "--json", "--wait", "60", str(folder),
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
-            )
-            try:
-                out, err = await proc.communicate()
-            except asyncio.CancelledError:
-                # The bot is closing: do not leave an orphan indexer behind.
-                proc.kill()
-                await proc.wait()
-                raise
-        if proc.returncode != 0:
-            last = (err.decode(errors="replace").strip().splitlines() or ["unknown error"])[-1]
-            if _error_kind(out) == "WouldRemove":
-                # Its own message says "run again with --prune", which no Discord user can.
-                raise CitedError("re-index refused: it would remove most of the indexed files (is the sources folder "
-                                 "right?); an operator can allow it with `cited index --prune` where the bot runs")
-            raise CitedError(f"re-index failed: {last.removeprefix('error: ')}")
-        data = json.loads(out.decode().strip().splitlines()[-1])
-        data["skipped"] = [Skipped(**s) for s in data.get("skipped", [])]
-        return SyncReport(**data)
+            return await sync_in_child(self.settings, folder)
 
     async def _watch(self) -> None:
         from index.watch import awatch_folder
@@ -385,26 +361,3 @@ class CitedBot(commands.Bot):
             self.conversations.remember(channel.id, checked, interaction.user.id)
         else:
             await self.open_follow_ups(original, checked, interaction.user.id)
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    """The library's settings as CITED_* variables, for a child process. Secrets are
-    left out: str() of one is a mask, and the child (a sync) never needs them."""
-    from pydantic import SecretStr
-
-    from index.settings import Settings as LibrarySettings
-
-    env = {}
-    for name in LibrarySettings.model_fields:
-        value = getattr(settings, name)
-        if value is not None and not isinstance(value, SecretStr):
-            env[f"CITED_{name.upper()}"] = str(value)
-    return env
-
-
-def _error_kind(out: bytes) -> str | None:
-    """The kind of error `python -m index.sync --json` reported on stdout, if any."""
-    try:
-        return json.loads(out.decode().strip().splitlines()[-1]).get("kind")
-    except (ValueError, IndexError, AttributeError):
-        return None

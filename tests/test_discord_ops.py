@@ -323,7 +323,7 @@ async def test_slash_reindex_reports_from_the_sync_report(discord_bot_factory):
 def test_the_reindex_child_gets_settings_but_no_secrets(settings):
     from pydantic import SecretStr
 
-    from bot.discord_bot import settings_env
+    from bot.discord_reindex import settings_env
 
     env = settings_env(settings.model_copy(update={"llm_api_key": SecretStr("sk-secret"), "top_k": 7}))
     assert env["CITED_TOP_K"] == "7"
