@@ -18,7 +18,7 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # every change to what a chunk holds or how it is embedded; bench/RESULTS.md names the
 # version each change came with (`git log -S sections-N` the commit). sections-29 reads
 # pymdownx's "/// tip" blocks as notes and FastAPI's "{* x.py *}" includes as tag lines;
-# sections-33 reads an .mdx page without indented code blocks, as MDX does (structure.mdx_lines);
+# sections-33 reads an .mdx page without indented code blocks, as MDX does (mdx.mdx_lines);
 # sections-34 without HTML blocks either (a component's tag line is JSX, not raw HTML);
 # sections-35 reads "- ```" as a list item opening a code block, and reST's :samp: and
 # :file: without the braces around what a reader replaces; sections-36 reads each Sphinx

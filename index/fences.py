@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 
+# A list item's marker: an item may open with its fence ("- ```", pip's environment
+# variables); only a bare fence closes one.
+ITEM_MARKER = r"(?:[-*+]|\d{1,9}[.)])[ \t]+"
 # A fence line's marker: its run of backticks or tildes (a block closes on a run of the
-# same character at least as long). A list item may open with its fence ("- ```",
-# pip's environment variables); only a bare fence closes one.
-_FENCE_MARK = re.compile(r"[ \t]*((?:[-*+]|\d{1,9}[.)])[ \t]+)?(`{3,}|~{3,})")
+# same character at least as long).
+_FENCE_MARK = re.compile(r"[ \t]*(" + ITEM_MARKER + r")?(`{3,}|~{3,})")
 
 
 def fence_step(line: str, fence: str | None) -> tuple[bool, str | None]:
@@ -24,3 +26,12 @@ def fence_step(line: str, fence: str | None) -> tuple[bool, str | None]:
         return False, fence  # inside code, "- ```" is code
     closes = run[0] == fence[0] and len(run) >= len(fence) and not line[mark.end() :].strip()
     return True, None if closes else fence
+
+
+def bare_fence(line: str) -> str:
+    """An opening fence line without the list item's marker it may follow ("- ```" reads
+    "  ```"), the same length."""
+    mark = _FENCE_MARK.match(line)
+    if mark is None or not mark.group(1):
+        return line
+    return line[: mark.start(1)] + " " * len(mark.group(1)) + line[mark.end(1) :]

@@ -118,8 +118,9 @@ def _sphinx_entries(soup) -> None:
     A summary table of the page's own entries (autosummary, autodocsumm: each row links
     to an entry further down) goes, with its "Methods:" label: it repeats each entry's
     first line, as a table of contents does. One linking to other pages stays."""
-    ids = {t["id"] for t in soup.find_all(id=True)}
-    for table in soup.find_all("table", class_="autosummary"):
+    tables = soup.find_all("table", class_="autosummary")
+    ids = {t["id"] for t in soup.find_all(id=True)} if tables else set()
+    for table in tables:
         links = [a.get("href", "") for a in table.find_all("a")]
         if links and all(h.startswith("#") and h[1:] in ids for h in links):
             label = table.find_previous_sibling()

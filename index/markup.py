@@ -11,7 +11,7 @@ import bisect
 import html
 import re
 
-from index.fences import fence_step
+from index.fences import ITEM_MARKER, fence_step
 from index.mdx import components_shown
 from index.myst import myst_shown
 from index.notes import SLASH_BLOCKS, SLASH_CLOSE, SLASH_OPEN, note_title
@@ -179,7 +179,7 @@ _CHAR_REF = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
 # costs one pass, not one per backtick). An indented code block is not told apart: in
 # an HTML block, indented lines are the block's own. A list item may open with its
 # fence ("- ```"), as fences.fence_step reads it.
-_FENCED = r"^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(`{3,}|~{3,})[^\n]*(?:\n.*?^[ \t]*\1[`~]*[ \t]*$|.*\Z)"
+_FENCED = r"^[ \t]*(?:" + ITEM_MARKER + r")?(`{3,}|~{3,})[^\n]*(?:\n.*?^[ \t]*\1[`~]*[ \t]*$|.*\Z)"
 _CODE = re.compile(_FENCED + r"|(?<!`)(`+)(?!`)[^`\n]+?(?<!`)\2(?!`)", re.M | re.S)
 _FENCED_BLOCK = re.compile(_FENCED, re.M | re.S)
 # A reference-style link, "[`process.emitWarning()`][emit_warning]" or "[semi-space][]":

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from index.fences import fence_step
+from index.fences import bare_fence, fence_step
 from index.rst import TEXT_ROLES, VERSION_SAID, role_text
 
 # A MyST cross-reference target, "(option-boolean-flag)=" on its own line before a
@@ -83,9 +83,6 @@ def enclosing_title(before: str) -> str | None:
     return titles[-1] if titles else None
 
 
-_ITEM_FENCE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?=`{3}|~{3})", re.M)
-
-
 def still_open(before: str) -> tuple[list[str], str | None]:
     """The opening fence lines of the prose directives still open at the end of
     ``before`` (the text of a chunk before a quote), outermost first, and the code
@@ -103,7 +100,7 @@ def still_open(before: str) -> tuple[list[str], str | None]:
         elif event == "code":
             is_fence, after = fence_step(line, code)
             if is_fence and code is None:
-                code_line = _ITEM_FENCE.sub(lambda m: " " * len(m.group(0)), line)  # "- ```" opens "```"
+                code_line = bare_fence(line)  # "- ```" opens "```"
             code = after
     return openers, code_line if code is not None else None
 

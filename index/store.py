@@ -244,9 +244,7 @@ class Store:
         """The folder the last sync read (absolute), if one ran. Read from the chunks
         collection alone, unchecked: `cited index --rebuild`, the repair that a damaged
         or mismatched store's message names, must still find the folder to rebuild."""
-        chunks = self._chunks if self._chunks is not None else self._get(self.name)
-        found = ((chunks.metadata or {}).get("sources") or None) if chunks is not None else None
-        return found or self._marked_sources()
+        return self._recorded().get("sources") or self._marked_sources()
 
     def mark_sources(self, folder: Path) -> None:
         """Write ``folder`` into the marker alone (the store may be damaged or about to
@@ -270,10 +268,14 @@ class Store:
     def built_with(self) -> dict[str, str]:
         """The model, settings and chunker the store was built with, as recorded in it
         (unchecked, as indexed_from reads it); {} when there is no store."""
+        meta = self._recorded()
+        return {k: str(meta[k]) for k in self.expected if k in meta}
+
+    def _recorded(self) -> dict:
+        """The chunks collection's metadata, read unchecked ({} when there is none)."""
         with self._use.reading():
             chunks = self._chunks if self._chunks is not None else self._get(self.name)
-            meta = (chunks.metadata or {}) if chunks is not None else {}
-        return {k: str(meta[k]) for k in self.expected if k in meta}
+            return dict(chunks.metadata or {}) if chunks is not None else {}
 
     def manifest(self, paths: list[str] | None = None, checked: bool = True) -> dict[str, FileRecord]:
         """The indexed files (of ``paths`` only, when given). Unchecked, the manifest of
