@@ -8,6 +8,7 @@ plain dicts; the CLI renders them.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,10 +177,11 @@ class Check:
     abstain: bool
     file: str | None = None  # the source that answers it, when known
     kind: str | None = None  # for abstentions: "near" (the docs' domain) or "off" (off-topic)
+    section: str | None = None  # the heading the answer sits under, when known
 
 
 def load_checks(path: Path) -> list[Check]:
-    """A user's own checks: JSON lines of {"q", "expect": [words], "file"?} or
+    """A user's own checks: JSON lines of {"q", "expect": [words], "file"?, "section"?} or
     {"q", "abstain": true, "kind"?: "near"|"off"}."""
     from index.errors import CitedError
 
@@ -197,10 +199,35 @@ def load_checks(path: Path) -> list[Check]:
             if not isinstance(expect, list):  # a string would be checked letter by letter, and always pass
                 raise TypeError(f'"expect" must be a list of words, not {type(expect).__name__}')
             checks.append(Check(str(d["q"]), [str(w) for w in expect], bool(d.get("abstain", False)),
-                                d.get("file"), d.get("kind")))
+                                d.get("file"), d.get("kind"), d.get("section")))
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise CitedError(f"{path}:{n}: expected {{\"q\": ..., \"expect\": [...]}} or {{\"q\": ..., \"abstain\": true}} ({e})") from None
     return checks
+
+
+# A heading as its source writes it and as a citation names it differ in marks:
+# "`cache.auto-clean-frequency`", "`debug` {#debug}", "Options¶", "\\[array&lt;string&gt;]",
+# a Liquid tag ("{%- include badge.html -%}"); and an API entry's heading may be
+# qualified ("marshmallow.fields.Url") where the page shows its name ("Url").
+_HEADING_MARKS = re.compile(r"\s*\{\s*#[^}]*\}\s*$|\{%.*?%\}|\\(?=\W)|[`¶#*]")
+
+
+def _heading(text: str) -> str:
+    import html
+
+    return " ".join(_HEADING_MARKS.sub("", html.unescape(text)).split()).strip(" :").casefold()
+
+
+def same_heading(a: str, b: str) -> bool:
+    a, b = _heading(a), _heading(b)
+    return a == b or (bool(a) and bool(b) and (a.endswith("." + b) or b.endswith("." + a)))
+
+
+def section_cited(check: Check, ans) -> bool:
+    """Does a citation of the expected file quote the expected section (the last
+    heading of its path)?"""
+    return any((check.file is None or x.source == check.file) and x.section
+               and same_heading(x.section.split(" › ")[-1], check.section) for x in ans.citations)
 
 
 def judge(check: Check, ans) -> tuple[bool, str]:
@@ -225,7 +252,8 @@ def eval_checks(cited, checks: list[Check], tick: Tick | None = None) -> dict:
     abstains, and over the others how often it declines, by kind."""
     failures = []
     answerable = [c for c in checks if not c.abstain]
-    counts = {"answer_hit": 0, "file_hit": 0, "file_known": 0, "false_abstention": 0}
+    counts = {"answer_hit": 0, "file_hit": 0, "file_known": 0, "false_abstention": 0, "section_hit": 0,
+              "section_known": 0}
     declined: dict[str, list[int]] = {}
     lengths = []
     for i, c in enumerate(checks, 1):
@@ -244,6 +272,9 @@ def eval_checks(cited, checks: list[Check], tick: Tick | None = None) -> dict:
             if c.file:
                 counts["file_known"] += 1
                 counts["file_hit"] += any(x.source == c.file for x in ans.citations)
+            if c.section:
+                counts["section_known"] += 1
+                counts["section_hit"] += section_cited(c, ans)
         if not ok:
             failures.append({"q": c.q, "why": why, "answer": ans.answer,
                              "cited": [x.where() for x in ans.citations], **({"file": c.file} if c.file else {})})
@@ -256,6 +287,8 @@ def eval_checks(cited, checks: list[Check], tick: Tick | None = None) -> dict:
         result["answer_hit"] = round(counts["answer_hit"] / na, 4)
         if counts["file_known"]:
             result["file_hit"] = round(counts["file_hit"] / counts["file_known"], 4)
+        if counts["section_known"]:
+            result["section_hit"] = round(counts["section_hit"] / counts["section_known"], 4)
         result["false_abstention"] = round(counts["false_abstention"] / na, 4)
     if lengths:
         result["answer_chars_median"] = int(percentile(lengths, 50))

@@ -40,6 +40,13 @@ class Hit:
     title: str | None = None  # its file's title
     fence: str = ""  # see chunking.Chunk.fence
 
+    def cited_section(self, section: str | None = None) -> str:
+        """The heading path a citation of this chunk's text (or of a unit of it under
+        ``section``) names. Text before a page's first heading sits under the page's
+        title: a front matter title is the heading its site shows, and the reader
+        otherwise sees a citation under no heading at all."""
+        return (self.section if section is None else section) or self.title or ""
+
 
 def fuse(dense: dict[str, float], lexical: dict[str, float], dense_weight: float = DENSE_WEIGHT) -> list[tuple[str, float]]:
     """Convex combination of min-max normalised dense and BM25 scores.

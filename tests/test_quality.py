@@ -58,6 +58,7 @@ def test_user_checks(tmp_path):
     assert [f["q"] for f in m["failures"]] == ["Which companies joined the UN Global Compact?",
                                                "Who is the UN Secretary-General?"]
     assert "Huawei" in m["failures"][0]["why"] and "fill in" in m["failures"][1]["why"]
+    assert "section_hit" not in m  # no check names a section
     assert r.returncode == 1  # a failing check fails the command, for CI use
 
 
@@ -70,3 +71,21 @@ def test_bad_eval_input_is_one_line(tmp_path):
     r = subprocess.run([sys.executable, "-m", "bot.cli", "eval", "questions", str(tmp_path / "bad.jsonl")],
                        capture_output=True, text=True, env=env, cwd=REPO)
     assert r.returncode == 1 and "bad.jsonl:1" in r.stderr
+
+
+def test_section_hit_counts_citations_under_the_expected_heading(tmp_path, embedder):
+    from helpers import indexed
+    from index.evaluation import Check, eval_checks, same_heading
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "deploy.md").write_text("# Deploying\n\n## `listen_port` {#port}\n\n"
+                                                 "The server listens on port 8421 by default.\n")
+    cited = indexed(tmp_path / "docs", tmp_path / ".c", embedder)
+    q = "Which port does the server listen on?"
+    m = eval_checks(cited, [Check(q, ["8421"], False, "deploy.md", section="`listen_port` {#port}"),
+                            Check(q, ["8421"], False, "deploy.md", section="Deploying")])
+    assert m["section_hit"] == 0.5  # the quote is under listen_port, not directly under Deploying
+    # Marks of the heading's source are not part of its name.
+    assert same_heading("`coverageReporters` \\[array&lt;string&gt;]", "coverageReporters [array<string>]")
+    assert same_heading("Form Data { #form-data }", "Form Data")
+    assert same_heading("marshmallow.fields.Url", "Url") and not same_heading("Url", "Uri")

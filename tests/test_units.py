@@ -16,6 +16,9 @@ def docs_cited(tmp_path, embedder):
     (d / "guide.md").write_text(DOC)
     fixes = " ".join(f"Fixed bug number {i} in the parser." for i in range(25))
     (d / "long.md").write_text("# Changelog\n\n## Release notes\n\n- " + fixes + "\n")
+    # As Jekyll and Docusaurus pages are written: the title in front matter, no H1.
+    (d / "deploy.md").write_text("---\ntitle: Deploying\n---\n\nThe server listens on port 8421 unless "
+                                 "the LISTEN_PORT variable names another.\n\n## Logs\n\nLogs go to stderr.\n")
     cited = indexed(d, tmp_path / ".c", embedder)
     return cited
 
@@ -29,6 +32,13 @@ def test_colon_led_list_is_answered_as_a_unit(docs_cited):
     assert first.section == "Setup guide › Options › Proxy"
     assert first.where().startswith("guide.md › Setup guide › Options › Proxy, line")
     assert ans.to_dict()["citations"][0]["section"] == "Setup guide › Options › Proxy"
+
+
+def test_text_before_the_first_heading_is_cited_under_the_page_title(docs_cited):
+    ans = docs_cited.ask("Which port does the server listen on?")
+    first = ans.citations[0]
+    assert first.source == "deploy.md" and "8421" in first.quote
+    assert first.section == "Deploying" and first.where().startswith("deploy.md › Deploying, line")
 
 
 def test_table_row_answers_alone(docs_cited):
