@@ -96,6 +96,11 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     assert missing("Eclipse: how do I hook it in?") is None
     assert missing("can I keep the DB pool open?") is None
     assert missing("how do I give the flag as `--name Bob`?") is None
+    # An inflected form of an everyday word is an everyday word ("mutes", "riskier"),
+    # an acronym is not inflected, and a version tag is a number.
+    assert missing("the flag mutes everything; is one way riskier?") is None
+    assert missing("is there a mute for passphrases?") == "passphrases"
+    assert missing("do I need the socks v5 flag?") is None
 
 
 def test_a_name_typed_without_its_accents_is_the_sources_name():

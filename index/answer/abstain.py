@@ -146,8 +146,10 @@ def _setting_words(question: str, stopwords: frozenset[str] = frozenset()) -> se
     return {w for p in told for w in _WORD.findall(p)} - said
 
 
-# A name with a version ("WSL2", "python3", "HTTP2") is the name the sources use.
+# A name with a version ("WSL2", "python3", "HTTP2") is the name the sources use, and a
+# version tag ("v5", "v2.1": "socks4 or v5?") is a number.
 _VERSIONED = re.compile(r"^([a-z]{3,})[0-9]+$")
+_VERSION_TAG = re.compile(r"^[vV]\d+(?:\.\d+)*$")
 
 
 # A word written as a name inside a sentence ("the Zed editor", "Eclipse", "LaTeX",
@@ -170,10 +172,28 @@ def _names(question: str) -> set[str]:
             if _NAME.match(m.group(0)) and text[: m.start()].rstrip()[-1:] not in ("", ".", "?", "!", ":", '"', "'", "(")}
 
 
-def _zipf(word: str) -> float:
+def _zipf(word: str, inflected: bool = True) -> float:
+    """How common ``word`` is in English, as its word: an inflected form is rarer than
+    the word it inflects ("mutes" 2.5, "mute" 3.7; "riskier" 2.7, "risky" 3.9), and the
+    asker who writes it uses an everyday word. wordfreq has no lemmatizer, so the
+    regular inflections are undone by hand; "-er" is left alone, as it makes names
+    ("docker" is not "dock"), and so is an acronym (``inflected`` False: "CORS" is no
+    plural of "cor")."""
     from wordfreq import zipf_frequency  # ~0.15 s on first use; only when a word is absent
 
-    return zipf_frequency(word, "en")
+    return max(zipf_frequency(w, "en") for w in (_bases(word) if inflected else {word}))
+
+
+def _bases(word: str) -> set[str]:
+    out = {word}
+    for suffix, ends in (("ies", ("y",)), ("ied", ("y",)), ("ier", ("y",)), ("iest", ("y",)), ("es", ("",)),
+                         ("s", ("",)), ("ed", ("", "e")), ("ing", ("", "e"))):
+        if word.endswith(suffix) and not (suffix == "s" and word.endswith(("ss", "us", "is"))):
+            base = word[: -len(suffix)]
+            out.update(base + e for e in ends)
+            if len(base) > 3 and base[-1] == base[-2]:  # "dropped", "running"
+                out.add(base[:-1])
+    return {w for w in out if len(w) >= 3} | {word}
 
 
 # A question word the passages lack may still be there in other spelling or as a
@@ -247,7 +267,7 @@ def gather(question: str, lexical, passage_texts: list[str], passage_sim: float,
     examples = _example_spans(question) | _setting_words(question, lexical.stopwords)
     names = _names(question)
     for w, s in terms:
-        if w in examples or w.isdigit():
+        if w in examples or w.isdigit() or _VERSION_TAG.match(w):
             continue
         versioned = _VERSIONED.match(s)
         if versioned:
@@ -257,11 +277,12 @@ def gather(question: str, lexical, passage_texts: list[str], passage_sim: float,
         # A short form of a word the sources use ("env" for "environment", "vars") is
         # not absent. An acronym is not inflected, so it is matched as written: "CORS"
         # stems to "cor", which "correct" starts; "cors" starts nothing.
-        short = w.lower() if w.isupper() and not question.isupper() else s
+        acronym = w.isupper() and not question.isupper()
+        short = w.lower() if acronym else s
         if (dfs[s] == 0 and s not in anywhere and not (len(short) >= 3 and lexical.has_prefix(short))
                 and not lexical.derives(w.lower()) and not lexical.has_folded(s)
                 and not _written_apart(w, passage_texts)):
-            z = 0.0 if w.lower() in names else _zipf(w.lower())
+            z = 0.0 if w.lower() in names else _zipf(w.lower(), inflected=not acronym)
             if z < RARE_ZIPF and (rarest is None or z < rarest):
                 missing, rarest = w, z
     return Evidence(passage_sim, unit_sim, in_passage, in_corpus, 1.0 if missing else 0.0, missing)
