@@ -246,6 +246,10 @@ def test_a_best_sentence_gives_way_to_it_and_the_sentence_leaning_on_it():
     assert kinds == ["sentence", "pair"]  # the leaning sentence never stands alone
     assert [cands[i].kind for i in select(cands, np.array([1.0, 0.95]))] == ["pair"]
     assert [cands[i].kind for i in select(cands, np.array([1.0, 0.8]))] == ["sentence"]
+    # It leans on it after a short opening phrase too.
+    text = ("# Extra\n\nThe `extra_kwargs` option sets keyword arguments on fields. "
+            "As in the case of `read_only_fields`, this means you need not declare the field.\n")
+    assert [c.kind for c in candidates([md_hit(text)])] == ["sentence", "pair"]
 
 
 def test_a_sentence_that_asks_brings_the_one_that_answers():

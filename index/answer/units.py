@@ -43,7 +43,10 @@ def clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
 MAX_UNIT_CHARS = 600
 # A sentence opening with one of these names its subject only through the sentence before.
 _LEANS = re.compile(r"^(?:It|Its|It's|This|That|These|Those|They|Their|Such|Both|The latter|The former|"
-                    r"Here|There|Then|Otherwise|However|Instead|Also|In this case|In that case)\b")
+                    r"Here|There|Then|Otherwise|However|Instead|Also|In this case|In that case)\b"
+                    # or after a short opening phrase: "As in the case of `x`, this means…",
+                    # "When set, it overrides…"
+                    r"|^[A-Z][^.,;:!?\n]{0,60},\s+(?:it|its|this|that|these|those|they|such)\b")
 _LISTLIKE = ("item", "row", "header", "code")
 _WORDY = re.compile(r"\w")
 
