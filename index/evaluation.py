@@ -207,15 +207,18 @@ def load_checks(path: Path) -> list[Check]:
 
 # A heading as its source writes it and as a citation names it differ in marks:
 # "`cache.auto-clean-frequency`", "`debug` {#debug}", "Options¶", "\\[array&lt;string&gt;]",
-# a Liquid tag ("{%- include badge.html -%}"); and an API entry's heading may be
+# a Liquid tag ("{%- include badge.html -%}"), a link ("[`npm ci`](/commands/npm-ci)" is
+# "npm ci"); and an API entry's heading may be
 # qualified ("marshmallow.fields.Url") where the page shows its name ("Url").
 _HEADING_MARKS = re.compile(r"\s*\{\s*#[^}]*\}\s*$|\{%.*?%\}|\\(?=\W)|[`¶#*]")
+_HEADING_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def _heading(text: str) -> str:
     import html
 
-    return " ".join(_HEADING_MARKS.sub("", html.unescape(text)).split()).strip(" :").casefold()
+    text = _HEADING_LINK.sub(r"\1", html.unescape(text))
+    return " ".join(_HEADING_MARKS.sub("", text).split()).strip(" :").casefold()
 
 
 def same_heading(a: str, b: str) -> bool:

@@ -88,4 +88,5 @@ def test_section_hit_counts_citations_under_the_expected_heading(tmp_path, embed
     # Marks of the heading's source are not part of its name.
     assert same_heading("`coverageReporters` \\[array&lt;string&gt;]", "coverageReporters [array<string>]")
     assert same_heading("Form Data { #form-data }", "Form Data")
+    assert same_heading("[`npm ci`](/commands/npm-ci)", "npm ci")
     assert same_heading("marshmallow.fields.Url", "Url") and not same_heading("Url", "Uri")
