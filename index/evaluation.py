@@ -7,6 +7,7 @@ plain dicts; the CLI renders them.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -208,15 +209,13 @@ def load_checks(path: Path) -> list[Check]:
 # A heading as its source writes it and as a citation names it differ in marks:
 # "`cache.auto-clean-frequency`", "`debug` {#debug}", "Options¶", "\\[array&lt;string&gt;]",
 # a Liquid tag ("{%- include badge.html -%}"), a link ("[`npm ci`](/commands/npm-ci)" is
-# "npm ci"); and an API entry's heading may be
-# qualified ("marshmallow.fields.Url") where the page shows its name ("Url").
+# "npm ci"); and an API entry's heading may be qualified ("marshmallow.fields.Url")
+# where the page shows its name ("Url").
 _HEADING_MARKS = re.compile(r"\s*\{\s*#[^}]*\}\s*$|\{%.*?%\}|\\(?=\W)|[`¶#*]")
 _HEADING_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def _heading(text: str) -> str:
-    import html
-
     text = _HEADING_LINK.sub(r"\1", html.unescape(text))
     return " ".join(_HEADING_MARKS.sub("", text).split()).strip(" :").casefold()
 
@@ -252,7 +251,8 @@ def eval_checks(cited, checks: list[Check], tick: Tick | None = None) -> dict:
     """Ask each check's question; it passes when every expected word is in the answer
     (case-insensitive), or when it abstains as it should. Also reports, over the
     answerable checks, how often the expected file is cited and how often it wrongly
-    abstains, and over the others how often it declines, by kind."""
+    abstains, how often a citation quotes the expected section (for checks naming one),
+    and over the others how often it declines, by kind."""
     failures = []
     answerable = [c for c in checks if not c.abstain]
     counts = {"answer_hit": 0, "file_hit": 0, "file_known": 0, "false_abstention": 0, "section_hit": 0,
