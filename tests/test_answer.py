@@ -104,6 +104,29 @@ def test_a_passage_another_file_already_holds_is_not_read_twice():
     assert [h.id for h in distinct([a, b, c, d])] == ["a", "d"]
 
 
+def test_the_passage_closest_in_meaning_is_read_though_it_shares_no_word(embedder):
+    """A passage sharing no word with the question ranks low in the fusion (its BM25 half
+    is 0) however close it is in meaning; the closest of those further down joins the
+    re-ranked head when it is closer than all of them (scoring.RESCUE_MARGIN)."""
+    from index.answer.scoring import RERANK_PASSAGES, SentenceVectors, rerank
+    from index.search import Hit
+
+    q = "how do I make my own cargo foo command that people can run like a built-in one?"
+    sub = ("Cargo is designed to be extensible with new subcommands without having to modify Cargo "
+           "itself: an invocation cargo-${command} runs an external tool found on your $PATH.")
+    q_vec = embedder.embed([q])[0]
+    cos = float(embedder.embed([sub])[0] @ q_vec)
+
+    def ranked_ids(head_dense: float) -> list[str]:
+        filler = [Hit(f"f{i}", "faq.md", None, 0, 30, f"Cargo can run inside make, item {i}.", 0.9 - i / 100,
+                      head_dense, 1.0) for i in range(RERANK_PASSAGES + 3)]
+        close = Hit("sub", "reference/external-tools.md", None, 0, len(sub), sub, 0.4, cos, 0.0)
+        return [h.id for h in rerank(q, q_vec, filler + [close], SentenceVectors(embedder))]
+
+    assert "sub" in ranked_ids(cos - 0.1)[: RERANK_PASSAGES + 1]
+    assert ranked_ids(cos)[-1] == "sub"  # not when it is no closer than the head
+
+
 
 @pytest.mark.parametrize(
     "question, kind",

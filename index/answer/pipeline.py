@@ -14,7 +14,7 @@ import numpy as np
 
 from index.answer import abstain
 from index.answer.model import ABSTAIN_TEXT, Answer, Citation
-from index.answer.scoring import RERANK_PASSAGES, SentenceVectors, rerank, score_sentences
+from index.answer.scoring import RERANK_PASSAGES, RESCUE_FROM, SentenceVectors, rerank, score_sentences
 from index.answer.shown import as_answer, shown_quote
 from index.answer.units import Candidate, candidates
 from index.chunking import indexed_text, readable
@@ -94,7 +94,7 @@ def validate_question(question: str, max_chars: int) -> str:
 def ranked_passages(query: str, searcher: Searcher, sentence_vectors: "SentenceVectors", k: int) -> list[Hit]:
     """The passages in the order the answer reads them: searched, then re-ranked (copies left out)."""
     q_vec = searcher.embedder.embed([query])[0]
-    hits = searcher.search(query, k=max(k, RERANK_PASSAGES), vector=q_vec)
+    hits = searcher.search(query, k=max(k, RERANK_PASSAGES, RESCUE_FROM), vector=q_vec)
     return rerank(query, q_vec, hits, sentence_vectors)[:k]
 
 
@@ -331,11 +331,12 @@ def answer(
     query = contextual_query(q, history or [])
     q_vec = searcher.embedder.embed([query])[0]
     sentence_vectors = sentence_vectors or SentenceVectors(searcher.embedder)
-    hits = searcher.search(query, k=max(top_k, READ_PASSAGES, RERANK_PASSAGES), vector=q_vec, paths=paths)
+    k = max(top_k, READ_PASSAGES, RERANK_PASSAGES)
+    hits = searcher.search(query, k=max(k, RESCUE_FROM), vector=q_vec, paths=paths)
     t1 = time.perf_counter()
     result = Answer(question=q, answer=ABSTAIN_TEXT, abstained=True)
     if hits:
-        hits = rerank(query, q_vec, hits, sentence_vectors)
+        hits = rerank(query, q_vec, hits, sentence_vectors)[:k]
         cands = candidates(hits[:READ_PASSAGES])
         vecs = sentence_vectors.of(cands)
         scores = score_sentences(query, q_vec, cands, vecs)
