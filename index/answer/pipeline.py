@@ -91,11 +91,17 @@ def validate_question(question: str, max_chars: int) -> str:
     return q
 
 
+def _searched(query: str, searcher: Searcher, k: int, q_vec: np.ndarray,
+              paths: frozenset[str] | None = None) -> list[Hit]:
+    """The passages re-ranking chooses from, for an answer that reads the best ``k``:
+    deep enough for a closer one further down to join them (scoring.RESCUE_FROM)."""
+    return searcher.search(query, k=max(k, RERANK_PASSAGES, RESCUE_FROM), vector=q_vec, paths=paths)
+
+
 def ranked_passages(query: str, searcher: Searcher, sentence_vectors: "SentenceVectors", k: int) -> list[Hit]:
     """The passages in the order the answer reads them: searched, then re-ranked (copies left out)."""
     q_vec = searcher.embedder.embed([query])[0]
-    hits = searcher.search(query, k=max(k, RERANK_PASSAGES, RESCUE_FROM), vector=q_vec)
-    return rerank(query, q_vec, hits, sentence_vectors)[:k]
+    return rerank(query, q_vec, _searched(query, searcher, k, q_vec), sentence_vectors)[:k]
 
 
 def select(cands: list[Candidate], scores: np.ndarray, ratio: float = JOIN_RATIO,
@@ -332,7 +338,7 @@ def answer(
     q_vec = searcher.embedder.embed([query])[0]
     sentence_vectors = sentence_vectors or SentenceVectors(searcher.embedder)
     k = max(top_k, READ_PASSAGES, RERANK_PASSAGES)
-    hits = searcher.search(query, k=max(k, RESCUE_FROM), vector=q_vec, paths=paths)
+    hits = _searched(query, searcher, k, q_vec, paths)
     t1 = time.perf_counter()
     result = Answer(question=q, answer=ABSTAIN_TEXT, abstained=True)
     if hits:
