@@ -143,7 +143,7 @@ RENDERED = (".md", ".markdown", ".mdx", ".rst", ".rest")
 def source_link(c: Citation, base_url: str | None) -> str | None:
     """The URL of ``c``'s file under ``base_url`` (e.g. a repository's blob URL of the
     docs folder), at its lines (``#L12-L14``, in the source view of a file the forge
-    renders) or PDF page when known."""
+    renders), PDF page or HTML heading's anchor when known."""
     if not base_url:
         return None
     url = base_url.rstrip("/") + "/" + quote(c.source)
@@ -154,6 +154,8 @@ def source_link(c: Citation, base_url: str | None) -> str | None:
         url += f"#L{a}" if a == b else f"#L{a}-L{b}"
     elif c.page is not None:
         url += f"#page={c.page}"
+    elif c.anchor:
+        url += "#" + quote(c.anchor)  # a built page's heading (CITED_SOURCE_URL: the docs site)
     return url
 
 

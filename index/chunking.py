@@ -22,8 +22,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # sections-34 without HTML blocks either (a component's tag line is JSX, not raw HTML);
 # sections-35 reads "- ```" as a list item opening a code block, and reST's :samp: and
 # :file: without the braces around what a reader replaces; sections-36 reads each Sphinx
-# API entry of a built HTML page as a section under its name (html_page._sphinx_entries).
-CHUNKER = "sections-36"
+# API entry of a built HTML page as a section under its name (html_page._sphinx_entries);
+# sections-37 keeps an HTML heading's anchor (html_page._anchor) with the chunks under it.
+CHUNKER = "sections-37"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Chunk:
     # block's opening fence line, a table's head row and its |---| line, or the first
     # line of a list item or definition (an API entry's signature) too long for one chunk.
     fence: str = ""
+    # The anchors of the sections it holds (HTML: page.html#anchor): (section label, id).
+    anchors: tuple[tuple[str, str], ...] = ()
 
     @property
     def context(self) -> str:
@@ -202,7 +205,16 @@ def chunk(extracted: Extracted, split) -> list[Chunk]:
             out += _packed(text, blocks, sp, budget, sec.label, extracted.title)
         else:
             out += _located(text, sec.start, sec.end, sp, budget, None, sec.label, extracted.title)
+    out = _with_anchors(out, sections)
     return _with_lines(text, out) if extracted.lines else out
+
+
+def _with_anchors(chunks: list[Chunk], sections: list[Section]) -> list[Chunk]:
+    anchored = [s for s in sections if s.anchor]
+    if not anchored:
+        return chunks
+    return [replace(c, anchors=tuple((s.label, s.anchor) for s in anchored if s.start < c.end and c.start < s.end))
+            for c in chunks]
 
 
 def _whole_end(sections: list[Section], sec: Section) -> int:

@@ -14,10 +14,12 @@ _HISTORY = re.compile(r"(version )?(history|changelog|changes)$", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
-def html_to_markdown(markup: str) -> tuple[str, str | None]:
+def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]]]:
     """The visible text of an HTML page as Markdown (headings, lists, tables, code kept),
-    and its <title>. Hidden elements (``hidden``, ``aria-hidden``, ``display:none``) are
-    left out, but for a tab's panel, which a click shows."""
+    its <title>, and its headings' anchors: (heading text, id) in the page's order, for
+    the headings a link can point at (see _anchor). Hidden elements (``hidden``,
+    ``aria-hidden``, ``display:none``) are left out, but for a tab's panel, which a click
+    shows."""
     from bs4 import BeautifulSoup
     from markdownify import MarkdownConverter
 
@@ -31,6 +33,11 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
     main = soup.find("main") or soup.find(attrs={"role": "main"})
     if main is not None:
         soup = main
+    # Read before the permalinks that may carry them go with the chrome.
+    for h in soup.find_all(_HEADINGS):
+        anchor = _anchor(h)
+        if anchor:
+            h[_ANCHOR_ATTR] = anchor
     chrome = soup.find_all(["nav", "footer"]) + soup.find_all(
         attrs={"role": ["navigation", "search", "banner", "contentinfo", "complementary"]})
     # A page's own header and asides stay (an article's <header> holds its title, an
@@ -93,7 +100,32 @@ def html_to_markdown(markup: str) -> tuple[str, str | None]:
                            escape_underscores=False, escape_asterisks=False, code_language="").convert_soup(soup)
     lines = [line.rstrip() for line in md.splitlines()]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
-    return text, title or None
+    anchors = [(" ".join(h.get_text(" ").split()), h[_ANCHOR_ATTR]) for h in soup.find_all(_HEADINGS)
+               if h.get(_ANCHOR_ATTR)]
+    return text, title or None, anchors
+
+
+_ANCHOR_ATTR = "data-cited-anchor"
+
+
+def _anchor(h) -> str | None:
+    """The id a link to heading ``h`` ends with (page.html#id), as docs generators write
+    it: on the heading (MkDocs, Docusaurus, Hugo), on a permalink inside it (Node.js's
+    "#" links, Sphinx's "¶"), or on the <section> it opens (Sphinx). Not a wrapper's
+    that merely starts with it (a page's content <div>)."""
+    if h.get("id"):
+        return h["id"]
+    for a in h.find_all("a"):
+        if a.get("id") or a.get("name"):
+            return a.get("id") or a.get("name")
+        href = a.get("href") or ""
+        if href.startswith("#") and len(href) > 1:
+            return href[1:]
+    parent = h.parent
+    if parent is not None and parent.get("id") and parent.find(_HEADINGS) is h and (
+            parent.name == "section" or "section" in (parent.get("class") or [])):
+        return parent["id"]
+    return None
 
 
 # A Sphinx API entry (autodoc's classes, functions, methods, attributes; a config value
@@ -144,6 +176,8 @@ def _sphinx_entries(soup) -> None:
         if not name:
             continue
         heading = soup.new_tag(f"h{level}")
+        if dts[0].get("id"):  # autodoc's "requests.get": the entry's own link target
+            heading[_ANCHOR_ATTR] = dts[0]["id"]
         heading.append(soup.new_tag("code"))  # as code: "__init__" would read as bold "init"
         heading.code.string = name
         dl.insert_before(heading)

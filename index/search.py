@@ -39,6 +39,15 @@ class Hit:
     section: str = ""  # heading path of the chunk's section, "Options › Password prompt"
     title: str | None = None  # its file's title
     fence: str = ""  # see chunking.Chunk.fence
+    anchors: str = ""  # JSON {section label: id} of the sections it holds (HTML pages), see anchor()
+
+    def anchor(self, section: str) -> str | None:
+        """The id a link to ``section`` (a heading path this chunk holds) ends with."""
+        if not self.anchors or not section:
+            return None
+        import json
+
+        return json.loads(self.anchors).get(section)
 
     def cited_section(self, section: str | None = None) -> str:
         """The heading path a citation of this chunk's text (or of a unit of it under
@@ -192,7 +201,7 @@ class Searcher:
                 hits.append(
                     Hit(cid, m["path"], m.get("page"), int(m["start"]), int(m["end"]), doc,
                         round(float(score), 4), float(dense[cid]), lex.get(cid, 0.0) / lmax, m.get("line"),
-                        m.get("section", ""), m.get("title"), m.get("fence", ""))
+                        m.get("section", ""), m.get("title"), m.get("fence", ""), m.get("anchors", ""))
                 )
                 if len(hits) == k:
                     break

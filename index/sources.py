@@ -323,11 +323,11 @@ def _rst(source: str) -> Extracted:
 def _html(markup: str) -> Extracted:
     """An HTML page read as the Markdown of its visible text, with its structure."""
     from index.html_page import html_to_markdown
-    from index.structure import markdown_structure
+    from index.structure import markdown_structure, with_anchors
 
-    text, page_title = html_to_markdown(markup)
+    text, page_title, anchors = html_to_markdown(markup)
     title, sections, blocks = markdown_structure(text)
-    return Extracted(text, None, title=page_title or title, sections=sections, blocks=blocks)
+    return Extracted(text, None, title=page_title or title, sections=with_anchors(sections, anchors), blocks=blocks)
 
 
 def _decode(data: bytes) -> str:

@@ -228,6 +228,10 @@ def test_links_in_source_text_keep_their_ends_and_field_names_are_escaped():
     embed = sources_embed(Answer("q", "text [1]", False, [cite]), "https://github.com/o/r/blob/main")
     assert embed["fields"][0]["name"].startswith(r"[1] pkg/\_\_init\_\_.py")
     assert "/pkg/__init__.py#L3)" in embed["fields"][0]["value"]  # code is shown as code: no ?plain=1
+    # A built HTML page links to the heading the quote sits under, when the page names it.
+    page = Citation(1, "api/index.html", None, 0, 4, "text", 0.9, None, "API › Timeouts", "timeouts")
+    embed = sources_embed(Answer("q", "text [1]", False, [page]), "https://docs.example.com/")
+    assert "(https://docs.example.com/api/index.html#timeouts)" in embed["fields"][0]["value"]
 
 
 def test_split_keeps_code_fences_closed():

@@ -120,6 +120,7 @@ def test_html_api_page_as_nodes_tooling_builds_it(tmp_path):
     )
     ex = extracted(f)
     assert [s.label for s in ex.sections] == ["Path", "Path › path.resolve([...paths])"]
+    assert [s.anchor for s in ex.sections] == ["path", "resolve"]  # from the "#" permalinks, though they go
     assert "#\n" not in ex.text and "Deprecation revoked" not in ex.text and "copy" not in ex.text
     # A collapsed <details> that is not a history, or an open one, is the page's text.
     assert "Each absolute path starts again." in ex.text and "Shown to every reader." in ex.text
@@ -161,12 +162,43 @@ def test_sphinx_api_entries_are_sections_under_their_names(tmp_path):
     f.write_text(SPHINX_API)
     ex = extracted(f)
     assert [s.label for s in ex.sections] == ["Fields", "Fields › Raw", "Fields › Raw › __init__", "Fields › make"]
+    # Each keeps the id a link to it ends with (fields.html#pkg.fields.Raw).
+    assert [s.anchor for s in ex.sections] == ["module-pkg.fields", "pkg.fields.Raw", "pkg.fields.Raw.__init__",
+                                               "pkg.fields.make"]
     text = ex.text
     assert "Classes:" not in text and "| `Raw`" not in text and "Documented on its own page." in text
     assert "[source]" not in text and "¶" not in text
     assert "*class* `pkg.fields.Raw(*)`" in text and "`__init__(strict)`" in text  # signatures as code
     assert "Parameters:\n\n- **strict** – Refuse strings.\n- **name** – Its name." in text
     assert "Returns: Nothing." in text
+
+
+def test_html_headings_keep_their_anchors_for_chunks_and_citations(tmp_path, embedder):
+    """A heading's link target, as docs generators write it (an id on the heading, on
+    the <section> it opens, or a permalink in it), goes with the chunks under it and
+    into the citation: a reader goes to guide.html#timeouts, not the page's top. A
+    heading without one gets none, not its neighbour's."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "guide.html").write_text(
+        "<html><body><main><section id='guide'><h1>Guide</h1><p>How to use the client.</p>"
+        "<section id='timeouts'><h2>Timeouts<a class='headerlink' href='#timeouts'>¶</a></h2>"
+        "<p>Every request gives up after 30 seconds unless you pass the timeout argument.</p></section>"
+        "<h2>Retries</h2><p>Failed requests are retried three times with exponential backoff.</p>"
+        "<h2 id='proxies'>Proxies</h2><p>Set HTTPS_PROXY to send requests through a proxy server.</p>"
+        "</section></main></body></html>")
+    ex = extracted(docs / "guide.html")
+    assert [(s.label, s.anchor) for s in ex.sections] == [
+        ("Guide", "guide"), ("Guide › Timeouts", "timeouts"), ("Guide › Retries", ""), ("Guide › Proxies", "proxies")]
+    cited = indexed(docs, tmp_path / "data", embedder)
+    ans = cited.ask("How long before a request times out?")
+    c = ans.citations[0]
+    assert (c.section, c.anchor) == ("Guide › Timeouts", "timeouts")
+    assert c.where().startswith("guide.html#timeouts › Guide › Timeouts, chars ")
+    assert "anchor" not in ans.to_dict()["citations"][0]  # the JSON keeps its shape
+    retried = cited.ask("How many times is a failed request retried?").citations[0]
+    assert retried.section == "Guide › Retries" and retried.anchor is None
+    assert retried.where().startswith("guide.html › Guide › Retries")
 
 
 def test_pdf_outline_gives_sections(tmp_path, splitter):
@@ -279,7 +311,7 @@ def test_definition_lists_are_one_unit_per_term_with_its_definition(tmp_path, em
     from index.html_page import html_to_markdown
     from index.structure import markdown_structure
 
-    md, _ = html_to_markdown(SPHINX_OPTIONS)
+    md, _, _ = html_to_markdown(SPHINX_OPTIONS)
     _, sections, _ = markdown_structure(md)
     assert [s.label for s in sections] == ["Command line", "Command line › -j N, --jobs N", "Command line › -q, --quiet"]
     assert "## `-j N, --jobs N`\n\nRun N jobs in parallel." in md and "## `-q, --quiet`\n\nPrint only" in md

@@ -23,6 +23,9 @@ class Citation:
     # and for HTML and PDF, None). Not in the JSON, whose shape is fixed.
     lines: tuple[int, int] | None = None
     section: str = ""  # heading path of the quote's section, "Options › Password prompt"
+    # The id of that section's heading in an HTML page, for a link (page.html#anchor);
+    # None where the page gives none, and for other formats. Not in the JSON either.
+    anchor: str | None = None
 
     def as_read(self, marks: bool = False) -> str:
         """The quote as a reader of its Markdown sees it: HTML written in it without its
@@ -31,8 +34,10 @@ class Citation:
         return as_shown(self.quote, marks)
 
     def where(self) -> str:
-        """Where the quote is, for a reader: source › section, page or lines, and offsets."""
-        parts = [f"{self.source} › {self.section}" if self.section else self.source]
+        """Where the quote is, for a reader: source (with the section's anchor, where an
+        HTML page has one and there are no lines) › section, page or lines, and offsets."""
+        source = f"{self.source}#{self.anchor}" if self.anchor and self.lines is None else self.source
+        parts = [f"{source} › {self.section}" if self.section else source]
         if self.page is not None:
             parts.append(f"page {self.page}")
         if self.lines is not None:
@@ -69,7 +74,7 @@ class Answer:
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
-            "citations": [{k: v for k, v in asdict(c).items() if k != "lines"} for c in self.citations],
+            "citations": [{k: v for k, v in asdict(c).items() if k not in ("lines", "anchor")} for c in self.citations],
             "timings_ms": self.timings_ms,
         }
         if self.mode is not None:

@@ -370,7 +370,8 @@ def answer(
             for n, (c, i) in enumerate(chosen, start=1):
                 parts.append(shown_quote(c, n))
                 cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text,
-                                      round(float(scores[i]), 4), c.lines, c.hit.cited_section(c.section)))
+                                      round(float(scores[i]), 4), c.lines, c.hit.cited_section(c.section),
+                                      c.hit.anchor(c.section)))
             result = Answer(question=q, answer=as_answer(parts), abstained=False, citations=cites, passages=hits,
                             evidence=ev)
     t2 = time.perf_counter()

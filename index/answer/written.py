@@ -83,7 +83,8 @@ def assemble(extractive: Answer, claims: list[Claim], passages: list[Hit]) -> An
                 numbered[key] = len(citations) + 1
                 quote = h.text[span.start:span.end]
                 citations.append(Citation(numbered[key], h.source, h.page, start, end, quote,
-                                          span.similarity, quote_lines(h, span.start, quote), h.cited_section()))
+                                          span.similarity, quote_lines(h, span.start, quote), h.cited_section(),
+                                          h.anchor(h.section)))
             if numbered[key] not in ns:
                 ns.append(numbered[key])
         parts.append(c.text + " " + "".join(f"[{n}]" for n in ns))
