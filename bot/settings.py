@@ -30,7 +30,8 @@ class BotSettings(Settings):
         default_factory=list, description="forum channels whose new posts are answered (names or ids)"
     )
     # Base URL of the sources folder, e.g. https://github.com/org/repo/blob/main/docs:
-    # each citation links to its file and line (…/options.md#L12). Unset: names only.
+    # each citation links to its file and line (…/options.md#L12), or an HTML page's
+    # heading (…/guide.html#timeouts). Unset: names only.
     source_url: str | None = Field(None, description="base URL that citations link to")
 
     @field_validator("discord_channels", "discord_forums", mode="before")
