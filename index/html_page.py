@@ -6,6 +6,9 @@ structure.markdown_structure.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+
+from index.structure import Section
 
 # Elements whose content a reader never sees.
 _HIDDEN_TAGS = ["script", "style", "noscript", "template", "head", "svg", "iframe", "object", "button"]
@@ -126,6 +129,30 @@ def _anchor(h) -> str | None:
             parent.name == "section" or "section" in (parent.get("class") or [])):
         return parent["id"]
     return None
+
+
+# How far past the last matched anchor a heading's own is looked for: a heading the
+# Markdown lost or an anchor on a heading it merged is skipped, not the rest misaligned.
+_ANCHOR_LOOKAHEAD = 3
+
+
+def with_anchors(sections: list[Section], anchors: list[tuple[str, str]]) -> list[Section]:
+    """``sections`` with the anchors of their headings: ``anchors`` holds (heading text,
+    id) in the page's order, as html_to_markdown reads them. Matched in order on the
+    heading's letters alone (the page's text and its Markdown space code and marks
+    differently); a heading without its anchor's match gets none rather than the wrong one."""
+    def key(name: str) -> str:
+        return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+    out, at = [], 0
+    for sec in sections:
+        if sec.path:
+            ahead = range(at, min(at + _ANCHOR_LOOKAHEAD, len(anchors)))
+            found = next((i for i in ahead if key(anchors[i][0]) == key(sec.path[-1])), None)
+            if found is not None:
+                sec, at = replace(sec, anchor=anchors[found][1]), found + 1
+        out.append(sec)
+    return out
 
 
 # A Sphinx API entry (autodoc's classes, functions, methods, attributes; a config value

@@ -322,8 +322,8 @@ def _rst(source: str) -> Extracted:
 
 def _html(markup: str) -> Extracted:
     """An HTML page read as the Markdown of its visible text, with its structure."""
-    from index.html_page import html_to_markdown
-    from index.structure import markdown_structure, with_anchors
+    from index.html_page import html_to_markdown, with_anchors
+    from index.structure import markdown_structure
 
     text, page_title, anchors = html_to_markdown(markup)
     title, sections, blocks = markdown_structure(text)

@@ -179,24 +179,6 @@ def plain(inline: str) -> str:
     return " ".join("".join(parts).split())
 
 
-def with_anchors(sections: list[Section], anchors: list[tuple[str, str]]) -> list[Section]:
-    """``sections`` with the anchors of their headings: ``anchors`` holds (heading text,
-    id) in the page's order, as html_page reads them. Matched in order on the heading's
-    letters alone (the page's text and its Markdown space code and marks differently); a
-    heading without its anchor's match gets none rather than the wrong one."""
-    def key(name: str) -> str:
-        return "".join(ch for ch in name.casefold() if ch.isalnum())
-
-    out, at = [], 0
-    for sec in sections:
-        if sec.path:
-            found = next((i for i in range(at, min(at + 3, len(anchors))) if key(anchors[i][0]) == key(sec.path[-1])), None)
-            if found is not None:
-                sec, at = replace(sec, anchor=anchors[found][1]), found + 1
-        out.append(sec)
-    return out
-
-
 def _line_starts(text: str) -> list[int]:
     starts = [0]
     at = text.find("\n")
