@@ -72,14 +72,13 @@ def main(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from index.settings import load_settings
 
+    overrides = {"data_dir": data_dir, "chroma_host": chroma_host, "chroma_port": chroma_port}
     try:
-        settings = load_settings(Settings)
-    except CitedError as e:  # a bad value in .env or the environment, an unreadable .env
+        ctx.obj = load_settings(Settings, **{k: v for k, v in overrides.items() if v is not None})
+    except CitedError as e:  # a bad flag, a bad value in .env or the environment, an unreadable .env
         err.print(f"error: {e}", markup=False)
         raise typer.Exit(e.exit_code) from None
     ctx.meta["data_dir_flag"] = data_dir is not None
-    overrides = {"data_dir": data_dir, "chroma_host": chroma_host, "chroma_port": chroma_port}
-    ctx.obj = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
 
 
 def _service(settings: Settings):

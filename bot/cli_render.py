@@ -114,7 +114,8 @@ def print_sources(records) -> None:
         # Text, not str: a name like "x[/]y.txt" is not read as Rich markup.
         table.add_row(Text(printable(r.path)), str(r.chunks), Text(printable(r.indexed_at)))
     out.print(table)
-    out.print(f"{len(records)} files, {sum(r.chunks for r in records)} chunks", markup=False)
+    n, chunks = len(records), sum(r.chunks for r in records)
+    out.print(f"{n} file{'s' * (n != 1)}, {chunks} chunk{'s' * (chunks != 1)}", markup=False)
 
 
 def print_status(st) -> None:

@@ -252,9 +252,10 @@ def render_sources(records, limit: int = CONTENT_MAX) -> str:
     """The indexed files as one message, trimmed to fit."""
     if not records:
         return "Nothing is indexed yet."
-    lines = [f"**{len(records)} files, {sum(r.chunks for r in records)} passages**"]
+    n, chunks = len(records), sum(r.chunks for r in records)
+    lines = [f"**{n} file{'s' * (n != 1)}, {chunks} passage{'s' * (chunks != 1)}**"]
     for r in records:
-        line = f"• {escape(r.path)} ({r.chunks} passages)"
+        line = f"• {escape(r.path)} ({r.chunks} passage{'s' * (r.chunks != 1)})"
         if sum(len(x) + 1 for x in lines) + len(line) + 40 > limit:
             lines.append(f"… and {len(records) - len(lines) + 1} more")
             break

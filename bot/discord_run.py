@@ -59,6 +59,9 @@ def run(settings: Settings, *, sync: bool | None = None) -> None:
     if not token:
         raise CitedError("DISCORD_TOKEN is not set: put it in the environment or in .env (see .env.example and the README)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The bot never joins voice: discord.py's warnings that PyNaCl and davey (voice
+    # only) are missing would be the first lines an operator reads, and mean nothing.
+    logging.getLogger("discord.client").addFilter(lambda r: "voice will NOT be supported" not in r.getMessage())
     cited = Cited(settings)
     bot = CitedBot(cited, settings, sync_commands=sync)
     try:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.answer import Answer, SentenceVectors, answer
-from index.settings import Settings
+from index.errors import WouldRemove
+from index.settings import BUNDLED_SEEDS, Settings
 from index.chunking import CHUNKER
 from index.embedding import MODEL_NAME, Embedder, load_embedder
 from index.search import Searcher
@@ -121,15 +122,26 @@ class Cited:
             # Checked before a first run makes the store: a mistyped folder left an
             # empty store behind, which `cited ask` then took for an indexed one.
             folder = check_folder(folder or self.sources_folder())
-            outdated = None if rebuild else self.store.outdated()
-            if rebuild or outdated:
-                self._before_rebuild(folder, prune)
-                self.store.reset()
-            elif self.store.indexed_from() is None:
-                self.store.ensure()  # made now, with its marker:
-                self.store.mark_sources(folder)  # a first run cut short resumes from this folder
-            split = sentence_splitter(self.settings.chunk_size, self.settings.chunk_overlap)
-            report = sync(folder, self.store, self.index_embedder, split, self.lexical_dir, progress, prune=prune)
+            before = self.store.indexed_from()
+            moved = before is not None and Path(before) != folder.resolve()
+            # The store `cited ask` built from the bundled demo gives way to the user's
+            # own folder without --prune: nothing of theirs is lost.
+            prune = prune or (moved and Path(before) == BUNDLED_SEEDS.resolve())
+            try:
+                outdated = None if rebuild else self.store.outdated()
+                if rebuild or outdated:
+                    self._before_rebuild(folder, prune)
+                    self.store.reset()
+                elif before is None:
+                    self.store.ensure()  # made now, with its marker:
+                    self.store.mark_sources(folder)  # a first run cut short resumes from this folder
+                split = sentence_splitter(self.settings.chunk_size, self.settings.chunk_overlap)
+                report = sync(folder, self.store, self.index_embedder, split, self.lexical_dir, progress, prune=prune)
+            except WouldRemove as e:
+                if not moved:
+                    raise
+                raise WouldRemove(f"the store was indexed from {printable(before)}, not {printable(str(folder))}: "
+                                  f"{e}, or give another --data-dir to keep both") from None
             self.store.remember_sources(folder)
             report.rebuilt_from = outdated or ""
             return report
@@ -139,7 +151,7 @@ class Cited:
         (without ``prune``) holds at least half as many sources as the store has files,
         as a sync checks what it would remove; then the folder is kept in the marker, so
         a rebuild cut short is resumed from it."""
-        from index.errors import StoreDamaged, StoreMismatch, WouldRemove
+        from index.errors import StoreDamaged, StoreMismatch
         from index.sources import find_sources
 
         files, _ = find_sources(folder)  # a missing folder raises here, before the store is touched

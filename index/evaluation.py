@@ -183,7 +183,7 @@ class Check:
 
 def load_checks(path: Path) -> list[Check]:
     """A user's own checks: JSON lines of {"q", "expect": [words], "file"?, "section"?} or
-    {"q", "abstain": true, "kind"?: "near"|"off"}."""
+    {"q", "abstain": true, "kind"?: "near"|"off"}; "question" is read for "q"."""
     from index.errors import CitedError
 
     checks = []
@@ -196,10 +196,13 @@ def load_checks(path: Path) -> list[Check]:
             continue
         try:
             d = json.loads(line)
+            q = d.get("q", d.get("question"))  # "question" is what people write first
+            if not isinstance(q, str) or not q.strip():
+                raise ValueError('no "q" (the question)')
             expect = d.get("expect", [])
             if not isinstance(expect, list):  # a string would be checked letter by letter, and always pass
                 raise TypeError(f'"expect" must be a list of words, not {type(expect).__name__}')
-            checks.append(Check(str(d["q"]), [str(w) for w in expect], bool(d.get("abstain", False)),
+            checks.append(Check(q, [str(w) for w in expect], bool(d.get("abstain", False)),
                                 d.get("file"), d.get("kind"), d.get("section")))
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise CitedError(f"{path}:{n}: expected {{\"q\": ..., \"expect\": [...]}} or {{\"q\": ..., \"abstain\": true}} ({e})") from None

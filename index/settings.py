@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path(".cited"), description="where the Chroma store and lexical index live")
     cache_dir: Path = Field(default_factory=_default_cache, description="exported ONNX model cache")
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded store")
-    chroma_port: int = Field(8000, description="Chroma server port")
+    chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port")
     # Chroma's own rule for names, checked here so a bad one is a bad setting (exit 2).
     collection: str = Field("cited", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,504}[A-Za-z0-9]$",
                             description="Chroma collection name (3-512 of letters, digits, . _ -)")
@@ -83,30 +83,35 @@ class Settings(BaseSettings):
         return self
 
 
-def describe_error(error) -> str:
-    """One line naming each bad setting and what it accepts, from a pydantic ValidationError."""
+def describe_error(error, flags: frozenset[str] = frozenset()) -> str:
+    """One line naming each bad setting and what it accepts, from a pydantic ValidationError;
+    a setting in ``flags`` came from the command line and is named as its flag."""
     parts = []
     for e in error.errors():
         name = "_".join(str(x) for x in e.get("loc", ()))
         if not name:  # a rule over several settings names them in its message
             parts.append(str(e.get("msg", "")).removeprefix("Value error, "))
             continue
-        var = name if name.isupper() else f"CITED_{name.upper()}"  # aliases (DISCORD_TOKEN) are already names
+        if name in flags:
+            var = "--" + name.replace("_", "-")
+        else:
+            var = name if name.isupper() else f"CITED_{name.upper()}"  # aliases (DISCORD_TOKEN) are already names
         parts.append(f"{var}={e.get('input')!r}: {e.get('msg')}")
     return "; ".join(parts)
 
 
-def load_settings(cls: type[Settings] = Settings) -> Settings:
-    """``cls()`` read from the environment and ``.env``; BadSetting (one line, exit 2)
+def load_settings(cls: type[Settings] = Settings, **overrides) -> Settings:
+    """``cls()`` read from the environment and ``.env``, with ``overrides`` (command-line
+    flags) taking precedence and checked by the same rules; BadSetting (one line, exit 2)
     for a value it refuses or a ``.env`` that is not UTF-8 (a Windows editor's cp1252)."""
     from pydantic import ValidationError
 
     from index.errors import BadSetting
 
     try:
-        return cls()
+        return cls(**overrides)
     except ValidationError as e:
-        raise BadSetting(f"bad setting: {describe_error(e)}") from None
+        raise BadSetting(f"bad setting: {describe_error(e, frozenset(overrides))}") from None
     except UnicodeDecodeError as e:
         raise BadSetting(f"cannot read .env: it is not UTF-8 text ({e.reason} at byte {e.start}); "
                          f"save it as UTF-8") from None

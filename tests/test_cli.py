@@ -147,6 +147,26 @@ def test_index_without_a_folder_keeps_to_the_folder_last_indexed(tmp_path):
     assert r.returncode != 0 and "remove" in r.stderr
 
 
+def test_the_demo_store_gives_way_to_the_users_folder(tmp_path):
+    # The quick start: `cited ask` builds the store from the bundled seeds; then the user
+    # indexes their own docs, with no --prune to learn first.
+    assert cited("ask", "Which two companies joined the UN Global Compact?").returncode == 0
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "retries.md").write_text("# Retries\n\nA failed download is tried three more times.\n")
+    r = cited("index", str(docs))
+    assert r.returncode == 0 and r.stdout.strip() == "1 added, 0 changed, 1 removed, 0 unchanged", r.stderr
+    assert cited("sources").stdout.strip().endswith("1 file, 1 chunk")
+    # A store of the user's own files is not replaced by another folder unasked, and
+    # the refusal says which folder the store holds.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("Unrelated notes.\n")
+    r = cited("index", str(other))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1
+    assert f"the store was indexed from {docs.resolve()}, not {other}" in r.stderr and "--prune" in r.stderr
+
+
 def test_status_of_a_store_not_built_yet_creates_nothing(tmp_path):
     where = tmp_path / "typo"
     r = cited("--data-dir", str(where), "status", "--json")
@@ -193,6 +213,7 @@ def test_discord_with_a_bad_token_is_one_line_exit_1(indexed):
     ("CITED_CHUNK_OVERLAP", "100", "less than or equal to 64"),
     ("CITED_DATA_DIR", "", "is empty"),  # not the current folder
     ("CITED_DISCORD_RATE_LIMIT", "0", "greater than or equal to 1"),
+    ("CITED_CHROMA_PORT", "0", "greater than or equal to 1"),
 ])
 def test_bad_setting_is_one_line_exit_2_naming_allowed_values(tmp_path, var, value, allowed):
     import os
@@ -223,6 +244,8 @@ def test_a_dotenv_that_is_not_utf8_is_one_line_exit_2(tmp_path):
 @pytest.mark.parametrize("args,expect", [
     (["ask", "-foo?"], "No such option"),
     (["ask", "-k", "0", "hello?"], "greater than or equal to 1"),
+    (["--chroma-port", "-5", "status"], "--chroma-port=-5: Input should be greater than or equal to 1"),
+    (["--chroma-port", "70000", "--chroma-host", "localhost", "status"], "less than or equal to 65535"),
 ])
 def test_usage_errors_are_one_line_exit_2(tmp_path, args, expect):
     import sys

@@ -51,7 +51,7 @@ def test_user_checks(tmp_path):
         '{"q": "Which two companies joined the UN Global Compact?", "expect": ["Hikvision", "Dahua"]}\n'
         '{"q": "What is the capital of France?", "abstain": true}\n'
         '{"q": "Which companies joined the UN Global Compact?", "expect": ["Huawei"]}\n'
-        '{"q": "Who is the UN Secretary-General?", "expect": []}\n'  # exported, not filled in yet
+        '{"question": "Who is the UN Secretary-General?", "expect": []}\n'  # exported, not filled in yet
     )
     m, r = cited_eval("questions", str(checks))
     assert m["checks"] == 4 and abs(m["passed"] - 2 / 4) < 1e-3
@@ -71,6 +71,10 @@ def test_bad_eval_input_is_one_line(tmp_path):
     r = subprocess.run([sys.executable, "-m", "bot.cli", "eval", "questions", str(tmp_path / "bad.jsonl")],
                        capture_output=True, text=True, env=env, cwd=REPO)
     assert r.returncode == 1 and "bad.jsonl:1" in r.stderr
+    (tmp_path / "bad.jsonl").write_text('{"query": "How?", "expect": ["x"]}\n')
+    r = subprocess.run([sys.executable, "-m", "bot.cli", "eval", "questions", str(tmp_path / "bad.jsonl")],
+                       capture_output=True, text=True, env=env, cwd=REPO)
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and 'no "q" (the question)' in r.stderr, r.stderr
 
 
 def test_section_hit_counts_citations_under_the_expected_heading(tmp_path, embedder):
