@@ -23,8 +23,10 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # sections-35 reads "- ```" as a list item opening a code block, and reST's :samp: and
 # :file: without the braces around what a reader replaces; sections-36 reads each Sphinx
 # API entry of a built HTML page as a section under its name (html_page._sphinx_entries);
-# sections-37 keeps an HTML heading's anchor (html_page._anchor) with the chunks under it.
-CHUNKER = "sections-37"
+# sections-37 keeps an HTML heading's anchor (html_page._anchor) with the chunks under it;
+# sections-38 opens an HTML note box's body with its title (html_page._admonitions), and
+# reads "a.k.a." (any dotted abbreviation) as no sentence end.
+CHUNKER = "sections-38"
 
 
 @dataclass(frozen=True)

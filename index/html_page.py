@@ -76,6 +76,7 @@ def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]
     for tag in soup(_HIDDEN_TAGS):
         tag.decompose()
     _sphinx_entries(soup)
+    _admonitions(soup)
     for tag in soup.find_all(True):
         if tag.decomposed:
             continue
@@ -260,3 +261,24 @@ def _field_lists(soup) -> None:
                         dl.insert_before(part)
                 label = None
         dl.decompose()
+
+
+def _admonitions(soup) -> None:
+    """A note box as Sphinx and MkDocs build it (a <div class="admonition note"> whose
+    <p class="admonition-title"> says "Note"): its title opens its first paragraph
+    ("Note: The connect timeout applies…"), or introduces the list or code that comes
+    first ("Note:"). Read as it was, the title was a paragraph of its own, and "Note"
+    alone was cited as an answer (requests' Timeouts). Written as the colon container
+    its Markdown would be (":::note[Note]"), a short note became one unit, which won over
+    the sentence that answers: requests -2 questions."""
+    for title in soup.find_all(class_="admonition-title"):
+        if title.decomposed:
+            continue
+        name = " ".join(title.get_text(" ").split()).rstrip(":")
+        body = title.find_next_sibling()
+        if name and body is not None and body.name == "p":
+            body.insert(0, name + ": ")
+            title.decompose()
+        elif name:
+            title.clear()
+            title.append(name + ":")

@@ -206,3 +206,18 @@ class Searcher:
                 if len(hits) == k:
                     break
         return hits, superseded
+
+    def following(self, hits: list[Hit]) -> dict[str, tuple[int, str]]:
+        """The chunk after each hit's in its file and on its page (that chunk's start
+        and text), by the hit's id: one read for all. The next chunk of the same file
+        version is live when the hit is (both carry the version's hash in their id)."""
+        want: dict[str, Hit] = {}
+        for h in hits:
+            head, _, n = h.id.rpartition("-")
+            if n.isdigit():
+                want[f"{head}-{int(n) + 1:0{len(n)}d}"] = h
+        if not want:
+            return {}
+        got = self.store.get_chunks(list(want))
+        return {want[cid].id: (int(m["start"]), doc) for cid, doc, m in zip(got["ids"], got["documents"], got["metadatas"])
+                if m and m.get("path") == want[cid].source and m.get("page") == want[cid].page}

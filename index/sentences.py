@@ -16,7 +16,9 @@ import re
 # chunking._locate moves to a sentence start by this definition.
 _SENT_END = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
 _ABBREV = re.compile(
-    r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|Mt|Gen|Gov|Sen|Rep|Lt|Col|vs|etc|e\.g|i\.e|cf|approx|U\.S|U\.K|U\.N|"
+    # Dotted ones of any letters ("a.k.a.", "e.g.", "p.m."): "a bundle of SSL
+    # certificates (a.k.a. CA bundle)" was two sentences, the first cut at "a.k.a.".
+    r"\b(?:[A-Za-z]\.)+[A-Za-z]\.$|\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|Mt|Gen|Gov|Sen|Rep|Lt|Col|vs|etc|e\.g|i\.e|cf|approx|U\.S|U\.K|U\.N|"
     r"No|Inc|Ltd|Co|Corp|Jr|Sr|al|Fig|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.$"
 )
 

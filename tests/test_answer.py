@@ -73,6 +73,10 @@ def test_sentence_offsets_are_exact():
         "Yes.",
         "New para here",
     ]
+    # Dotted abbreviations of any letters do not end a sentence.
+    text = "Give a bundle of SSL certificates (a.k.a. CA bundle) to verify. Done."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Give a bundle of SSL certificates (a.k.a. CA bundle) to verify.", "Done."]
     # A closing quote or bracket belongs to the sentence it closes.
     text = 'They called it “crimes against humanity.” Then (it ended.) Done.'
     assert [text[s:e] for s, e in split_sentences(text)] == [

@@ -364,3 +364,32 @@ def test_pdf_prose_that_looks_like_markdown_stays_prose():
     ex = read_pdf(make_pdf([page]))
     assert [b.kind for b in ex.blocks] == ["paragraph"] and "```" not in ex.text
     assert not _fixed_pitch({"/BaseFont": "/Monotype-Corsiva"}) and _fixed_pitch({"/BaseFont": "/DejaVuSansMono"})
+
+
+SPHINX_NOTES = """<html><body><div role="main"><section id="timeouts"><h2>Timeouts</h2>
+<p>If you specify a single value for the timeout, like this:</p>
+<pre>r = requests.get('https://github.com', timeout=5)</pre>
+<div class="admonition note"><p class="admonition-title">Note</p>
+<p>The connect timeout applies to each connection attempt to an IP address.</p></div>
+<div class="admonition warning"><p class="admonition-title">Mind the proxies</p>
+<ul><li>Proxies see everything.</li><li>Use HTTPS.</li></ul></div>
+</section></div></body></html>"""
+
+
+def test_an_html_note_box_title_opens_its_body(tmp_path):
+    """Sphinx's and MkDocs' note boxes: the title opens the note's first paragraph, or
+    introduces its list; never a paragraph of its own (requests' "Note" was cited alone
+    as an answer)."""
+    from index.answer.units import units_of
+    from index.search import Hit
+
+    f = tmp_path / "advanced.html"
+    f.write_text(SPHINX_NOTES)
+    ex = extracted(f)
+    assert "\n\nNote: The connect timeout applies to each connection attempt to an IP address.\n\n" in ex.text
+    assert "\n\nMind the proxies:\n\n- Proxies see everything.\n- Use HTTPS." in ex.text
+    hit = Hit("c", "advanced.html", None, 0, len(ex.text), ex.text, 0.5, 0.5, 0.5, None, "Timeouts", "Timeouts")
+    units = [(u.kind, ex.text[u.start : u.end]) for u in units_of(hit)]
+    assert ("sentence", "Note: The connect timeout applies to each connection attempt to an IP address.") in units
+    assert ("lead", "Mind the proxies:\n\n- Proxies see everything.\n- Use HTTPS.") in units
+    assert not any(t.strip(": ") in ("Note", "Mind the proxies") for _, t in units), units

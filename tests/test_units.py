@@ -75,6 +75,30 @@ def test_a_code_block_brings_the_sentence_that_explains_it():
     assert not any(kind == "code" for kind, _ in units)
 
 
+def test_an_introduction_that_ends_its_passage_brings_its_example_from_the_next_chunk():
+    from dataclasses import replace
+
+    from index.answer.units import completed, units_of
+
+    # "…, like this:" closing a chunk whose example the next chunk holds (chunks overlap):
+    # alone it was cited without the example.
+    page = ("# Timeouts\n\nRequests waits forever by default. Give a single value, like this:\n\n"
+            "```\nrequests.get(url, timeout=5)\n```\n\nThe value applies to connect and read.\n")
+    cut = page.index("\n\n```")
+    first = replace(md_hit(page[:cut]), id="f-abc-00001")
+    nxt_start = page.index("Give")
+    done = completed(first, (nxt_start, page[nxt_start:]))
+    assert done.id != first.id and done.start == 0 and done.text == page[: done.end]
+    assert done.text.endswith("timeout=5)\n```")  # the example, not the rest of the next chunk
+    assert ("lead", "Give a single value, like this:\n\n```\nrequests.get(url, timeout=5)\n```") in \
+        [(u.kind, done.text[u.start : u.end]) for u in units_of(done)]
+    # No next chunk, a gap between the two, or no introduction at the end: the passage as it was.
+    assert completed(first, None) is first
+    assert completed(first, (cut + 5, page[cut + 5 :])) is first
+    whole = md_hit(page)
+    assert completed(whole, (0, page)) is whole
+
+
 def test_a_short_section_is_also_one_unit():
     text = "### retries\n\nHow many times a failed download is tried again.\n\n**Default**: `3`\n\n### timeout\n\nSeconds.\n"
     units = _units(text)
@@ -345,3 +369,30 @@ def test_a_reference_style_link_is_shown_as_its_words():
             "and [semi-space][], not args[0][1] or `m[a][b]`. The [environment\nvariables][env] [a\n\nb][c]\n\n```js\nconst v = m[x][y];\n[a][b]\n```")
     assert as_shown(text) == ("If `--max-old-space-size` is set, see `process.emitWarning()` "
                               "and semi-space, not args[0][1] or `m[a][b]`. The environment\nvariables [a\n\nb][c]\n\n```js\nconst v = m[x][y];\n[a][b]\n```")
+
+
+def test_an_introduction_cut_from_its_example_by_the_chunker_is_quoted_with_it(tmp_path, embedder):
+    from helpers import indexed
+    from index.answer.units import completed
+
+    (tmp_path / "docs").mkdir()
+    filler = " ".join(f"Sessions keep cookies across requests number {i}, and pool connections." for i in range(18))
+    (tmp_path / "docs" / "advanced.md").write_text(
+        "# Timeouts\n\n" + filler + "\n\nIf you specify a single value for the timeout, like this:\n\n"
+        "```python\nr = requests.get('https://github.com', timeout=5)\n" + "# a comment line\n" * 12 + "```\n\n"
+        "The timeout value will be applied to both the connect and the read timeouts.\n")
+    cited = indexed(tmp_path / "docs", tmp_path / "data", embedder)
+    chunks = sorted(cited.store.stored_chunks(), key=lambda c: c.start)
+    text = (tmp_path / "docs" / "advanced.md").read_text()
+    # The chunker ends a chunk on the introduction (its example did not fit after it).
+    assert any(text[c.start : c.end].rstrip().endswith("like this:") for c in chunks)
+    hits = cited.searcher.search("What if I specify a single value for the timeout?", k=5)
+    first = next(h for h in hits if h.start == 0)
+    after = cited.searcher.following(hits)
+    assert after[first.id] == (chunks[1].start, text[chunks[1].start : chunks[1].end])  # read from the store
+    done = completed(first, after[first.id])
+    assert done.text == text[: done.end] and done.text.endswith("timeout=5)\n" + "# a comment line\n" * 12 + "```")
+    # Asked, the introduction is never quoted without its example.
+    ans = cited.ask("What if I specify a single value for the timeout?")
+    intro = [c for c in ans.citations if "like this:" in c.quote]
+    assert intro and all("timeout=5)" in c.quote and text[c.start : c.end] == c.quote for c in intro)

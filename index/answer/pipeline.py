@@ -16,7 +16,7 @@ from index.answer import abstain
 from index.answer.model import ABSTAIN_TEXT, Answer, Citation
 from index.answer.scoring import RERANK_PASSAGES, RESCUE_FROM, SentenceVectors, rerank, score_sentences
 from index.answer.shown import as_answer, shown_quote
-from index.answer.units import Candidate, candidates
+from index.answer.units import Candidate, candidates, completed
 from index.chunking import indexed_text, readable
 from index.errors import BadQuestion
 from index.search import Hit, Searcher
@@ -312,6 +312,13 @@ def _meets(c: Candidate, source: str, s: int, e: int) -> bool:
     return c.hit.source == source and s < c.end and c.start < e
 
 
+def _following(searcher: Searcher, hits: list[Hit]) -> list[tuple[int, str] | None]:
+    """The chunk after each hit that ends on an introduction (see units.completed)."""
+    ending = [h for h in hits if h.text.rstrip().endswith(":")]
+    got = searcher.following(ending) if ending else {}
+    return [got.get(h.id) for h in hits]
+
+
 def answer(
     question: str,
     searcher: Searcher,
@@ -343,7 +350,8 @@ def answer(
     result = Answer(question=q, answer=ABSTAIN_TEXT, abstained=True)
     if hits:
         hits = rerank(query, q_vec, hits, sentence_vectors)[:k]
-        cands = candidates(hits[:READ_PASSAGES])
+        shown = hits[:READ_PASSAGES]
+        cands = candidates([completed(h, after) for h, after in zip(shown, _following(searcher, shown))])
         vecs = sentence_vectors.of(cands)
         scores = score_sentences(query, q_vec, cands, vecs)
         sims = vecs @ q_vec

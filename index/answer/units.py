@@ -240,6 +240,27 @@ def units_of(hit: Hit) -> list[Unit]:
     return placed
 
 
+def completed(hit: Hit, after: tuple[int, str] | None) -> Hit:
+    """``hit`` ending on an introduction ("If you specify a single value for the
+    timeout, like this:") extended over what it introduces, read from the chunk after
+    it (``after``: that chunk's start and text), so the introduction is quoted with its
+    example; ``hit`` itself otherwise. Dropping such an introduction instead (the next
+    chunk opens with it again) lost answers the passage read held: answer hit -0.002 on
+    the 27 dev sets, Click -2 questions. The extended passage has its own id: its units
+    are not the chunk's."""
+    text = hit.text.rstrip()
+    if after is None or not text.endswith(":") or not is_structured(hit):
+        return hit
+    start, following = after
+    if not hit.start < start <= hit.start + len(hit.text):  # chunks overlap or touch; a gap is not known
+        return hit
+    merged = replace(hit, id=hit.id + "+next", text=hit.text + following[hit.start + len(hit.text) - start :])
+    for u in units_of(merged):
+        if u.kind == "lead" and u.start < len(text) < u.end:
+            return replace(merged, text=merged.text[: u.end], end=hit.start + u.end)
+    return hit
+
+
 def _structure(hit: Hit):
     """Sections and blocks of a structured passage, offsets into its text. A passage
     that begins inside a code block or a table is read with what it carries (the opening
