@@ -16,7 +16,7 @@ from index.answer import abstain
 from index.answer.model import ABSTAIN_TEXT, Answer, Citation
 from index.answer.scoring import RERANK_PASSAGES, RESCUE_FROM, SentenceVectors, rerank, score_sentences
 from index.answer.shown import as_answer, shown_quote
-from index.answer.units import Candidate, candidates, completed
+from index.answer.units import Candidate, candidates, completed, ends_on_introduction
 from index.chunking import indexed_text, readable
 from index.errors import BadQuestion
 from index.search import Hit, Searcher
@@ -314,7 +314,7 @@ def _meets(c: Candidate, source: str, s: int, e: int) -> bool:
 
 def _following(searcher: Searcher, hits: list[Hit]) -> list[tuple[int, str] | None]:
     """The chunk after each hit that ends on an introduction (see units.completed)."""
-    ending = [h for h in hits if h.text.rstrip().endswith(":")]
+    ending = [h for h in hits if ends_on_introduction(h)]
     got = searcher.following(ending) if ending else {}
     return [got.get(h.id) for h in hits]
 

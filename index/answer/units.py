@@ -240,6 +240,11 @@ def units_of(hit: Hit) -> list[Unit]:
     return placed
 
 
+def ends_on_introduction(hit: Hit) -> bool:
+    """Does a structured passage end on a sentence that introduces what follows (":")?"""
+    return is_structured(hit) and hit.text.rstrip().endswith(":")
+
+
 def completed(hit: Hit, after: tuple[int, str] | None) -> Hit:
     """``hit`` ending on an introduction ("If you specify a single value for the
     timeout, like this:") extended over what it introduces, read from the chunk after
@@ -248,9 +253,9 @@ def completed(hit: Hit, after: tuple[int, str] | None) -> Hit:
     chunk opens with it again) lost answers the passage read held: answer hit -0.002 on
     the 27 dev sets, Click -2 questions. The extended passage has its own id: its units
     are not the chunk's."""
-    text = hit.text.rstrip()
-    if after is None or not text.endswith(":") or not is_structured(hit):
+    if after is None or not ends_on_introduction(hit):
         return hit
+    text = hit.text.rstrip()
     start, following = after
     if not hit.start < start <= hit.start + len(hit.text):  # chunks overlap or touch; a gap is not known
         return hit
