@@ -117,10 +117,13 @@ class Cited:
         from index.chunking import sentence_splitter
         from index.sources import check_folder
 
+        # A folder given is checked before the lock or the store makes anything: a mistyped
+        # folder left an empty store (and a lock file) behind, which `cited ask` then took
+        # for an indexed one. The remembered folder is read under the lock, after refresh.
+        if folder is not None:
+            check_folder(folder)
         with lock(Path(self.settings.data_dir), wait):
             self.store.refresh()  # another process may have written since we opened it
-            # Checked before a first run makes the store: a mistyped folder left an
-            # empty store behind, which `cited ask` then took for an indexed one.
             folder = check_folder(folder or self.sources_folder())
             before = self.store.indexed_from()
             moved = before is not None and Path(before) != folder.resolve()

@@ -92,6 +92,7 @@ def test_missing_folder_is_one_line_exit_1(tmp_path):
     r = cited("index", str(tmp_path / "does-not-exist"))
     assert r.returncode == 1
     assert r.stderr.strip().startswith("error: sources folder") and "Traceback" not in r.stderr
+    assert not (tmp_path / ".cited").exists()  # not even a lock file or an empty chroma.sqlite3
     # ...and leaves no store behind: the next `cited ask` still indexes the seeds and
     # answers (an empty store made before the check once answered nothing, exit 0).
     r = cited("ask", "Which two companies joined the UN Global Compact?", "--json")
