@@ -227,6 +227,28 @@ def test_joined_quotes_never_show_the_same_text_twice():
         assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:])), (order, spans)
 
 
+def test_a_quote_that_leads_into_the_best_one_is_shown_before_it():
+    # Two chunks of one section: the best unit ("It may have one of the following
+    # messages:") continues the sentence before it, which was shown second (a reviewer's
+    # finding on Flask's development server page). A quote far away keeps its rank.
+    from index.answer.pipeline import in_reading_order
+    from index.answer.units import Candidate
+    from index.search import Hit
+
+    text = "If port 5000 is in use, you see an error. It may have one of these messages: x."
+    cut = text.index("It may")
+
+    def unit(s, e, section="Address in use", at=0):
+        hit = Hit(f"c{s + at}", "server.md", None, s + at, e + at, text[s:e], 0.5, 0.5, 0.5, 1, section, "Server")
+        return Candidate(hit, 0, s + at, e + at, text[s:e], section=section)
+
+    best, before = unit(cut, len(text)), unit(0, cut - 1)
+    far, other = unit(0, cut - 1, at=5000), unit(0, cut - 1, section="Ports")
+    assert [c for c, _ in in_reading_order([(best, 0), (before, 1)])] == [before, best]
+    for c in (far, other):
+        assert [d for d, _ in in_reading_order([(best, 0), (c, 1)])] == [best, c]
+
+
 def test_a_question_for_a_version_wants_a_unit_that_gives_one():
     # A changelog answers "which release…" with a number ("3.12.0"): the answer-type
     # part of the unit score then counts a unit holding one (pip's "Which pip release

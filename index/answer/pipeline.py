@@ -211,6 +211,23 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
     return [(c, i) for c, i, _ in out]
 
 
+def in_reading_order(shown: list[tuple[Candidate, int]]) -> list[tuple[Candidate, int]]:
+    """The quotes, a quote moved before the one it leads into: when two come from one
+    section of one file, at most JOIN_GAP characters apart but from two chunks (so not
+    joined), the earlier text is shown first. Best first, a continuation ("It may have one
+    of the following messages:") was read before the sentence it follows (a reviewer's
+    finding on Flask's development server page)."""
+    out = list(shown)
+    for j in range(1, len(out)):
+        c = out[j][0]
+        for p in range(j):
+            d = out[p][0]
+            if c.hit.source == d.hit.source and c.section == d.section and 0 <= d.start - c.end <= JOIN_GAP:
+                out.insert(p, out.pop(j))
+                break
+    return out
+
+
 def _holds_best(best: Candidate, hit_id: str, s: int, e: int) -> bool:
     return best.hit.id == hit_id and s < best.end and best.start < e
 
@@ -255,7 +272,7 @@ def quotes(cands: list[Candidate], scores: np.ndarray, similarity: np.ndarray | 
     may only be that other file's."""
     read = len(cands) if read is None else read
     chosen = select(cands[:read], scores[:read], similarity=None if similarity is None else similarity[:read])
-    shown = joined(cands, chosen)[:MAX_QUOTES]
+    shown = in_reading_order(joined(cands, chosen)[:MAX_QUOTES])
     files = {c.hit.source for c, _ in shown}
     if not shown or len(shown) == MAX_QUOTES or len(files) >= QUOTED_FILES:
         return shown
