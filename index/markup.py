@@ -325,10 +325,19 @@ def _without_tag_lines(text: str) -> str:
     return "\n".join(out)
 
 
+# A link whose target a site generator fills in ("[pyproject section]({{< relref
+# "pyproject" >}})", Hugo's in Poetry's docs; "({% link _docs/x.md %})", Jekyll's): a
+# chat shows the template tag raw, and no reader can follow it.
+_TEMPLATE_LINK = re.compile(r"\[([^\]\n]+)\]\(\s*\{[{%][^)\n]*\)")
+
+
 def _without_labels(text: str) -> str:
     """``text`` with its reference-style links shown as their words ("[`x()`][x]" as
-    `x()`), outside code blocks: without the definition the brackets show raw."""
-    return _outside_code(text, lambda part: REFERENCE_LINK.sub(r"\1", part)) if "][" in text else text
+    `x()`), outside code blocks: without the definition the brackets show raw. So are
+    links to a template tag (_TEMPLATE_LINK)."""
+    if "][" in text:
+        text = _outside_code(text, lambda part: REFERENCE_LINK.sub(r"\1", part))
+    return _outside_code(text, lambda part: _TEMPLATE_LINK.sub(r"\1", part)) if "]({" in text else text
 
 
 # A definition list's term over its definition ("`enable`" over ": (`bool`) Whether…",

@@ -177,6 +177,15 @@ def test_liquid_and_kramdown_tags_are_neither_text_nor_shown():
                               "```\n\nUse `{% include %}` here.\nNote the class.\n")
 
 
+def test_a_link_to_a_template_tag_is_shown_as_its_words():
+    # Poetry's docs link with Hugo's relref: the quote keeps it, a reader sees the words.
+    text = ('Poetry supports a rich [dependency specification]({{< relref "dependency-specification" >}}) syntax; '
+            'see the [Introduction]({{< relref "docs" >}} "Introduction") and [the tag]({% link _docs/x.md %}).\n\n'
+            '```md\n[kept]({{< relref "x" >}})\n```\n[a page](page.md)')
+    assert as_shown(text) == ("Poetry supports a rich dependency specification syntax; see the Introduction and "
+                              'the tag.\n\n```md\n[kept]({{< relref "x" >}})\n```\n[a page](page.md)')
+
+
 def test_odd_notes_and_tags_lose_no_text_and_never_hang():
     # Found by a reviewer. Text between two tags on one line is text; many tags on a
     # line are matched in linear time (the first pattern backtracked exponentially).
