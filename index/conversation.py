@@ -14,18 +14,38 @@ _ANAPHORA = re.compile(
 )
 # Questions this short rarely stand on their own ("And Dahua?").
 _SHORT_WORDS = 4
+# A short question that opens with a conjunction or a preposition, or ends with "too" or
+# "instead", continues the one before ("And for a blueprint only?", "In requests?",
+# "Can I set it per request too?"): it names what changes, not what is asked about. Not
+# one asking "in which…" or "for what…", which asks afresh.
+_CONTINUES = re.compile(
+    r"^\W*(?:and|or|but|also|plus|then|same|only|just|for|in|with|without|on|from|via|under|inside|instead)\b"
+    r"(?!\s+(?:which|what|whom|whose|how)\b)", re.IGNORECASE)
+_ENDS_AS_FOLLOW_UP = re.compile(r"\b(?:too|instead|as well|either)\W*$", re.IGNORECASE)
+_CONTINUES_WORDS = 8
+# How many earlier questions a chain of follow-ups carries: "How do I register an error
+# handler?", "And for a blueprint only?", "What about 404s?" is still about handlers.
+_CHAIN = 3
 
 
 def is_follow_up(question: str) -> bool:
-    return bool(_ANAPHORA.search(question)) or len(question.split()) <= _SHORT_WORDS
+    words = len(question.split())
+    return (bool(_ANAPHORA.search(question)) or words <= _SHORT_WORDS or bool(_ENDS_AS_FOLLOW_UP.search(question))
+            or (words <= _CONTINUES_WORDS and bool(_CONTINUES.search(question))))
 
 
 def contextual_query(question: str, history: list[str]) -> str:
     """The retrieval query for ``question``: itself, or, when it leans on what came
-    before, the previous question followed by it."""
-    if history and is_follow_up(question):
-        return f"{history[-1]} {question}"
-    return question
+    before, the earlier questions it continues followed by it: the previous one, and
+    back to the question a chain of follow-ups started from (at most _CHAIN)."""
+    if not history or not is_follow_up(question):
+        return question
+    chain = [history[-1]]
+    for earlier in reversed(history[:-1]):
+        if len(chain) == _CHAIN or not is_follow_up(chain[0]):
+            break
+        chain.insert(0, earlier)
+    return " ".join(chain + [question])
 
 
 @dataclass

@@ -48,6 +48,35 @@ def test_follow_up_is_understood_in_context(seeded):
     assert "state-owned Hikvision" in follow.answer
 
 
+def test_a_short_follow_up_keeps_the_topic_of_the_questions_before(tmp_path, embedder):
+    # "And for a blueprint only?" names what changes, not what is asked about: searched
+    # alone it found the blueprint page's other sections (a reviewer's finding on Flask).
+    from index.conversation import contextual_query, is_follow_up
+    from helpers import indexed
+
+    for q in ("And for a blueprint only?", "In requests?", "Can I set it per request too?", "What about 404s?"):
+        assert is_follow_up(q), q
+    for q in ("In which file are the settings of the app kept?", "How do I register an error handler?"):
+        assert not is_follow_up(q), q
+    history = ["How do I register an error handler?", "And for a blueprint only?"]
+    assert contextual_query("What about 404s?", history) == " ".join(history + ["What about 404s?"])
+    assert contextual_query("How do I add a route?", history) == "How do I add a route?"
+
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "errors.md").write_text(
+        "# Handling errors\n\n## Registering\n\nRegister an error handler by decorating a function with "
+        "`app.errorhandler(code)`.\n\n## Blueprint error handlers\n\nA blueprint registers a handler that only "
+        "runs for its own views with `bp.errorhandler(code)`.\n")
+    (src / "blueprints.md").write_text(
+        "# Blueprints\n\n## Blueprint resources\n\nA blueprint can provide static files and templates. You might "
+        "introduce a blueprint only for the resources it provides.\n\n## Registering blueprints\n\nA blueprint "
+        "is registered on the application with `app.register_blueprint(bp)`.\n")
+    cited = indexed(src, tmp_path / "data", embedder)
+    follow = cited.ask("And for a blueprint only?", history=history[:1])
+    assert not follow.abstained and "bp.errorhandler" in follow.citations[0].quote
+
+
 def test_timings_are_reported(seeded):
     ans = seeded.ask("What did the companies commit to?")
     assert set(ans.timings_ms) == {"retrieve", "answer", "total"}
