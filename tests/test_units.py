@@ -174,6 +174,13 @@ def test_a_unit_is_labelled_with_the_name_its_heading_gives():
     assert under("Guide › Page address") == "Page address"
     assert under("Guide › Tests are slow on a CI server.") == "Tests are slow on a CI server"
     assert under("Guide › The URL of the page") == ""
+    # A name the unit repeats only far in still labels it: "Default: `2`" is RETRY_TIMES'.
+    entry = ("Default: `2`\n\nMaximum number of times to retry, in addition to the first download. It can also "
+             "be given per request: the `max_retry_times` meta key takes precedence over the `RETRY_TIMES` setting.")
+    assert label(Candidate(md_hit(entry, "Settings › RETRY_TIMES"), 0, 0, len(entry), entry,
+                           section="Settings › RETRY_TIMES")) == "RETRY_TIMES"
+    assert label(Candidate(md_hit(entry, "Settings › max_retry_times"), 0, 0, len(entry), entry,
+                           section="Settings › max_retry_times")) == "max_retry_times"
 
 
 def test_another_files_best_unit_is_quoted_when_the_quotes_come_from_one_or_two_files():

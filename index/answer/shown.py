@@ -24,6 +24,9 @@ _NAME = r"(?:[\w$@~/{}<>:=+\-]*[._\-/:=$@{<][\w$@~/{}<>:=+.\-]*|[a-z][a-z0-9]*(?
 _NAMING = re.compile(rf"^{_NAME}(?:\(.*\)|\s+\[.*\])?$")
 
 
+# How far into a unit its name counts as said (see label): about a line and a half.
+LABEL_SEEN = 120
+
 _BLOCK_START = re.compile(r"\||```|~~~|[-*+] |\d+[.)] ")
 
 
@@ -36,7 +39,9 @@ def label(c: Candidate) -> str:
     unchanged; a heading that names nothing (naming headings above) was shown before only
     in the citation."""
     headings = c.section.split(SECTION_SEP) if c.section else []
-    text = _words_of(c.text)
+    # Repeated only far into the unit, the name comes too late: "Default: `2` … over the
+    # `RETRY_TIMES` setting" read as no one's default (a reviewer's finding on Scrapy).
+    text = _words_of(c.text[:LABEL_SEEN])
     for heading in reversed(headings):
         if _NAMING.match(heading):
             return "" if _words_of(heading) in text else heading
