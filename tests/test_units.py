@@ -75,6 +75,28 @@ def test_a_code_block_brings_the_sentence_that_explains_it():
     assert not any(kind == "code" for kind, _ in units)
 
 
+def test_a_bare_list_item_is_read_under_the_sentence_that_introduces_its_list():
+    # "- `DOWNLOAD_DELAY`: `delay`" alone says nothing (a reviewer's finding on Scrapy).
+    from index.answer.pipeline import joined
+    from index.answer.units import BARE_ITEM, Candidate, units_of
+
+    intro = "For other downloader slots default settings values will be used:"
+    items = ["- `DOWNLOAD_DELAY`: `delay`", "- `CONCURRENT_REQUESTS`: `concurrency`", "- `RANDOMIZE`: `randomize`"]
+    long_item = "- " + "A long item that says what it is about by itself, " * 2
+    text = f"# Slots\n\n{intro}\n\n" + "\n".join(items + [long_item.strip()]) + "\n\nA paragraph.\n\n- `X`: `y`\n"
+    hit = md_hit(text, "Slots")
+    units = [u for u in units_of(hit) if u.kind == "item"]
+    assert [(text[u.start : u.end], u.context) for u in units[:3]] == [(i, intro) for i in items]
+    assert len(long_item) > BARE_ITEM and units[3].context == ""  # says enough alone
+    assert units[4].context == ""  # a list after prose that introduces nothing
+    # Items of one list after the best unit are shown as one run under the sentence, once.
+    best = Candidate(hit, 0, 0, len("# Slots"), "# Slots")
+    cands = [best] + [Candidate(hit, k, u.start, u.end, text[u.start : u.end], "item", context=u.context)
+                      for k, u in enumerate(units[:3], 1)]
+    shown = [c for c, _ in joined(cands, [0, 1, 3])]
+    assert [c.text for c in shown] == ["# Slots", "\n".join(items)] and shown[1].context == intro
+
+
 def test_an_introduction_that_ends_its_passage_brings_its_example_from_the_next_chunk():
     from dataclasses import replace
 

@@ -48,6 +48,12 @@ _LEANS = re.compile(r"^(?:It|Its|It's|This|That|These|Those|They|Their|Such|Both
                     # "When set, it overrides…"
                     r"|^[A-Z][^.,;:!?\n]{0,60},\s+(?:it|its|this|that|these|those|they|such)\b")
 _LISTLIKE = ("item", "row", "header", "code")
+# A list item this short says little alone ("- `DOWNLOAD_DELAY`: `delay`", "16. The
+# `request_finished` signal is sent."): it is shown and embedded under the sentence that
+# introduces its list ("For other downloader slots default settings values will be used:"),
+# as a row is under its head row.
+BARE_ITEM = 80
+MAX_INTRO = 200  # a longer introduction would outweigh the item under it
 _WORDY = re.compile(r"\w")
 
 
@@ -178,11 +184,14 @@ def units_of(hit: Hit) -> list[Unit]:
     # blocks) stands between an introduction and what it introduces, and says nothing.
     wordless = {n for n, b in enumerate(blocks)
                 if b.kind == "html" and not _WORDY.search(readable(text[b.start : b.end]))}
+    intro = ""  # the sentence introducing the list being read (see BARE_ITEM)
     for n, b in enumerate(blocks):
         if b.kind == "header":
             head = text[b.start : b.end].strip()
         elif b.kind != "row":
             head = ""
+        if b.kind != "item" and n not in wordless:
+            intro = ""
         if b.kind in ("heading", "header"):
             continue
         if b.kind == "row":
@@ -205,10 +214,15 @@ def units_of(hit: Hit) -> list[Unit]:
                 out.append(Unit(lead[-1][0], b.end, "lead"))
                 continue
         if b.kind in ("item", "code"):
-            out.append(_unit(text, b.start, b.end, b.kind))
+            unit = _unit(text, b.start, b.end, b.kind)
+            if b.kind == "item" and intro and read_chars(text[b.start : b.end]) <= BARE_ITEM:
+                unit = replace(unit, context=intro)
+            out.append(unit)
             continue
         spans = _sentences(text, b.start, b.end)
         units = _prose_units(text, spans)
+        if spans and _introduces(text, b) and spans[-1][1] - spans[-1][0] <= MAX_INTRO:
+            intro = text[spans[-1][0] : spans[-1][1]].strip()
         follow = [f for k, f in enumerate(blocks[n + 1 :], n + 1) if k not in wordless] \
             if units and _introduces(text, b) else []
         if follow and follow[0].kind in _LISTLIKE:
