@@ -64,6 +64,9 @@ class Chunk:
     fence: str = ""
     # The anchors of the sections it holds (HTML: page.html#anchor): (section label, id).
     anchors: tuple[tuple[str, str], ...] = ()
+    # The white space between the chunk before and this one ("\n\n"), for a quote that
+    # runs on from it exactly (units.completed); "" when they overlap.
+    before: str = ""
 
     @property
     def context(self) -> str:
@@ -208,7 +211,13 @@ def chunk(extracted: Extracted, split) -> list[Chunk]:
         else:
             out += _located(text, sec.start, sec.end, sp, budget, None, sec.label, extracted.title)
     out = _with_anchors(out, sections)
+    out = out[:1] + [_after(p, c, text) for p, c in zip(out, out[1:])]
     return _with_lines(text, out) if extracted.lines else out
+
+
+def _after(prev: Chunk, c: Chunk, text: str) -> Chunk:
+    gap = text[prev.end : c.start]
+    return replace(c, before=gap) if 0 < len(gap) <= 16 and not gap.strip() else c
 
 
 def _with_anchors(chunks: list[Chunk], sections: list[Section]) -> list[Chunk]:

@@ -24,8 +24,11 @@ def path_key_of(cid: str) -> str:
 def chunk_metadata(
     path: str, sha: str, n: int, start: int, end: int, page: int | None, text_hash: str, line: int | None = None,
     section: str = "", title: str | None = None, fence: str = "", anchors: tuple[tuple[str, str], ...] = (),
+    before: str = "",
 ) -> dict:
     meta = {"path": path, "sha": sha, "n": n, "start": start, "end": end, "text_hash": text_hash}
+    if before:
+        meta["before"] = before  # see Chunk.before
     if anchors:
         # Chroma metadata holds no lists or maps: JSON, {section label: id}.
         import json

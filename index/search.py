@@ -219,5 +219,7 @@ class Searcher:
         if not want:
             return {}
         got = self.store.get_chunks(list(want))
-        return {want[cid].id: (int(m["start"]), doc) for cid, doc, m in zip(got["ids"], got["documents"], got["metadatas"])
+        # With the white space before it (Chunk.before), the next chunk starts where the hit ends.
+        return {want[cid].id: (int(m["start"]) - len(m.get("before", "")), m.get("before", "") + doc)
+                for cid, doc, m in zip(got["ids"], got["documents"], got["metadatas"])
                 if m and m.get("path") == want[cid].source and m.get("page") == want[cid].page}

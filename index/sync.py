@@ -317,7 +317,7 @@ def _index_batch(batch, store: Store, embedder: Embedder, split: Splitter, manif
         ids += file_ids
         docs += [c.text for c in chunks]
         metas += [chunk_metadata(src.rel, sha, n, c.start, c.end, c.page, c.text_hash, c.line, c.section, c.title,
-                                 c.fence, c.anchors) for n, c in enumerate(chunks)]
+                                 c.fence, c.anchors, c.before) for n, c in enumerate(chunks)]
         commits.append((src.rel, sha, len(chunks)))
         keep = set(file_ids)
         stale += [c.id for c in old_by_path.get(src.rel, []) if c.id not in keep]

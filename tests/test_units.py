@@ -75,26 +75,25 @@ def test_a_code_block_brings_the_sentence_that_explains_it():
     assert not any(kind == "code" for kind, _ in units)
 
 
-def test_a_bare_list_item_is_read_under_the_sentence_that_introduces_its_list():
+def test_a_bare_list_item_is_shown_under_the_sentence_that_introduces_its_list():
     # "- `DOWNLOAD_DELAY`: `delay`" alone says nothing (a reviewer's finding on Scrapy).
     from index.answer.pipeline import joined
-    from index.answer.units import BARE_ITEM, Candidate, units_of
+    from index.answer.shown import shown_quote
+    from index.answer.units import BARE_ITEM, candidates
 
     intro = "For other downloader slots default settings values will be used:"
     items = ["- `DOWNLOAD_DELAY`: `delay`", "- `CONCURRENT_REQUESTS`: `concurrency`", "- `RANDOMIZE`: `randomize`"]
     long_item = "- " + "A long item that says what it is about by itself, " * 2
     text = f"# Slots\n\n{intro}\n\n" + "\n".join(items + [long_item.strip()]) + "\n\nA paragraph.\n\n- `X`: `y`\n"
-    hit = md_hit(text, "Slots")
-    units = [u for u in units_of(hit) if u.kind == "item"]
-    assert [(text[u.start : u.end], u.context) for u in units[:3]] == [(i, intro) for i in items]
-    assert len(long_item) > BARE_ITEM and units[3].context == ""  # says enough alone
-    assert units[4].context == ""  # a list after prose that introduces nothing
-    # Items of one list after the best unit are shown as one run under the sentence, once.
-    best = Candidate(hit, 0, 0, len("# Slots"), "# Slots")
-    cands = [best] + [Candidate(hit, k, u.start, u.end, text[u.start : u.end], "item", context=u.context)
-                      for k, u in enumerate(units[:3], 1)]
-    shown = [c for c, _ in joined(cands, [0, 1, 3])]
-    assert [c.text for c in shown] == ["# Slots", "\n".join(items)] and shown[1].context == intro
+    cands = candidates([md_hit(text, "Slots")])
+    item = [c for c in cands if c.kind == "item"]
+    assert [(c.text, c.intro, c.context) for c in item[:3]] == [(i, intro, "") for i in items]  # shown, not embedded
+    assert len(long_item) > BARE_ITEM and item[3].intro == ""  # says enough alone
+    assert item[4].intro == ""  # a list after prose that introduces nothing
+    assert shown_quote(item[0], 1) == f"Slots:\n{intro}\n- `DOWNLOAD_DELAY`: `delay` [1]"
+    # Two items of the list shown as one run: under the sentence once.
+    (run, _), = joined(cands, [cands.index(item[0]), cands.index(item[2])])
+    assert run.text == "\n".join(items) and shown_quote(run, 1).count(intro) == 1
 
 
 def test_an_introduction_that_ends_its_passage_brings_its_example_from_the_next_chunk():
@@ -425,3 +424,24 @@ def test_an_introduction_cut_from_its_example_by_the_chunker_is_quoted_with_it(t
     ans = cited.ask("What if I specify a single value for the timeout?")
     intro = [c for c in ans.citations if "like this:" in c.quote]
     assert intro and all("timeout=5)" in c.quote and text[c.start : c.end] == c.quote for c in intro)
+
+
+def test_an_introduction_is_quoted_with_its_example_across_the_blank_line_between_chunks(tmp_path, embedder):
+    # The chunker may cut at the blank line: the next chunk starts two characters after
+    # the introduction ends. Those characters are kept with it (Chunk.before), so the
+    # quote runs on exactly (a reviewer's finding on Flask: "…using the `request` proxy
+    # object:" quoted without its example).
+    from helpers import indexed
+
+    (tmp_path / "docs").mkdir()
+    filler = " ".join(f"Sessions keep cookies across requests number {i}, and pool connections." for i in range(14))
+    text = ("# Errors\n\n" + filler + " To handle errors per URL prefix, define the handlers at the application "
+            "level using the request proxy object:\n\n```python\n@app.errorhandler(404)\ndef handle(ex):\n"
+            + "    return ex  # a comment line\n" * 12 + "```\n\nSee Handling Application Errors.\n")
+    (tmp_path / "docs" / "errors.md").write_text(text)
+    cited = indexed(tmp_path / "docs", tmp_path / "data", embedder)
+    first, second = sorted(cited.store.stored_chunks(), key=lambda c: c.start)
+    assert text[first.start : first.end].endswith("proxy object:") and text[first.end : second.start] == "\n\n"
+    ans = cited.ask("How do I handle errors per URL prefix at the application level?")
+    intro = [c for c in ans.citations if "proxy object:" in c.quote]
+    assert intro and all("@app.errorhandler(404)" in c.quote and text[c.start : c.end] == c.quote for c in intro)

@@ -185,10 +185,9 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
                 continue
             s, e = min(c.start, d.start), max(c.end, d.end)
             hull = c.hit.text[s - c.hit.start : e - c.hit.start]
-            if (c.context or d.context) and not (c.kind == d.kind and c.kind in ("row", "item")
-                                                 and c.context == d.context
+            if (c.context or d.context) and not (c.kind == d.kind == "row" and c.context == d.context
                                                  and not _holds_best(cands[chosen[0]], c.hit.id, s, e)
-                                                 and (_one_table(hull) if c.kind == "row" else _one_list(hull))):
+                                                 and _one_table(hull)):
                 continue
             if any(m != n and _meets(o, c.hit.source, s, e) for m, (o, _, _) in enumerate(out)):
                 # The span between would take in another quote: shown twice (a reviewer's
@@ -235,15 +234,6 @@ def _holds_best(best: Candidate, hit_id: str, s: int, e: int) -> bool:
 
 # A table's delimiter row ("|---|:--|"): below a head row, it starts another table.
 _DELIMITER_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
-
-
-# A line of a list: an item's marker, or an item's continuation (indented).
-_LIST_LINE = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]|[ \t]+\S")
-
-
-def _one_list(span: str) -> bool:
-    """Are all the lines of ``span`` items of one list (no prose between)?"""
-    return all(_LIST_LINE.match(line) for line in span.split("\n") if line.strip())
 
 
 def _one_table(span: str) -> bool:

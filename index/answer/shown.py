@@ -59,8 +59,10 @@ def _words_of(text: str) -> str:
 def shown_quote(c: Candidate, n: int) -> str:
     """How the answer shows unit ``c`` as its quote [n]: under its label and context line."""
     name = label(c)
-    # HTML written in Markdown is shown as it reads (the quote keeps it).
-    head = f"{as_shown(c.context)}\n" if c.context else ""
+    # HTML written in Markdown is shown as it reads (the quote keeps it). A bare list item
+    # (or a run of them) under the sentence introducing its list (units.BARE_ITEM).
+    over = c.context or (c.intro if c.kind == "item" else "")
+    head = f"{as_shown(over)}\n" if over else ""
     shown = f"{head}{_text_shown(c)}"
     if c.trimmed:
         # Not on a closing fence's line: Markdown would not read it as closing the block.
