@@ -16,17 +16,14 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # Recorded in the store: a store cut by another version of this module (or of the text
 # extraction it cuts) is refused, not mixed, until `cited index --rebuild`. Bumped with
 # every change to what a chunk holds or how it is embedded; bench/RESULTS.md names the
-# version each change came with (`git log -S sections-N` the commit). sections-29 reads
-# pymdownx's "/// tip" blocks as notes and FastAPI's "{* x.py *}" includes as tag lines;
-# sections-33 reads an .mdx page without indented code blocks, as MDX does (mdx.mdx_lines);
-# sections-34 without HTML blocks either (a component's tag line is JSX, not raw HTML);
-# sections-35 reads "- ```" as a list item opening a code block, and reST's :samp: and
-# :file: without the braces around what a reader replaces; sections-36 reads each Sphinx
-# API entry of a built HTML page as a section under its name (html_page._sphinx_entries);
+# version each change came with (`git log -S sections-N` the commit). Lately: sections-36
+# reads each Sphinx API entry of a built HTML page as a section (html_page._sphinx_entries);
 # sections-37 keeps an HTML heading's anchor (html_page._anchor) with the chunks under it;
 # sections-38 opens an HTML note box's body with its title (html_page._admonitions), and
-# reads "a.k.a." (any dotted abbreviation) as no sentence end.
-CHUNKER = "sections-38"
+# reads "a.k.a." (any dotted abbreviation) as no sentence end; sections-39 keeps the white
+# space between a chunk and the one before (Chunk.before) and shows a reST cross-reference
+# without a title as its section's title (rst.rst_labels).
+CHUNKER = "sections-39"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+from contextvars import ContextVar
 
 # Roles whose text names code: shown as `code`, the way Sphinx renders them.
 _CODE_ROLES = ("func", "meth", "class", "attr", "exc", "mod", "data", "obj", "const", "type", "option", "envvar",
@@ -60,10 +61,49 @@ RST_MAX_CHARS = 1_000_000
 _TITLED = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)
 
 
-def rst_to_html(text: str) -> str:
+# A cross-reference without a title (:ref:`topics-feed-exports`) shows, as in Sphinx,
+# the title of the section its label stands over (".. _topics-feed-exports:" above
+# "Feed exports"), not the label. Labels of the file itself and, given, of the folder's
+# other .rst files (a sync reads them all: rst_labels). A title renamed in another file
+# is seen when this one is next indexed.
+_LABELS: ContextVar[dict[str, str]] = ContextVar("rst_labels", default={})
+_LABEL_LINE = re.compile(r"\.\.[ \t]+_([^:`\n]+):[ \t]*$")
+_ADORNMENT = re.compile(r"([=\-~^\"'`#*+<>:._])\1{2,}[ \t]*$")
+
+
+def rst_labels(text: str) -> dict[str, str]:
+    """{label: title of the section it stands over} of one reStructuredText file,
+    labels in lower case, as Sphinx keeps them."""
+    out: dict[str, str] = {}
+    lines = text.splitlines()
+    waiting: list[str] = []  # labels seen, their section not yet
+    for n, line in enumerate(lines):
+        m = _LABEL_LINE.match(line)
+        if m:
+            waiting.append(" ".join(m.group(1).split()).lower())
+            continue
+        if not waiting or not line.strip() or _ADORNMENT.match(line):
+            continue  # blank lines, or a title's overline, between a label and its title
+        following = lines[n + 1] if n + 1 < len(lines) else ""
+        if _ADORNMENT.match(following):
+            out.update((label, line.strip()) for label in waiting)
+        waiting = []  # a label over anything but a section (a figure, a table) has no title
+    return out
+
+
+def rst_to_html(text: str, labels: dict[str, str] | None = None) -> str:
     """The page docutils renders for ``text``, with the Sphinx roles and directives
-    taught above. Never reads another file or raw HTML: `include`, `raw` and
+    taught above; untitled cross-references show the titles ``labels`` and the file's
+    own labels give them. Never reads another file or raw HTML: `include`, `raw` and
     `csv-table :file:` are off, as are docutils' configuration files."""
+    token = _LABELS.set({**(labels or {}), **rst_labels(text)})
+    try:
+        return _rendered(text)
+    finally:
+        _LABELS.reset(token)
+
+
+def _rendered(text: str) -> str:
     from docutils import nodes
     from docutils.core import publish_doctree, publish_from_doctree
     from docutils.parsers.rst import Parser
@@ -151,6 +191,10 @@ def _register():
         return [nodes.literal(rawtext, role_text(text))], []
 
     def text_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+        if name.split(":")[-1] == "ref" and not _TITLED.match(text):
+            title = _LABELS.get().get(" ".join(text.split()).lower())
+            if title:
+                return [nodes.inline(rawtext, title)], []
         return [nodes.inline(rawtext, role_text(text))], []
 
     for name in _CODE_ROLES:

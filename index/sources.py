@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 # Sources whose extracted text is Markdown (HTML and reStructuredText are read as it):
 # their chunks are cut at headings and answered in blocks (index/answer/units.py).
-MARKDOWN_READ = (".md", ".markdown", ".mdx", ".html", ".htm", ".rst", ".rest")
+RST_SUFFIXES = (".rst", ".rest")
+MARKDOWN_READ = (".md", ".markdown", ".mdx", ".html", ".htm", *RST_SUFFIXES)
 SUFFIXES = {".txt", ".pdf", *MARKDOWN_READ}
 PAGE_SEPARATOR = "\n\n"
 
@@ -280,8 +281,9 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def extract(src: SourceFile, data: bytes) -> Extracted:
-    """The text of one file, or SourceError saying why there is none."""
+def extract(src: SourceFile, data: bytes, labels: dict[str, str] | None = None) -> Extracted:
+    """The text of one file, or SourceError saying why there is none. ``labels``: the
+    reStructuredText labels of the folder (rst.rst_labels), for cross-references."""
     suffix = src.path.suffix.lower()
     if suffix == ".pdf":
         from index.pdf_text import read_pdf
@@ -289,8 +291,8 @@ def extract(src: SourceFile, data: bytes) -> Extracted:
         ex = read_pdf(data)
     elif suffix in (".html", ".htm"):
         ex = _html(_decode(data))
-    elif suffix in (".rst", ".rest"):
-        ex = _rst(_decode(data))
+    elif suffix in RST_SUFFIXES:
+        ex = _rst(_decode(data), labels)
     elif suffix in (".md", ".markdown", ".mdx"):
         from index.structure import markdown_structure
 
@@ -304,7 +306,7 @@ def extract(src: SourceFile, data: bytes) -> Extracted:
     return ex
 
 
-def _rst(source: str) -> Extracted:
+def _rst(source: str, labels: dict[str, str] | None = None) -> Extracted:
     """A reStructuredText file read as the page docutils makes of it (index/rst.py),
     or as plain text when docutils cannot read it or it is too long to render quickly
     (RST_MAX_CHARS): the text still answers."""
@@ -313,7 +315,7 @@ def _rst(source: str) -> Extracted:
     if len(source) > RST_MAX_CHARS:
         return Extracted(source, None, lines=True)
     try:
-        html = rst_to_html(source)
+        html = rst_to_html(source, labels)
     except Exception:  # noqa: BLE001 - docutils fails on odd input in many ways; the text is still readable
         log.warning("docutils could not read a reStructuredText file; indexing it as plain text", exc_info=True)
         return Extracted(source, None, lines=True)

@@ -22,8 +22,9 @@ from index.chunking import FENCE_LINE, Chunk, Splitter, chunk
 from index.embedding import Embedder
 from index.errors import SourceError, StoreLocked, StoreUnavailable
 from index.lexical import LexicalIndex, ids_digest, rebuild_from_store
-from index.sources import (BROKEN_LINK, UNLISTED, Extracted, SourceFile, Skipped, content_hash, extract, find_sources,
-                           printable, read_bytes)
+from index.rst import rst_labels
+from index.sources import (BROKEN_LINK, RST_SUFFIXES, UNLISTED, Extracted, SourceFile, Skipped, content_hash, extract,
+                           find_sources, printable, read_bytes)
 from index.records import chunk_id, chunk_metadata
 from index.store import Store
 from index.structure import Block, Section
@@ -122,11 +123,14 @@ def sync(
             orphans.append(c.id)
     pending: list[tuple[SourceFile, str, bytes]] = []
     keep: set[str] = set()
+    labels: dict[str, str] = {}  # reStructuredText cross-reference targets (see rst.rst_labels)
     for src in files:
         keep.add(src.rel)  # unreadable now (permissions, vanished): keep what the store has of it
         data = _or_skip(src, report, lambda: read_bytes(src))
         if data is None:
             continue
+        if src.path.suffix.lower() in RST_SUFFIXES:
+            labels.update(rst_labels(data.decode("utf-8", "replace")))
         sha = content_hash(data)
         rec = manifest.get(src.rel)
         if rec and rec.sha == sha and live_counts.get(src.rel, 0) == rec.chunks:
@@ -174,7 +178,7 @@ def sync(
     if progress:
         progress(0, total)
     for b in range(0, total, FILE_BATCH):
-        _index_batch(pending[b : b + FILE_BATCH], store, embedder, split, manifest, old_by_path, report)
+        _index_batch(pending[b : b + FILE_BATCH], store, embedder, split, manifest, old_by_path, report, labels)
         if progress:
             progress(min(b + FILE_BATCH, total), total)
 
@@ -285,12 +289,13 @@ def _cut(spans: list, cuts: list[int], text: str = "") -> list:
     return out
 
 
-def _index_batch(batch, store: Store, embedder: Embedder, split: Splitter, manifest, old_by_path, report) -> None:
+def _index_batch(batch, store: Store, embedder: Embedder, split: Splitter, manifest, old_by_path, report,
+                 labels: dict[str, str] | None = None) -> None:
     planned: list[tuple[SourceFile, str, list[Chunk]]] = []
     for src, sha, data in batch:
         # A file that cannot be read now (overwritten with binary bytes, a PDF still
         # being copied) keeps its last indexed version: the store is not touched.
-        chunks = _or_skip(src, report, lambda: chunk(_bounded(extract(src, data)), split))
+        chunks = _or_skip(src, report, lambda: chunk(_bounded(extract(src, data, labels)), split))
         if chunks is None:
             continue
         planned.append((src, sha, chunks))

@@ -260,6 +260,8 @@ def test_a_quote_that_leads_into_the_best_one_is_shown_before_it():
     # Two chunks of one section: the best unit ("It may have one of the following
     # messages:") continues the sentence before it, which was shown second (a reviewer's
     # finding on Flask's development server page). A quote far away keeps its rank.
+    from dataclasses import replace
+
     from index.answer.pipeline import in_reading_order
     from index.answer.units import Candidate
     from index.search import Hit
@@ -274,7 +276,8 @@ def test_a_quote_that_leads_into_the_best_one_is_shown_before_it():
     best, before = unit(cut, len(text)), unit(0, cut - 1)
     far, other = unit(0, cut - 1, at=5000), unit(0, cut - 1, section="Ports")
     assert [c for c, _ in in_reading_order([(best, 0), (before, 1)])] == [before, best]
-    for c in (far, other):
+    row = replace(before, kind="row")  # a row asked about stays first; so does one before it
+    for c in (far, other, row):
         assert [d for d, _ in in_reading_order([(best, 0), (c, 1)])] == [best, c]
 
 

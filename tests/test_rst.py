@@ -171,3 +171,24 @@ def test_samp_and_file_roles_drop_the_braces_around_what_a_reader_replaces(tmp_p
     text = extracted(f).text
     assert "`venv/bin/python -m {x}`" in text  # an escaped brace stays, as in Sphinx
     assert "`C:\\pip\\pip.ini`" in text and "`{kept}`" in text
+
+
+def test_an_untitled_cross_reference_shows_the_title_of_its_section(tmp_path, embedder):
+    # Sphinx shows :ref:`topics-feed-exports` as "Feed exports", the section the label
+    # stands over; the label itself read "see topics-feed-exports" (a reviewer's finding
+    # on Scrapy). Labels of the same file, and of the folder's other files at a sync.
+    from index.rst import rst_labels
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "feeds.rst").write_text(".. _topics-feed-exports:\n.. _feeds:\n\n============\nFeed exports\n============\n\n"
+                                    "Scrapy writes scraped items to feeds.\n\n.. _fig-label:\n\n.. image:: x.png\n")
+    (docs / "spiders.rst").write_text(".. _spiders:\n\nSpiders\n=======\n\nTo store the items, see "
+                                      ":ref:`topics-feed-exports`, :ref:`the feeds <feeds>`, :ref:`spiders` "
+                                      "and :ref:`no-such-label`.\n")
+    assert rst_labels((docs / "feeds.rst").read_text()) == {"topics-feed-exports": "Feed exports", "feeds": "Feed exports"}
+    alone = extracted(docs / "spiders.rst").text  # no folder: its own labels only
+    assert "see topics-feed-exports, the feeds, Spiders and no-such-label." in alone
+    cited = indexed(docs, tmp_path / "data", embedder)
+    stored = [d for row in cited.store.iter_chunks(include=("documents",)) for d in [row["documents"]]]
+    assert any("see Feed exports, the feeds, Spiders and no-such-label." in d for d in stored)

@@ -216,13 +216,15 @@ def in_reading_order(shown: list[tuple[Candidate, int]]) -> list[tuple[Candidate
     section of one file, at most JOIN_GAP characters apart but from two chunks (so not
     joined), the earlier text is shown first. Best first, a continuation ("It may have one
     of the following messages:") was read before the sentence it follows (a reviewer's
-    finding on Flask's development server page)."""
+    finding on Flask's development server page). Not table rows or list items, which
+    stand alone: the row asked about stays first."""
     out = list(shown)
     for j in range(1, len(out)):
         c = out[j][0]
         for p in range(j):
             d = out[p][0]
-            if c.hit.source == d.hit.source and c.section == d.section and 0 <= d.start - c.end <= JOIN_GAP:
+            if (c.hit.source == d.hit.source and c.section == d.section and 0 <= d.start - c.end <= JOIN_GAP
+                    and not {c.kind, d.kind} & {"row", "item"}):
                 out.insert(p, out.pop(j))
                 break
     return out
