@@ -14,35 +14,48 @@ _ANAPHORA = re.compile(
 )
 # Questions this short rarely stand on their own ("And Dahua?").
 _SHORT_WORDS = 4
-# A short question that opens with a conjunction or a preposition, or ends with "too" or
-# "instead", continues the one before ("And for a blueprint only?", "In requests?",
-# "Can I set it per request too?"): it names what changes, not what is asked about. Not
-# one asking "in which…" or "for what…", which asks afresh.
-_CONTINUES = re.compile(
-    r"^\W*(?:and|or|but|also|plus|then|same|only|just|for|in|with|without|on|from|via|under|inside|instead)\b"
-    r"(?!\s+(?:which|what|whom|whose|how)\b)", re.IGNORECASE)
+# A question that opens with a conjunction ("And how do I set a timeout?", "But what if
+# the server is down?") continues the one before, as does a short one ending with "too"
+# or "instead" ("Can I set it per request too?"). One that opens with a preposition does
+# when it names only what changes, with no clause of its own ("And for a blueprint
+# only?", "In requests?"); "On Windows, how do I install Poetry?" asks afresh.
+_CONJUNCTION = re.compile(r"^\W*(?:and|or|but|also|plus|then|same)\s", re.IGNORECASE)
+_PREPOSITION = re.compile(r"^\W*(?:only|just|for|in|with|without|on|from|via|under|inside|instead)\s", re.IGNORECASE)
+_OWN_CLAUSE = re.compile(r"\b(?:how|what|where|when|why|which|who|whom|whose|can|could|do|does|did|is|are|was|"
+                         r"were|will|would|should|shall|may|might|must|has|have)\b", re.IGNORECASE)
 _ENDS_AS_FOLLOW_UP = re.compile(r"\b(?:too|instead|as well|either)\W*$", re.IGNORECASE)
+_CONJUNCTION_WORDS = 12
 _CONTINUES_WORDS = 8
 # How many earlier questions a chain of follow-ups carries: "How do I register an error
 # handler?", "And for a blueprint only?", "What about 404s?" is still about handlers.
 _CHAIN = 3
 
 
-def is_follow_up(question: str) -> bool:
+def _continues(question: str) -> bool:
+    """Does ``question`` say by its form that it continues the one before (short, opening
+    with a conjunction, a bare preposition phrase, "what about…")? A pronoun is weaker
+    evidence: "What is a lock file and why does it matter?" stands alone."""
     words = len(question.split())
-    return (bool(_ANAPHORA.search(question)) or words <= _SHORT_WORDS or bool(_ENDS_AS_FOLLOW_UP.search(question))
-            or (words <= _CONTINUES_WORDS and bool(_CONTINUES.search(question))))
+    return (words <= _SHORT_WORDS or (words <= _CONJUNCTION_WORDS and bool(_CONJUNCTION.match(question)))
+            or (words <= _CONTINUES_WORDS and bool(_ENDS_AS_FOLLOW_UP.search(question)))
+            or (words <= _CONTINUES_WORDS and bool(_PREPOSITION.match(question))
+                and not _OWN_CLAUSE.search(question))
+            or bool(re.search(r"\b(?:what|how) about\b", question, re.IGNORECASE)))
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(_ANAPHORA.search(question)) or _continues(question)
 
 
 def contextual_query(question: str, history: list[str]) -> str:
     """The retrieval query for ``question``: itself, or, when it leans on what came
     before, the earlier questions it continues followed by it: the previous one, and
-    back to the question a chain of follow-ups started from (at most _CHAIN)."""
+    back through the questions that by their form continue one (at most _CHAIN)."""
     if not history or not is_follow_up(question):
         return question
     chain = [history[-1]]
     for earlier in reversed(history[:-1]):
-        if len(chain) == _CHAIN or not is_follow_up(chain[0]):
+        if len(chain) == _CHAIN or not _continues(chain[0]):
             break
         chain.insert(0, earlier)
     return " ".join(chain + [question])

@@ -128,10 +128,10 @@ def write_sources(paragraphs: dict[str, str], folder: Path) -> None:
         p.write_text(text, encoding="utf-8")
 
 
-def first_sentence(answer_text: str) -> str:
-    """The answer up to its first citation marker: its first quoted sentence."""
-    cut = answer_text.find(" [1]")
-    return answer_text if cut < 0 else answer_text[:cut]
+def best_citation(ans):
+    """The answer's best unit: the quote that scored highest. Not always [1]: a quote
+    that leads into it is shown before it (pipeline.in_reading_order)."""
+    return max(ans.citations, key=lambda c: c.score)
 
 
 def eval_squad(cited, questions: list[SquadQuestion], tick: Tick | None = None) -> dict:
@@ -154,8 +154,9 @@ def eval_squad(cited, questions: list[SquadQuestion], tick: Tick | None = None) 
             abstained += 1
         else:
             lengths.append(len(ans.answer))
-            ans_hit += contains_answer(first_sentence(ans.answer), q.answers)
-            cite_hit += ans.citations[0].source == q.source
+            best = best_citation(ans)
+            ans_hit += contains_answer(best.quote, q.answers)
+            cite_hit += best.source == q.source
         if tick:
             tick(i, n)
     d = max(n, 1)

@@ -328,7 +328,13 @@ def _without_tag_lines(text: str) -> str:
 # A link whose target a site generator fills in ("[pyproject section]({{< relref
 # "pyproject" >}})", Hugo's in Poetry's docs; "({% link _docs/x.md %})", Jekyll's): a
 # chat shows the template tag raw, and no reader can follow it.
-_TEMPLATE_LINK = re.compile(r"\[([^\]\n]+)\]\(\s*\{[{%][^)\n]*\)")
+# Not an image's ("![logo](…)"), not inside a code span (an example of the syntax).
+_TEMPLATE_LINK = re.compile(r"(?<![!\\])\[([^\]\n]+)\]\(\s*(?:\{\{.*?\}\}|\{%.*?%\})[^)\n]*\)")
+_CODE_SPAN = re.compile(r"(`+[^`]*`+)")
+
+
+def _template_links_shown(part: str) -> str:
+    return "".join(p if p.startswith("`") else _TEMPLATE_LINK.sub(r"\1", p) for p in _CODE_SPAN.split(part))
 
 
 def _without_labels(text: str) -> str:
@@ -337,7 +343,7 @@ def _without_labels(text: str) -> str:
     links to a template tag (_TEMPLATE_LINK)."""
     if "][" in text:
         text = _outside_code(text, lambda part: REFERENCE_LINK.sub(r"\1", part))
-    return _outside_code(text, lambda part: _TEMPLATE_LINK.sub(r"\1", part)) if "]({" in text else text
+    return _outside_code(text, _template_links_shown) if "{{" in text or "{%" in text else text
 
 
 # A definition list's term over its definition ("`enable`" over ": (`bool`) Whether…",

@@ -54,13 +54,21 @@ def test_a_short_follow_up_keeps_the_topic_of_the_questions_before(tmp_path, emb
     from index.conversation import contextual_query, is_follow_up
     from helpers import indexed
 
-    for q in ("And for a blueprint only?", "In requests?", "Can I set it per request too?", "What about 404s?"):
+    for q in ("And for a blueprint only?", "In requests?", "Can I set it per request too?", "What about 404s?",
+              "And how do I set a timeout?", "But what if the server is down?", "Then how do I deploy the app?",
+              "And on macOS, where is the config file stored?", "Only for GET requests?"):
         assert is_follow_up(q), q
-    for q in ("In which file are the settings of the app kept?", "How do I register an error handler?"):
+    for q in ("In which file are the settings of the app kept?", "How do I register an error handler?",
+              "On Windows, how do I install Poetry?", "With httpx, can I stream a response body?",
+              "On-premise deployment: what is required?", "How do I retry on timeouts and connection errors too?"):
         assert not is_follow_up(q), q
     history = ["How do I register an error handler?", "And for a blueprint only?"]
     assert contextual_query("What about 404s?", history) == " ".join(history + ["What about 404s?"])
     assert contextual_query("How do I add a route?", history) == "How do I add a route?"
+    # A chain goes back only through questions that continue one by their form, not
+    # through any with a pronoun ("…why does it matter?" stands alone).
+    topics = ["How do I install httpx?", "What is a Poetry lock file and why does it matter?"]
+    assert contextual_query("And how do I update that?", topics) == " ".join(topics[1:] + ["And how do I update that?"])
 
     src = tmp_path / "docs"
     src.mkdir()
@@ -277,8 +285,14 @@ def test_a_quote_that_leads_into_the_best_one_is_shown_before_it():
     far, other = unit(0, cut - 1, at=5000), unit(0, cut - 1, section="Ports")
     assert [c for c, _ in in_reading_order([(best, 0), (before, 1)])] == [before, best]
     row = replace(before, kind="row")  # a row asked about stays first; so does one before it
-    for c in (far, other, row):
+    same_chunk = replace(before, hit=best.hit)  # kept apart by joined() on purpose
+    for c in (far, other, row, same_chunk):
         assert [d for d, _ in in_reading_order([(best, 0), (c, 1)])] == [best, c]
+    # Along a chain: each quote before the one it leads into.
+    first, second = unit(0, 10, at=-200), unit(0, cut - 1, at=-150)
+    first = replace(first, start=second.start - 40, end=second.start - 2)
+    chain = in_reading_order([(best, 0), (first, 1), (replace(before, start=first.end + 1, end=cut - 1), 2)])
+    assert [c.start for c, _ in chain] == sorted(c.start for c, _ in chain)
 
 
 def test_a_question_for_a_version_wants_a_unit_that_gives_one():

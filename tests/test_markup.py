@@ -184,6 +184,11 @@ def test_a_link_to_a_template_tag_is_shown_as_its_words():
             '```md\n[kept]({{< relref "x" >}})\n```\n[a page](page.md)')
     assert as_shown(text) == ("Poetry supports a rich dependency specification syntax; see the Introduction and "
                               'the tag.\n\n```md\n[kept]({{< relref "x" >}})\n```\n[a page](page.md)')
+    # An example of the syntax in a code span stays; so does an image; a ")" inside the tag
+    # or a space before it changes nothing.
+    odd = ('Write `[text]({{< relref "page" >}})` in Hugo. ![logo]({{< relref "i.png" >}}) '
+           '[guide]({{< relref "a (b)" >}}) [docs]( {{< relref "x" >}})')
+    assert as_shown(odd) == 'Write `[text]({{< relref "page" >}})` in Hugo. ![logo]({{< relref "i.png" >}}) guide docs'
 
 
 def test_odd_notes_and_tags_lose_no_text_and_never_hang():

@@ -94,6 +94,15 @@ def test_a_bare_list_item_is_shown_under_the_sentence_that_introduces_its_list()
     # Two items of the list shown as one run: under the sentence once.
     (run, _), = joined(cands, [cands.index(item[0]), cands.index(item[2])])
     assert run.text == "\n".join(items) and shown_quote(run, 1).count(intro) == 1
+    # A nested item is introduced by its parent, not the sentence; a run across two lists
+    # is shown under neither introduction (a reviewer's findings).
+    nested = ("# S\n\nThe client takes these options:\n\n- `retries`: how many\n- `backoff`, one of:\n  - `none`\n\n"
+              "The second list holds these other settings:\n\n- `B_ONE`: `c`\n")
+    cands = candidates([md_hit(nested, "S")])
+    by = {c.text: c for c in cands if c.kind == "item"}
+    assert by["- `retries`: how many"].intro == "The client takes these options:" and by["- `none`"].intro == ""
+    (run, _), = joined(cands, [cands.index(by["- `B_ONE`: `c`"]), cands.index(by["- `backoff`, one of:"])])
+    assert run.intro == "" and shown_quote(run, 1).count("The client takes") == 0
 
 
 def test_an_introduction_that_ends_its_passage_brings_its_example_from_the_next_chunk():

@@ -31,7 +31,7 @@ READ_PASSAGES = 3
 # questions (median 468 / 431 / 385 characters); three at >= 0.8 within 900
 # characters, for 0.844 / 0.683 / 0.727 (median 644 / 666 / 564). A docs question is
 # often answered in two places (the option's entry, the how-to that uses it). SQuAD's
-# answer_hit reads only the first unit, so it does not move. Round 6, on seven sets: a
+# answer_hit reads only the best unit, so it does not move. Round 6, on seven sets: a
 # fourth unit within the same 900 characters put the expected words in the answer for
 # 15 more of 925 questions, each set gaining (mean 0.747 -> 0.764; median answer 620 ->
 # 700 characters); 1,100 characters with three units gained 8. Round 7, with joined
@@ -202,7 +202,9 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
             gap = hull_size - size[i] - d_size
             if gap <= JOIN_GAP and used + gap <= ANSWER_CHARS + JOIN_GAP:
                 kind = d.kind if d.kind == c.kind else "section"
-                out[n] = (replace(d, start=s, end=e, text=hull, kind=kind, trimmed=False), at, hull_size)
+                # A run of items under one introduction, else none (a run across two lists).
+                intro = d.intro if c.intro == d.intro else ""
+                out[n] = (replace(d, start=s, end=e, text=hull, kind=kind, trimmed=False, intro=intro), at, hull_size)
                 used += gap
                 break
         else:
@@ -212,22 +214,28 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
 
 
 def in_reading_order(shown: list[tuple[Candidate, int]]) -> list[tuple[Candidate, int]]:
-    """The quotes, a quote moved before the one it leads into: when two come from one
-    section of one file, at most JOIN_GAP characters apart but from two chunks (so not
-    joined), the earlier text is shown first. Best first, a continuation ("It may have one
-    of the following messages:") was read before the sentence it follows (a reviewer's
-    finding on Flask's development server page). Not table rows or list items, which
-    stand alone: the row asked about stays first."""
+    """The quotes, a quote moved before the one it leads into (_leads_into), and so on
+    along a chain of them. Best first, a continuation ("It may have one of the following
+    messages:") was read before the sentence it follows (a reviewer's finding on Flask's
+    development server page)."""
     out = list(shown)
-    for j in range(1, len(out)):
-        c = out[j][0]
-        for p in range(j):
-            d = out[p][0]
-            if (c.hit.source == d.hit.source and c.section == d.section and 0 <= d.start - c.end <= JOIN_GAP
-                    and not {c.kind, d.kind} & {"row", "item"}):
-                out.insert(p, out.pop(j))
-                break
+    for _ in range(len(out) ** 2):  # each move puts two quotes in text order; bounded all the same
+        move = next(((j, p) for j in range(1, len(out)) for p in range(j) if _leads_into(out[j][0], out[p][0])), None)
+        if move is None:
+            break
+        j, p = move
+        out.insert(p, out.pop(j))
     return out
+
+
+def _leads_into(c: Candidate, d: Candidate) -> bool:
+    """Does ``c`` end at most JOIN_GAP characters before ``d`` starts, in the same section
+    of the same file but another chunk (so joined() could not join them)? Not table rows
+    or list items, which stand alone (the row asked about stays first), nor units shown
+    under a context line."""
+    return (c.hit.id != d.hit.id and c.hit.source == d.hit.source and c.section == d.section
+            and 0 <= d.start - c.end <= JOIN_GAP and not {c.kind, d.kind} & {"row", "item"}
+            and not c.context and not d.context)
 
 
 def _holds_best(best: Candidate, hit_id: str, s: int, e: int) -> bool:

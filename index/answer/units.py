@@ -188,7 +188,7 @@ def units_of(hit: Hit) -> list[Unit]:
     # blocks) stands between an introduction and what it introduces, and says nothing.
     wordless = {n for n, b in enumerate(blocks)
                 if b.kind == "html" and not _WORDY.search(readable(text[b.start : b.end]))}
-    intro = ""  # the sentence introducing the list being read (see BARE_ITEM)
+    intro, intro_col = "", -1  # the sentence introducing the list being read (see BARE_ITEM), its items' column
     for n, b in enumerate(blocks):
         if b.kind == "header":
             head = text[b.start : b.end].strip()
@@ -219,14 +219,18 @@ def units_of(hit: Hit) -> list[Unit]:
                 continue
         if b.kind in ("item", "code"):
             unit = _unit(text, b.start, b.end, b.kind)
-            if b.kind == "item" and intro and read_chars(text[b.start : b.end]) <= BARE_ITEM:
-                unit = replace(unit, intro=intro)
+            if b.kind == "item" and intro:
+                # Not a nested item: its parent item introduces it, not the sentence.
+                col = b.start - (text.rfind("\n", 0, b.start) + 1)
+                intro_col = col if intro_col < 0 else intro_col
+                if col == intro_col and read_chars(text[b.start : b.end]) <= BARE_ITEM:
+                    unit = replace(unit, intro=intro)
             out.append(unit)
             continue
         spans = _sentences(text, b.start, b.end)
         units = _prose_units(text, spans)
         if spans and _introduces(text, b) and spans[-1][1] - spans[-1][0] <= MAX_INTRO:
-            intro = text[spans[-1][0] : spans[-1][1]].strip()
+            intro, intro_col = text[spans[-1][0] : spans[-1][1]].strip(), -1
         follow = [f for k, f in enumerate(blocks[n + 1 :], n + 1) if k not in wordless] \
             if units and _introduces(text, b) else []
         if follow and follow[0].kind in _LISTLIKE:
