@@ -23,6 +23,7 @@ _CONJUNCTION = re.compile(r"^\W*(?:and|or|but|also|plus|then|same)\s", re.IGNORE
 _PREPOSITION = re.compile(r"^\W*(?:only|just|for|in|with|without|on|from|via|under|inside|instead)\s", re.IGNORECASE)
 _OWN_CLAUSE = re.compile(r"\b(?:how|what|where|when|why|which|who|whom|whose|can|could|do|does|did|is|are|was|"
                          r"were|will|would|should|shall|may|might|must|has|have)\b", re.IGNORECASE)
+_WHAT_ABOUT = re.compile(r"\b(?:what|how) about\b", re.IGNORECASE)
 _ENDS_AS_FOLLOW_UP = re.compile(r"\b(?:too|instead|as well|either)\W*$", re.IGNORECASE)
 _CONJUNCTION_WORDS = 12
 _CONTINUES_WORDS = 8
@@ -40,7 +41,7 @@ def _continues(question: str) -> bool:
             or (words <= _CONTINUES_WORDS and bool(_ENDS_AS_FOLLOW_UP.search(question)))
             or (words <= _CONTINUES_WORDS and bool(_PREPOSITION.match(question))
                 and not _OWN_CLAUSE.search(question))
-            or bool(re.search(r"\b(?:what|how) about\b", question, re.IGNORECASE)))
+            or bool(_WHAT_ABOUT.search(question)))
 
 
 def is_follow_up(question: str) -> bool:
