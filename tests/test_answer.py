@@ -285,9 +285,12 @@ def test_a_quote_that_leads_into_the_best_one_is_shown_before_it():
     far, other = unit(0, cut - 1, at=5000), unit(0, cut - 1, section="Ports")
     assert [c for c, _ in in_reading_order([(best, 0), (before, 1)])] == [before, best]
     row = replace(before, kind="row")  # a row asked about stays first; so does one before it
-    same_chunk = replace(before, hit=best.hit)  # kept apart by joined() on purpose
-    for c in (far, other, row, same_chunk):
+    for c in (far, other, row):
         assert [d for d, _ in in_reading_order([(best, 0), (c, 1)])] == [best, c]
+    # Also two units of one passage that joined() left apart (a passage extended over
+    # the next chunk holds both; the span was over the budget).
+    same = replace(before, hit=best.hit)
+    assert [c for c, _ in in_reading_order([(best, 0), (same, 1)])] == [same, best]
     # Along a chain: each quote before the one it leads into.
     first, second = unit(0, 10, at=-200), unit(0, cut - 1, at=-150)
     first = replace(first, start=second.start - 40, end=second.start - 2)

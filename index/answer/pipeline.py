@@ -230,10 +230,10 @@ def in_reading_order(shown: list[tuple[Candidate, int]]) -> list[tuple[Candidate
 
 def _leads_into(c: Candidate, d: Candidate) -> bool:
     """Does ``c`` end at most JOIN_GAP characters before ``d`` starts, in the same section
-    of the same file but another chunk (so joined() could not join them)? Not table rows
-    or list items, which stand alone (the row asked about stays first), nor units shown
-    under a context line."""
-    return (c.hit.id != d.hit.id and c.hit.source == d.hit.source and c.section == d.section
+    of the same file, yet apart (two chunks; or one, the joined span over the budget)?
+    Not table rows or list items, which stand alone (the row asked about stays first),
+    nor units shown under a context line."""
+    return (c.hit.source == d.hit.source and c.section == d.section
             and 0 <= d.start - c.end <= JOIN_GAP and not {c.kind, d.kind} & {"row", "item"}
             and not c.context and not d.context)
 
