@@ -91,10 +91,10 @@ def test_an_unexpected_error_in_one_file_is_a_skip_and_logged(tmp_path, monkeypa
         (src / name).write_text(f"File {name} tells of herons and kingfishers.")
     real = sync_mod.extract
 
-    def bad_on_b(s, data):
+    def bad_on_b(s, data, labels=None):
         if s.rel == "b.txt":
             raise RuntimeError("a library's surprise\nsecond line")
-        return real(s, data)
+        return real(s, data, labels)
 
     monkeypatch.setattr(sync_mod, "extract", bad_on_b)
     with caplog.at_level(logging.ERROR, logger="index.sync"):
