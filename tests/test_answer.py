@@ -291,11 +291,11 @@ def test_a_quote_that_leads_into_the_best_one_is_shown_before_it():
     # the next chunk holds both; the span was over the budget).
     same = replace(before, hit=best.hit)
     assert [c for c, _ in in_reading_order([(best, 0), (same, 1)])] == [same, best]
-    # Along a chain: each quote before the one it leads into.
-    first, second = unit(0, 10, at=-200), unit(0, cut - 1, at=-150)
-    first = replace(first, start=second.start - 40, end=second.start - 2)
-    chain = in_reading_order([(best, 0), (first, 1), (replace(before, start=first.end + 1, end=cut - 1), 2)])
-    assert [c.start for c, _ in chain] == sorted(c.start for c, _ in chain)
+    # Along a chain: a quote leading into one that leads into the best; each goes first.
+    middle = replace(before, start=-100)  # [-100, cut - 1)
+    opening = replace(unit(0, 10, at=-200), end=-102)  # ends two characters before it
+    chain = in_reading_order([(best, 0), (opening, 1), (middle, 2)])
+    assert [c for c, _ in chain] == [opening, middle, best]
 
 
 def test_a_question_for_a_version_wants_a_unit_that_gives_one():
