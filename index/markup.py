@@ -318,8 +318,7 @@ def _without_tag_lines(text: str) -> str:
             if opener := SLASH_OPEN.fullmatch(line):
                 line = f"{opener.group(1)}{note_title(line)}:"
             # Not inside a code span: "Wrap it in `{% raw %}`" names the tag.
-            parts = re.split(r"(`+[^`]*`+)", line)
-            line = "".join(p if p.startswith("`") else _RAW_TAG.sub("", p) for p in parts)
+            line = _outside_spans(line, lambda part: _RAW_TAG.sub("", part))
         dropped = False
         out.append(line)
     return "\n".join(out)
@@ -330,11 +329,10 @@ def _without_tag_lines(text: str) -> str:
 # chat shows the template tag raw, and no reader can follow it.
 # Not an image's ("![logo](…)"), not inside a code span (an example of the syntax).
 _TEMPLATE_LINK = re.compile(r"(?<![!\\])\[([^\]\n]+)\]\(\s*(?:\{\{.*?\}\}|\{%.*?%\})[^)\n]*\)")
-_CODE_SPAN = re.compile(r"(`+[^`]*`+)")
 
 
 def _template_links_shown(part: str) -> str:
-    return "".join(p if p.startswith("`") else _TEMPLATE_LINK.sub(r"\1", p) for p in _CODE_SPAN.split(part))
+    return _outside_spans(part, lambda p: _TEMPLATE_LINK.sub(r"\1", p))
 
 
 def _without_labels(text: str) -> str:
@@ -371,6 +369,14 @@ def _outside_code(text: str, change) -> str:
         at = m.end()
     out.append(change(text[at:]))
     return "".join(out)
+
+
+_CODE_SPAN = re.compile(r"(`+[^`]*`+)")
+
+
+def _outside_spans(text: str, change) -> str:
+    """``text`` with ``change`` applied to what is outside its code spans."""
+    return "".join(p if p.startswith("`") else change(p) for p in _CODE_SPAN.split(text))
 
 
 def _row_spans(text: str, first: bool | None) -> list[int]:
