@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 _ANAPHORA = re.compile(
     r"\b(they|them|their|theirs|it|its|he|him|his|she|her|hers|this|that|these|those|"
     r"the (?:two|three|both|former|latter|first|second|company|companies|one|ones)|both|either|neither|"
-    r"which one|what about|how about)\b",
+    r"which one)\b",  # "what about…" is a form that continues (_WHAT_ABOUT)
     re.IGNORECASE,
 )
 # Questions this short rarely stand on their own ("And Dahua?").
