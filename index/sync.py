@@ -123,14 +123,11 @@ def sync(
             orphans.append(c.id)
     pending: list[tuple[SourceFile, str, bytes]] = []
     keep: set[str] = set()
-    labels: dict[str, str] = {}  # reStructuredText cross-reference targets (see rst.rst_labels)
     for src in files:
         keep.add(src.rel)  # unreadable now (permissions, vanished): keep what the store has of it
         data = _or_skip(src, report, lambda: read_bytes(src))
         if data is None:
             continue
-        if src.path.suffix.lower() in RST_SUFFIXES:
-            labels.update(rst_labels(data.decode("utf-8", "replace")))
         sha = content_hash(data)
         rec = manifest.get(src.rel)
         if rec and rec.sha == sha and live_counts.get(src.rel, 0) == rec.chunks:
@@ -175,6 +172,7 @@ def sync(
     for c in stored:
         old_by_path.setdefault(c.path, []).append(c)
     total = len(pending)
+    labels = _rst_labels(files, pending)
     if progress:
         progress(0, total)
     for b in range(0, total, FILE_BATCH):
@@ -195,6 +193,25 @@ def sync(
     if stale:
         rebuild_from_store(store, gen).save(lexical_dir)
     return report
+
+
+def _rst_labels(files: list[SourceFile], pending: list[tuple[SourceFile, str, bytes]]) -> dict[str, str]:
+    """The reStructuredText cross-reference targets of the folder (rst.rst_labels), read
+    only when a .rst file is to be indexed: a sync with none to index reads none twice.
+    A file unreadable now only lacks its labels: its skip is reported where it is read."""
+    if not any(src.path.suffix.lower() in RST_SUFFIXES for src, _, _ in pending):
+        return {}
+    held = {src.rel: data for src, _, data in pending}
+    labels: dict[str, str] = {}
+    for src in files:
+        if src.path.suffix.lower() not in RST_SUFFIXES:
+            continue
+        try:
+            data = held[src.rel] if src.rel in held else read_bytes(src)
+        except (SourceError, OSError):
+            continue
+        labels.update(rst_labels(data.decode("utf-8", "replace")))
+    return labels
 
 
 def _or_skip(src: SourceFile, report: SyncReport, step):

@@ -192,3 +192,8 @@ def test_an_untitled_cross_reference_shows_the_title_of_its_section(tmp_path, em
     cited = indexed(docs, tmp_path / "data", embedder)
     stored = [d for row in cited.store.iter_chunks(include=("documents",)) for d in [row["documents"]]]
     assert any("see Feed exports, the feeds, Spiders and no-such-label." in d for d in stored)
+    # A later sync that changes only the referring file still reads the others' labels.
+    (docs / "spiders.rst").write_text((docs / "spiders.rst").read_text().replace("To store", "To keep"))
+    assert cited.index(docs).changed == ["spiders.rst"]
+    stored = [row["documents"] for row in cited.store.iter_chunks(include=("documents",))]
+    assert any("To keep the items, see Feed exports," in d for d in stored)
