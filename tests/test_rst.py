@@ -190,7 +190,7 @@ def test_an_untitled_cross_reference_shows_the_title_of_its_section(tmp_path, em
     alone = extracted(docs / "spiders.rst").text  # no folder: its own labels only
     assert "see topics-feed-exports, the feeds, Spiders and no-such-label." in alone
     cited = indexed(docs, tmp_path / "data", embedder)
-    stored = [d for row in cited.store.iter_chunks(include=("documents",)) for d in [row["documents"]]]
+    stored = [row["documents"] for row in cited.store.iter_chunks(include=("documents",))]
     assert any("see Feed exports, the feeds, Spiders and no-such-label." in d for d in stored)
     # A later sync that changes only the referring file still reads the others' labels.
     (docs / "spiders.rst").write_text((docs / "spiders.rst").read_text().replace("To store", "To keep"))
