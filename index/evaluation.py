@@ -130,7 +130,7 @@ def write_sources(paragraphs: dict[str, str], folder: Path) -> None:
 
 def best_citation(ans):
     """The answer's best unit: the quote that scored highest. Not always [1]: a quote
-    that leads into it is shown before it (pipeline.in_reading_order)."""
+    that leads into it is shown before it (quotes.in_reading_order)."""
     return max(ans.citations, key=lambda c: c.score)
 
 

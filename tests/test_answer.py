@@ -245,7 +245,7 @@ def test_a_notes_body_is_shown_under_its_kind_and_a_block_starts_a_line():
 def test_joined_quotes_never_show_the_same_text_twice():
     # Two units joined into one span could take in a third quote (a reviewer's finding on
     # FastAPI: lines 24-34 quoted beside lines 30-36).
-    from index.answer.pipeline import joined
+    from index.answer.quotes import joined
     from index.answer.units import Candidate
 
     text = "First sentence here. Second sentence here. Third sentence here."
@@ -270,7 +270,7 @@ def test_a_quote_that_leads_into_the_best_one_is_shown_before_it():
     # finding on Flask's development server page). A quote far away keeps its rank.
     from dataclasses import replace
 
-    from index.answer.pipeline import in_reading_order
+    from index.answer.quotes import in_reading_order
     from index.answer.units import Candidate
     from index.search import Hit
 

@@ -29,7 +29,7 @@ def test_rows_of_one_table_are_quoted_as_one_run_under_its_head_row():
     text = ("# URLs\n\nA url without a leading slash is relative to the language prefix.\n\n"
             "Site type|Front matter `url`|Resulting URL\n:--|:--|:--\nmonolingual|`about`|`/about/`\n"
             "multilingual|`/about`|`/about/`\nmultilingual|`about`|`/de/about/`\n")
-    from index.answer.pipeline import joined
+    from index.answer.quotes import joined
     from index.answer.shown import shown_quote
     from index.answer.units import candidates
 

@@ -1,5 +1,5 @@
 """Answers shaped like the source: a colon-led list, a table row under its head row, a
-code block with the sentence that explains it, a short section, at most four units."""
+code block with the sentence that explains it, a short section, an introduction with its example."""
 
 import pytest
 
@@ -77,7 +77,7 @@ def test_a_code_block_brings_the_sentence_that_explains_it():
 
 def test_a_bare_list_item_is_shown_under_the_sentence_that_introduces_its_list():
     # "- `DOWNLOAD_DELAY`: `delay`" alone says nothing (a reviewer's finding on Scrapy).
-    from index.answer.pipeline import joined
+    from index.answer.quotes import joined
     from index.answer.shown import shown_quote
     from index.answer.units import BARE_ITEM, candidates
 
@@ -137,52 +137,6 @@ def test_a_short_section_is_also_one_unit():
     assert [t for k, t in units if k == "section"] == ["How many times a failed download is tried again.\n\n**Default**: `3`"]
 
 
-def test_two_units_close_in_one_passage_are_shown_as_one_span():
-    from dataclasses import replace
-
-    from index.answer.pipeline import JOIN_GAP, joined
-    from index.answer.units import Candidate
-
-    text = "Each command gets a context. It is linked to its parent's. Together they form a linked list. " + "x " * 400 + "Far away."
-    hit = md_hit(text)
-    first, third = (text.index(s) for s in ("Each command", "Together"))
-    far = text.index("Far away.")
-    cands = [Candidate(hit, 0, first, first + 28, text[first : first + 28]),
-             Candidate(hit, 2, third, third + 34, text[third : third + 34]),
-             Candidate(hit, 3, far, far + 9, "Far away.")]
-    shown = joined(cands, [1, 0, 2])
-    # The better unit stands for the span, which holds the sentence between, as quoted.
-    assert [(c.text, i) for c, i in shown] == [(text[first : third + 34], 1), ("Far away.", 2)]
-    assert hit.text[shown[0][0].start - hit.start : shown[0][0].end - hit.start] == shown[0][0].text
-    assert len(text[third + 34 : far]) > JOIN_GAP
-    assert [c.text for c, _ in joined(cands, [0, 2])] == [cands[0].text, "Far away."]
-    # Nor across a heading: the span would be cited under one section, half of it wrong.
-    other = replace(cands[1], section="Guide › Contexts")
-    assert len(joined([cands[0], other], [1, 0])) == 2
-    # Nor across an admonition's marker line, which the span would show raw.
-    marked = "Mocks last for one file.\n\n:::tip\n\nUse jest.mocked() for types.\n"
-    mhit = md_hit(marked)
-    tip = marked.index("Use")
-    pair = [Candidate(mhit, 0, 0, 24, marked[:24]), Candidate(mhit, 1, tip, len(marked) - 1, marked[tip:-1])]
-    assert [c.text for c, _ in joined(pair, [0, 1])] == [marked[:24], marked[tip:-1]]
-
-
-def test_a_fifth_unit_is_quoted_only_in_the_place_a_joined_span_frees():
-    import numpy as np
-
-    from index.answer.pipeline import MAX_QUOTES, quotes
-    from index.answer.units import Candidate
-
-    hit = md_hit("".join(f"word{n:04d} " for n in range(500)))  # distinct text: none holds another
-    starts = [0, 150, 1000, 2000, 3000]  # the first two are 50 characters apart
-    cands = [Candidate(hit, k, s, s + 100, hit.text[s : s + 100]) for k, s in enumerate(starts)]
-    scores = np.array([1.0, 0.95, 0.9, 0.85, 0.82])
-    shown = quotes(cands, scores)
-    assert [(c.start, c.end, i) for c, i in shown] == [(0, 250, 0), (1000, 1100, 2), (2000, 2100, 3), (3000, 3100, 4)]
-    apart = [Candidate(hit, k, s, s + 100, hit.text[s : s + 100]) for k, s in enumerate([0, 1000, 2000, 3000, 4000])]
-    assert [i for _, i in quotes(apart, scores)] == [0, 1, 2, 3] and MAX_QUOTES == 4
-
-
 def test_a_unit_is_labelled_with_the_name_its_heading_gives():
     from dataclasses import replace
 
@@ -213,69 +167,6 @@ def test_a_unit_is_labelled_with_the_name_its_heading_gives():
                            section="Settings › max_retry_times")) == "max_retry_times"
 
 
-def test_another_files_best_unit_is_quoted_when_the_quotes_come_from_one_or_two_files():
-    from dataclasses import replace
-
-    import numpy as np
-
-    from index.answer.pipeline import SECOND_FILE_RATIO, quotes
-    from index.answer.units import Candidate
-
-    ref = md_hit("The option `retries` sets how many times a download is tried. " + "x " * 600 + "It defaults to three.")
-    guide = replace(md_hit("To make flaky downloads pass, raise `retries` in the config file."), id="c2", source="howto.md")
-    first, far = 0, ref.text.index("It defaults")
-    cands = [Candidate(ref, 0, first, 62, ref.text[:62]), Candidate(ref, 1, far, far + 21, "It defaults to three."),
-             Candidate(guide, 0, 0, len(guide.text), guide.text)]
-    scores = np.array([1.0, 0.8, SECOND_FILE_RATIO + 0.05])
-    # The guide's unit scores under the bar to join (0.75 of the best), yet it is another
-    # file: it comes last, as one more place to look.
-    assert [i for _, i in quotes(cands, scores)] == [0, 1, 2]
-    # Under SECOND_FILE_RATIO it does not.
-    assert [i for _, i in quotes(cands, np.array([1.0, 0.8, SECOND_FILE_RATIO - 0.05]))] == [0, 1]
-    # With two files quoted already, a third file's still comes; with three, no fourth.
-    moved = [cands[0], replace(cands[1], hit=replace(ref, id="c3", source="other.md")), cands[2]]
-    assert [i for _, i in quotes(moved, scores)] == [0, 1, 2]
-    third = replace(md_hit("Retries back off exponentially, see `retries`."), id="c4", source="third.md")
-    three = moved[:2] + [Candidate(third, 0, 0, len(third.text), third.text), cands[2]]
-    assert [i for _, i in quotes(three, np.array([1.0, 0.8, 0.78, SECOND_FILE_RATIO + 0.05]))] == [0, 1, 2]
-    # Nor when it says what a quote says already (docs repeat themselves across files).
-    same = [cands[0], cands[1], replace(cands[2], text=cands[0].text)]
-    assert [i for _, i in quotes(same, scores)] == [0, 1]
-    # A unit read only for that place never answers first, however well it scores.
-    assert [i for _, i in quotes(cands, np.array([1.0, 0.8, 2.0]), read=2)] == [0, 1, 2]
-    assert [i for _, i in quotes(cands, np.array([1.0, 0.8, 2.0]))] == [2]  # read to answer, it does
-
-
-def test_an_answer_takes_at_most_four_units_within_its_budget():
-    import numpy as np
-
-    from index.answer.pipeline import ANSWER_CHARS, MAX_UNITS, select
-    from index.answer.units import Candidate
-
-    hit = md_hit("x" * 4000)
-    cands = [Candidate(hit, k, k * 500, k * 500 + n, f"{k} " + "w" * (n - 2)) for k, n in enumerate([300, 300, 400, 200, 100])]
-    chosen = select(cands, np.array([1.0, 0.95, 0.9, 0.85, 0.5]))
-    assert chosen == [0, 1, 3]  # the 400-character one would pass 900; the fifth scores too low
-    assert len(chosen) <= MAX_UNITS and sum(len(cands[i].text) for i in chosen) <= ANSWER_CHARS
-    # The budget counts text as read: a link's target is not.
-    linked = "See [the guide](https://example.org/" + "u" * 300 + ") for " + "w" * 200
-    cands = [Candidate(hit, k, k * 800, k * 800 + len(t), t) for k, t in enumerate(["a" * 300, "b" * 300, linked])]
-    assert select(cands, np.array([1.0, 0.95, 0.9])) == [0, 1, 2]
-    assert select(cands[:2] + [Candidate(hit, 2, 1600, 1600 + 560, "c" * 560)], np.array([1.0, 0.95, 0.9])) == [0, 1]
-    # Text another chosen unit already holds adds nothing (docs repeat their examples).
-    other = md_hit("```bash\npoetry build\n```")
-    dup = Candidate(other, 0, 0, 24, "```bash\npoetry build\n```")
-    lead = Candidate(hit, 9, 0, 70, "The build command builds archives.\n\n```bash\npoetry build\n```")
-    assert select([lead, dup], np.array([1.0, 0.99])) == [0]
-    # A row the first unit holds may answer instead, but the bar to join stays the best's.
-    table = "The options:\n\n| a | b |\n|---|---|\n| `port` | 8080 |\n"
-    th = md_hit(table + "x" * 100)
-    sec = Candidate(th, 0, 0, len(table), table, "section")
-    row = Candidate(th, 1, table.index("| `port`"), len(table) - 1, "| `port` | 8080 |", "row")
-    other = Candidate(md_hit("y" * 300), 0, 0, 50, "another unit entirely", "sentence")
-    assert select([sec, row, other], np.array([1.0, 0.92, 0.75]), similarity=np.array([0.3, 0.6, 0.2])) == [1]
-
-
 def test_clause_similarity_reads_the_clauses_of_the_sentences_given(embedder):
     from index.answer.scoring import SentenceVectors
     from index.answer.units import Candidate, clauses
@@ -292,25 +183,6 @@ def test_clause_similarity_reads_the_clauses_of_the_sentences_given(embedder):
     assert abs(sv.best_clause([code, sent], q) - want) < 1e-5
     assert abs(sv.best_clause([sent], q) - want) < 1e-5  # and from the cache, the same
     assert sv.best_clause([code], q) == -1.0
-
-
-def test_a_best_sentence_gives_way_to_it_and_the_sentence_leaning_on_it():
-    import numpy as np
-
-    from index.answer.pipeline import select
-    from index.answer.units import candidates
-
-    text = ("# Success\n\nWe don't support `response.is_ok` since the naming is ambiguous. "
-            "Instead we provide the `response.is_success` property.\n")
-    cands = candidates([md_hit(text)])
-    kinds = [c.kind for c in cands]
-    assert kinds == ["sentence", "pair"]  # the leaning sentence never stands alone
-    assert [cands[i].kind for i in select(cands, np.array([1.0, 0.95]))] == ["pair"]
-    assert [cands[i].kind for i in select(cands, np.array([1.0, 0.8]))] == ["sentence"]
-    # It leans on it after a short opening phrase too.
-    text = ("# Extra\n\nThe `extra_kwargs` option sets keyword arguments on fields. "
-            "As in the case of `read_only_fields`, this means you need not declare the field.\n")
-    assert [c.kind for c in candidates([md_hit(text)])] == ["sentence", "pair"]
 
 
 def test_a_sentence_that_asks_brings_the_one_that_answers():
@@ -342,25 +214,6 @@ def test_a_trimmed_unit_never_ends_inside_an_html_tag():
         assert trimmed and read_chars(shown) <= limit < read_chars(text)
         # Every "<" that opens a tag in the kept text is closed in it.
         assert shown.count("<") == shown.count(">"), (limit, shown[-40:])
-
-
-def test_one_entry_repeated_by_several_pages_is_quoted_once():
-    # Cargo's command pages each carry the same `--color` entry under their own HTML id:
-    # as read they are one text, so the answer quotes it once.
-    from dataclasses import replace
-
-    from index.answer.pipeline import _overlaps
-    from index.answer.units import Candidate
-
-    def entry(page):
-        return (f'<dt class="option-term" id="option-cargo-{page}---color"><code>--color</code></dt>\n'
-                '<dd class="option-desc"><p>Control when colored output is used.</p></dd>')
-
-    a, b = md_hit(entry("add")), replace(md_hit(entry("publish")), id="c2", source="publish.md")
-    ca, cb = Candidate(a, 0, 0, len(a.text), a.text), Candidate(b, 0, 0, len(b.text), b.text)
-    assert ca.text != cb.text and _overlaps(ca, cb)
-    other = replace(md_hit(entry("add").replace("colored output", "the progress bar")), id="c3", source="x.md")
-    assert not _overlaps(ca, Candidate(other, 0, 0, len(other.text), other.text))
 
 
 def test_a_unit_is_trimmed_by_how_long_it_reads():
