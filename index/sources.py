@@ -290,17 +290,17 @@ def extract(src: SourceFile, data: bytes, labels: dict[str, str] | None = None) 
 
         ex = read_pdf(data)
     elif suffix in (".html", ".htm"):
-        ex = _html(_decode(data))
+        ex = _html(decode(data))
     elif suffix in RST_SUFFIXES:
-        ex = _rst(_decode(data), labels)
+        ex = _rst(decode(data), labels)
     elif suffix in (".md", ".markdown", ".mdx"):
         from index.structure import markdown_structure
 
-        text = _decode(data)
+        text = decode(data)
         title, sections, blocks = markdown_structure(text, mdx=suffix == ".mdx")
         ex = Extracted(text, None, lines=True, title=title, sections=sections, blocks=blocks)
     else:
-        ex = Extracted(_decode(data), None, lines=True)
+        ex = Extracted(decode(data), None, lines=True)
     if not ex.text.strip():
         raise SourceError("no text (empty file)")
     return ex
@@ -332,7 +332,7 @@ def _html(markup: str) -> Extracted:
     return Extracted(text, None, title=page_title or title, sections=with_anchors(sections, anchors), blocks=blocks)
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
     """UTF-8 text, or text in the encoding charset-normalizer detects (Latin-1, cp1252,
     cp1251, ...); binary content is refused."""
     if b"\x00" in data[:8192]:

@@ -23,8 +23,8 @@ from index.embedding import Embedder
 from index.errors import SourceError, StoreLocked, StoreUnavailable
 from index.lexical import LexicalIndex, ids_digest, rebuild_from_store
 from index.rst import rst_labels
-from index.sources import (BROKEN_LINK, RST_SUFFIXES, UNLISTED, Extracted, SourceFile, Skipped, content_hash, extract,
-                           find_sources, printable, read_bytes)
+from index.sources import (BROKEN_LINK, RST_SUFFIXES, UNLISTED, Extracted, SourceFile, Skipped, content_hash, decode,
+                           extract, find_sources, printable, read_bytes)
 from index.records import chunk_id, chunk_metadata
 from index.store import Store
 from index.structure import Block, Section
@@ -207,10 +207,11 @@ def _rst_labels(files: list[SourceFile], pending: list[tuple[SourceFile, str, by
         if src.path.suffix.lower() not in RST_SUFFIXES:
             continue
         try:
-            data = held[src.rel] if src.rel in held else read_bytes(src)
+            # Decoded as extraction decodes it: a Latin-1 file's titles read right.
+            text = decode(held[src.rel] if src.rel in held else read_bytes(src))
         except (SourceError, OSError):
             continue
-        labels.update(rst_labels(data.decode("utf-8", "replace")))
+        labels.update(rst_labels(text))
     return labels
 
 

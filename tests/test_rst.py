@@ -197,3 +197,10 @@ def test_an_untitled_cross_reference_shows_the_title_of_its_section(tmp_path, em
     assert cited.index(docs).changed == ["spiders.rst"]
     stored = [row["documents"] for row in cited.store.iter_chunks(include=("documents",))]
     assert any("To keep the items, see Feed exports," in d for d in stored)
+    # A Latin-1 file's title is read in the encoding its text is read in.
+    (docs / "cafe.rst").write_bytes(".. _cafe:\n\nCaf\u00e9 cr\u00e8me options\n=====================\n\nHot drinks.\n".encode("latin-1"))
+    (docs / "spiders.rst").write_text((docs / "spiders.rst").read_text().replace("and :ref:", "see :ref:`cafe` and :ref:"))
+    report = cited.index(docs)
+    assert (report.added, report.changed) == (["cafe.rst"], ["spiders.rst"])
+    stored = [row["documents"] for row in cited.store.iter_chunks(include=("documents",))]
+    assert any("Spiders see Caf\u00e9 cr\u00e8me options and no-such-label." in d for d in stored)
