@@ -158,7 +158,7 @@ def swap(sentence: str, answer: str, article: str, paragraph: str, rng: random.R
 
 
 def build(limit: int, seed: int = 13) -> list[dict]:
-    from index.answer.units import split_sentences
+    from index.sentences import split_sentences
 
     rng = random.Random(seed)
     data = json.loads(SQUAD.read_text())["data"]

@@ -1,4 +1,4 @@
-"""Sentences: where each one starts and ends in a text, with exact offsets.
+"""Sentences and their clauses: where each one starts and ends in a text, with exact offsets.
 
 One definition for the answer's units and for the chunker's cut points (a chunk never
 starts inside a sentence that only looks finished: "…to U.N. Secretary-General").
@@ -52,3 +52,18 @@ def sentence_start(text: str, at: int, lo: int = 0) -> int:
         if s <= at - lo < e:
             return lo + s
     return at
+
+
+_CLAUSE = re.compile(r"[,;:()\u2013\u2014]\s*")
+
+
+def clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The clauses of the sentence text[s:e] (cut at , ; : dashes, brackets) of three
+    words or more, when there are at least two."""
+    out, at = [], s
+    for m in _CLAUSE.finditer(text, s, e):
+        out.append((at, m.start()))
+        at = m.end()
+    out.append((at, e))
+    out = [(a, b) for a, b in out if len(text[a:b].split()) >= 3]
+    return out if len(out) >= 2 else []

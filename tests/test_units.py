@@ -169,7 +169,8 @@ def test_a_unit_is_labelled_with_the_name_its_heading_gives():
 
 def test_clause_similarity_reads_the_clauses_of_the_sentences_given(embedder):
     from index.answer.scoring import SentenceVectors
-    from index.answer.units import Candidate, clauses
+    from index.answer.units import Candidate
+    from index.sentences import clauses
     from index.search import Hit
 
     sentence = "Two Chinese makers of video surveillance equipment, state-owned Hikvision and Dahua, joined the compact"

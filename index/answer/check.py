@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.answer.facts import WORD, content_stems, fact_runs, facts, misplaced_facts, missing_facts, tokens
-from index.answer.units import clauses, split_sentences
+from index.sentences import clauses, split_sentences
 from index.search import Hit
 
 # From bench/checker.py on 600 SQuAD dev-a questions (bench/RESULTS.md). With the

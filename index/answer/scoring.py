@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from index.answer.units import Candidate, candidates, clauses, is_structured, units_of
+from index.answer.units import Candidate, candidates, is_structured, units_of
+from index.sentences import clauses
 from index.chunking import readable, with_context
 from index.search import Hit
 from index.structure import SECTION_SEP

@@ -23,21 +23,6 @@ from index.sources import MARKDOWN_READ
 from index.structure import SECTION_SEP
 
 
-_CLAUSE = re.compile(r"[,;:()\u2013\u2014]\s*")
-
-
-def clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """The clauses of the sentence text[s:e] (cut at , ; : dashes, brackets) of three
-    words or more, when there are at least two."""
-    out, at = [], s
-    for m in _CLAUSE.finditer(text, s, e):
-        out.append((at, m.start()))
-        at = m.end()
-    out.append((at, e))
-    out = [(a, b) for a, b in out if len(text[a:b].split()) >= 3]
-    return out if len(out) >= 2 else []
-
-
 # Long enough for an option with its description or a short list; short enough to
 # read in a chat message. The issue's figure, not a measurement.
 MAX_UNIT_CHARS = 600
