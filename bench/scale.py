@@ -47,7 +47,8 @@ def main():
     added = cited.index(src)
     t_add = time.perf_counter() - t
 
-    from index.chunking import chunk, sentence_splitter
+    from index.chunking import chunk
+    from index.splitter import sentence_splitter
     from index.sources import Extracted
 
     split = sentence_splitter(cited.settings.chunk_size, cited.settings.chunk_overlap)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Callable
 
 from index.sentences import sentence_start
 from index.sources import Extracted
+from index.splitter import Splitter, as_splitter
 from index.markup import FENCE_LINE, code_opener, without_tags
 from index.structure import LINK_TARGET, SECTION_SEP, Section
 
@@ -22,28 +22,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # sections-38 opens an HTML note box's body with its title (html_page._admonitions), and
 # reads "a.k.a." (any dotted abbreviation) as no sentence end; sections-39 keeps the white
 # space between a chunk and the one before (Chunk.before) and shows a reST cross-reference
-# without a title as its section's title (rst.rst_labels).
-CHUNKER = "sections-39"
-
-
-@dataclass(frozen=True)
-class Splitter:
-    """How to cut text: a prose splitter, a token counter, and the size to fit."""
-
-    split_text: Callable[[str], list[str]]
-    count_tokens: Callable[[str], int]
-    size: int
-    # The prose splitter for a smaller size (a section whose header takes room); None
-    # when the splitter has only one size.
-    resized: Callable[[int], Callable[[str], list[str]]] | None = None
-
-
-def as_splitter(split) -> Splitter:
-    """A Splitter from a plain ``text -> pieces`` function (tests use those), counting
-    words, with no size limit on blocks."""
-    if isinstance(split, Splitter):
-        return split
-    return Splitter(split, lambda t: len(t.split()), 10**9)
+# without a title as its section's title (rst.rst_labels); sections-40 carries a short code
+# block into the next chunk with the sentence introducing it (chunking._packed).
+CHUNKER = "sections-40"
 
 
 @dataclass(frozen=True)
@@ -139,30 +120,6 @@ def indexed_text(title: str | None, section: str, text: str, fence: str = "") ->
     of its rows), then its text."""
     body = fence.partition("\n")[0] + "\n" + text if fence else text
     return with_context(context_header(title, section), body)
-
-
-def sentence_splitter(chunk_size: int, chunk_overlap: int) -> Splitter:
-    """LlamaIndex's SentenceSplitter, counting the embedding model's own tokens.
-
-    Sizes in model tokens mean a chunk never exceeds what the model reads (it
-    truncates at 256), and the Rust tokenizer counts ~5x faster than the default
-    tiktoken. Imported only when indexing: llama-index costs ~1.3 s to import.
-    """
-    from llama_index.core.node_parser import SentenceSplitter
-
-    from index.embedding import model_tokenizer
-
-    tok = model_tokenizer()
-
-    def count(text: str) -> int:
-        return len(tok.encode(text, add_special_tokens=False).ids)
-
-    @lru_cache(maxsize=None)  # one splitter per size: headers of a few lengths recur
-    def splitter_for(size: int):
-        return SentenceSplitter(chunk_size=size, chunk_overlap=min(chunk_overlap, size // 4),
-                                tokenizer=lambda text: tok.encode(text, add_special_tokens=False).ids).split_text
-
-    return Splitter(splitter_for(chunk_size), count, chunk_size, splitter_for)
 
 
 # Blocks of at most this many tokens are repeated at the start of the next chunk of
@@ -272,9 +229,25 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
             lead = heads[s][0] if group[0].kind == "row" else group[0].fence
             s = _opening(group[0])
             out.append(Chunk(text[s:e], s, e, None, section=section, title=title, fence=lead))
-        last = group[-1] if group else None
+        flushed = group
         group = []
-        return last
+        return flushed
+
+    def carried(flushed, b) -> list:
+        """What of the chunk just flushed opens the next one, before ``b``: its last
+        block when short, with the sentence introducing it when that is a code block
+        ("Here is an example for a 404 exception:" over its example; the block carried
+        alone was quoted without it, a finding on Flask's blueprint page)."""
+        last = flushed[-1] if flushed else None
+        if (last is None or last.kind == "heading" or sp.count_tokens(text[last.start : last.end]) > CARRY_TOKENS
+                or cost(last, b.end) > budget):
+            return []
+        lead = flushed[-2] if len(flushed) > 1 else None
+        if (last.kind == "code" and lead is not None and lead.kind == "paragraph"
+                and text[lead.start : lead.end].rstrip().endswith(":")
+                and sp.count_tokens(text[lead.start : lead.end]) <= CARRY_TOKENS and cost(lead, b.end) <= budget):
+            return [lead, last]
+        return [last]
 
     packed_to = 0  # where the blocks packed so far end
     for b in blocks:
@@ -322,13 +295,11 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
             opener = None
             if len(group) > 1 and group[-1].kind == "header" and cost(group[-1], b.end) <= budget:
                 opener = group.pop()
-            last = flush()
+            flushed = flush()
             if opener is not None:
                 group = [opener, b]
                 continue
-            if (last is not None and last.kind != "heading"
-                    and sp.count_tokens(text[last.start : last.end]) <= CARRY_TOKENS and cost(last, b.end) <= budget):
-                group = [last]
+            group = carried(flushed, b)
         group.append(b)
     flush()
     return out

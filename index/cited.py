@@ -114,7 +114,7 @@ class Cited:
     ) -> SyncReport:
         """Sync ``folder`` (default: the configured sources) into the store. With
         ``prune`` False, a run removing more than half of the files raises WouldRemove."""
-        from index.chunking import sentence_splitter
+        from index.splitter import sentence_splitter
         from index.sources import check_folder
 
         # A folder given is checked before the lock or the store makes anything: a mistyped

@@ -18,7 +18,8 @@ from typing import Callable
 
 import numpy as np
 
-from index.chunking import FENCE_LINE, Chunk, Splitter, chunk
+from index.chunking import FENCE_LINE, Chunk, chunk
+from index.splitter import Splitter
 from index.embedding import Embedder
 from index.errors import SourceError, StoreLocked, StoreUnavailable
 from index.lexical import LexicalIndex, ids_digest, rebuild_from_store

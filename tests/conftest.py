@@ -35,7 +35,7 @@ def embedder():
 @pytest.fixture(scope="session")
 def splitter():
     """The real chunk splitter at the shipped size (the model's own token counts)."""
-    from index.chunking import sentence_splitter
+    from index.splitter import sentence_splitter
 
     return sentence_splitter(256, 32)
 

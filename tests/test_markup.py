@@ -3,7 +3,8 @@ readers see it: MDX import lines and components, container markers, MyST directi
 fences and notes, Hugo's and Liquid's template tags, HTML written inside Markdown."""
 
 from helpers import extracted, indexed
-from index.chunking import chunk, sentence_splitter
+from index.chunking import chunk
+from index.splitter import sentence_splitter
 from index.markup import as_shown
 from index.structure import markdown_structure
 

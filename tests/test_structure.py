@@ -8,7 +8,8 @@ import io
 
 
 from helpers import DOC, extracted, indexed, make_pdf
-from index.chunking import chunk, sentence_splitter
+from index.chunking import chunk
+from index.splitter import sentence_splitter
 from index.structure import markdown_structure
 
 
