@@ -210,16 +210,23 @@ class Searcher:
     def following(self, hits: list[Hit]) -> dict[str, tuple[int, str]]:
         """The chunk after each hit's in its file and on its page (that chunk's start
         and text), by the hit's id: one read for all. The next chunk of the same file
-        version is live when the hit is (both carry the version's hash in their id)."""
+        version is live when the hit is (both carry the version's hash in their id).
+        With the white space before it (Chunk.before), it starts where the hit ends."""
+        return {hid: (int(m["start"]) - len(m.get("before", "")), m.get("before", "") + doc)
+                for hid, doc, m in self._neighbours(hits, 1)}
+
+    def preceding(self, hits: list[Hit]) -> dict[str, tuple[int, str]]:
+        """The chunk before each hit's in its file and on its page (its start and text), by the hit's id."""
+        return {hid: (int(m["start"]), doc) for hid, doc, m in self._neighbours(hits, -1)}
+
+    def _neighbours(self, hits: list[Hit], step: int) -> list[tuple[str, str, dict]]:
         want: dict[str, Hit] = {}
         for h in hits:
             head, _, n = h.id.rpartition("-")
-            if n.isdigit():
-                want[f"{head}-{int(n) + 1:0{len(n)}d}"] = h
+            if n.isdigit() and int(n) + step >= 0:
+                want[f"{head}-{int(n) + step:0{len(n)}d}"] = h
         if not want:
-            return {}
+            return []
         got = self.store.get_chunks(list(want))
-        # With the white space before it (Chunk.before), the next chunk starts where the hit ends.
-        return {want[cid].id: (int(m["start"]) - len(m.get("before", "")), m.get("before", "") + doc)
-                for cid, doc, m in zip(got["ids"], got["documents"], got["metadatas"])
-                if m and m.get("path") == want[cid].source and m.get("page") == want[cid].page}
+        return [(want[cid].id, doc, m) for cid, doc, m in zip(got["ids"], got["documents"], got["metadatas"])
+                if m and m.get("path") == want[cid].source and m.get("page") == want[cid].page]

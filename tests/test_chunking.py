@@ -195,23 +195,3 @@ def test_a_cut_piece_starts_with_its_sentence_not_after_an_abbreviation():
     # Unless the longer piece would not fit what the model reads.
     assert _locate(text, 0, len(text), split, None, fits=lambda piece: False)[1].text.startswith("Secretary")
 
-
-def test_a_short_code_block_opens_the_next_chunk_with_the_sentence_introducing_it(tmp_path):
-    # Flask's blueprint page: the chunk after "Here is an example …:" and its short
-    # example opened with the example alone, and the answer quoted code without its
-    # sentence. A short block is carried with its introduction; a block after a
-    # sentence that introduces nothing is carried alone, as before.
-    intro = 'Here is an example for a "404 Page Not Found" exception:'
-    code = "```python\n@bp.errorhandler(404)\ndef page_not_found(e):\n    return render_template('404.html')\n```"
-    after = " ".join(f"Handlers for {n} run only when a view of the blueprint raises it." for n in range(4))
-    f = tmp_path / "bp.md"
-    f.write_text("# Error handlers\n\n" + "Blueprints support the decorator too. " * 8 + "\n\n"
-                 + intro + "\n\n" + code + "\n\n" + after + "\n")
-    chunks = chunk(extracted(f), sentence_splitter(160, 16))
-    opening = [c for c in chunks if c.text.startswith(intro)]
-    assert len(chunks) >= 2 and len(opening) == 1 and code in opening[0].text and after[:40] in opening[0].text
-    assert f.read_text()[opening[0].start : opening[0].end] == opening[0].text
-    plain = tmp_path / "plain.md"
-    plain.write_text(f.read_text().replace(intro, "Blueprints register handlers the same way."))
-    chunks = chunk(extracted(plain), sentence_splitter(160, 16))
-    assert any(c.text.startswith("```python") and after[:40] in c.text for c in chunks)

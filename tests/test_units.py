@@ -129,6 +129,31 @@ def test_an_introduction_that_ends_its_passage_brings_its_example_from_the_next_
     assert completed(whole, (0, page)) is whole
 
 
+def test_a_passage_opening_with_code_is_begun_over_the_sentence_introducing_it():
+    from dataclasses import replace
+
+    from index.answer.units import preceded, units_of
+
+    # Flask's blueprint page: the chunker carries a short example into the next chunk
+    # without "Here is an example …:", and that chunk's answer quoted the code alone.
+    page = ("# Errors\n\nBlueprints support the decorator too.\n\nHere is an example for a 404 exception:\n\n"
+            "```python\n@bp.errorhandler(404)\ndef missing(e):\n    return '404'\n```\n\nMost handlers just work.\n")
+    at = page.index("```python")
+    hit = replace(md_hit(page[at:]), id="f-abc-00002", start=at, end=len(page), line=page[:at].count("\n") + 1)
+    done = preceded(hit, (0, page[: at + 20]))  # the chunk before overlaps the code block
+    intro = page.index("Here is")
+    assert done.id != hit.id and done.start == intro and done.text == page[intro:]
+    assert done.line == page[:intro].count("\n") + 1
+    assert ("lead", page[intro : page.index("\n\nMost")]) in [(u.kind, done.text[u.start : u.end]) for u in units_of(done)]
+    # No chunk before, a gap, a sentence that introduces nothing, or a heading: the passage as it was.
+    assert preceded(hit, None) is hit
+    assert preceded(hit, (0, page[: at - 5])) is hit
+    plain = page.replace("for a 404 exception:", "for a 404 exception.")
+    assert preceded(hit, (0, plain[: at + 20])) is hit
+    heading = "## An example:\n\n"
+    assert preceded(hit, (0, "y" * (at - len(heading) - 2) + "\n\n" + heading + page[at : at + 20])) is hit
+
+
 def test_a_short_section_is_also_one_unit():
     text = "### retries\n\nHow many times a failed download is tried again.\n\n**Default**: `3`\n\n### timeout\n\nSeconds.\n"
     units = _units(text)
@@ -308,3 +333,25 @@ def test_an_introduction_is_quoted_with_its_example_across_the_blank_line_betwee
     ans = cited.ask("How do I handle errors per URL prefix at the application level?")
     intro = [c for c in ans.citations if "proxy object:" in c.quote]
     assert intro and all("@app.errorhandler(404)" in c.quote and text[c.start : c.end] == c.quote for c in intro)
+
+
+def test_an_example_the_chunker_carried_without_its_sentence_is_quoted_with_it(tmp_path, embedder):
+    # The chunker repeats a short last block at the start of the next chunk; a code
+    # block went there without "Here is an example …:" and was quoted alone (a
+    # reviewer's finding on Flask's blueprint page). The sentence is read from the chunk before.
+    from helpers import indexed
+
+    (tmp_path / "docs").mkdir()
+    filler = " ".join(f"Blueprints support the errorhandler decorator just like the app object, case {i}." for i in range(9))
+    after = ("Most errorhandlers will simply work as expected; however, there is a caveat concerning handlers for "
+             "404 and 405 exceptions. " + " ".join(f"These handlers are only invoked from abort in view {i}." for i in range(6)))
+    text = ("# Blueprint Error Handlers\n\n" + filler + "\n\nHere is an example for a 404 Page Not Found exception:\n\n"
+            "```python\n@simple_page.errorhandler(404)\ndef page_not_found(e):\n    return render_template('404.html')\n```"
+            "\n\n" + after + "\n")
+    (tmp_path / "docs" / "blueprints.md").write_text(text)
+    cited = indexed(tmp_path / "docs", tmp_path / "data", embedder)
+    chunks = sorted(cited.store.stored_chunks(), key=lambda c: c.start)
+    assert any(text[c.start : c.end].startswith("```python") for c in chunks)  # carried alone
+    for q in ("How do I write a 404 handler for a blueprint?", "what's the caveat about 404 handlers in blueprints?"):
+        coded = [c for c in cited.ask(q).citations if "@simple_page.errorhandler(404)" in c.quote]
+        assert coded and all(c.quote.startswith("Here is an example") and text[c.start : c.end] == c.quote for c in coded)
