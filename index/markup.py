@@ -14,7 +14,7 @@ import re
 from index.fences import ITEM_MARKER, fence_step
 from index.mdx import components_shown
 from index.myst import myst_shown
-from index.notes import SLASH_BLOCKS, SLASH_CLOSE, SLASH_OPEN, note_title
+from index.notes import SLASH_BLOCKS, SLASH_CLOSE, SLASH_OPEN, TAB_LINE, note_title
 
 # An ES module import line, "import Tabs from '@theme/Tabs';" (MDX pages, Docusaurus).
 IMPORT_FROM = r"import\s[^\n]*\bfrom\s*['\"][^'\"\n]+['\"]"
@@ -257,12 +257,6 @@ def unpadded(text: str) -> str:
         # A code block's lines are shown as written: an ASCII tree ("|   |-- index.md").
         out.append(_PADDING.sub(" ", line).lstrip() if not in_code and _ROW.match(line) else line)
     return "\n".join(out)
-
-
-# A content tab's marker line as MkDocs Material writes it (pymdownx.tabbed):
-# '=== "Mercurial"', its indentation and its label as groups. structure.py reads the
-# tab's body; an answer shows the marker as its label.
-TAB_LINE = re.compile(r'^([ \t]*)===[+!]?[ \t]+"([^"\n]*)"[ \t]*$', re.M)
 
 
 def as_shown(text: str, marks: bool = True) -> str:

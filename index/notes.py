@@ -1,6 +1,6 @@
 """The opening lines of notes, as the docs tools write them: admonitions (":::tip",
 "!!! note", pymdownx's "/// tip"), containers, content tabs' "//// tab" and GitHub's
-alerts (MyST's directive fences: myst.py; MDX components: mdx.py); what a note's opener
+alerts, MkDocs Material's '=== "tab"' (MyST's directive fences: myst.py; MDX components: mdx.py); what a note's opener
 is shown as over its body. structure.py reads the notes with them, markup.py and the
 answer show them."""
 
@@ -33,6 +33,11 @@ SLASH_CLOSE = re.compile(r"[ \t]*/{3,}[ \t]*")
 # CAUTION) is rendered as a note box, its marker line as the box's title.
 ALERT = re.compile(r"[ \t]*>[ \t]*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*$", re.I | re.M)
 
+# A content tab's marker line as MkDocs Material writes it (pymdownx.tabbed):
+# '=== "Mercurial"', its indentation and its label as groups. structure.py reads the
+# tab's body; an answer shows the marker as its label, and over a quote of its body.
+TAB_LINE = re.compile(r'^([ \t]*)===[+!]?[ \t]+"([^"\n]*)"[ \t]*$', re.M)
+
 # The opening line of a note, with its kind and title: ":::tip[Use the CLI]", ":::note
 # Title", '!!! warning "Title"', "??? info", "/// tip | Title", "> [!NOTE]".
 _NOTE_OPEN = re.compile(r"[ \t]*(?::{3,}[ \t]*\{?(\w+)\}?(?:[ \t]*\[([^\]\n]*)\]|[ \t]+([^\n]*?))?"
@@ -49,6 +54,8 @@ def note_title(line: str) -> str | None:
         return title
     if title := component_title(line):  # "<Note>", '<Accordion title="OpenAI">'
         return title
+    if m := TAB_LINE.fullmatch(line):  # '=== "pip"': which tool an example is for
+        return m.group(2)
     m = _NOTE_OPEN.fullmatch(line)
     if m is None:
         return None

@@ -125,4 +125,5 @@ def test_a_quote_begun_inside_a_box_or_a_code_block_is_shown_as_the_page_reads()
     # An indented opening line (in a list item, in a component) is shown at the margin,
     # or it would follow the label on its line and open nothing.
     steps = "1. Run:\n\n   ```sh\n   make a\n   make b\n   ```\n"
-    assert shown_quote(_unit(steps, "make b", "make b\n   ```"), 5) == "```sh\nmake b\n   ```\n\n[5]"
+    # Its other lines lose the indentation the first had (the closing fence at the margin).
+    assert shown_quote(_unit(steps, "make b", "make b\n   ```"), 5) == "```sh\nmake b\n```\n\n[5]"

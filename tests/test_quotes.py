@@ -150,3 +150,19 @@ def test_one_entry_repeated_by_several_pages_is_quoted_once():
     assert ca.text != cb.text and _overlaps(ca, cb)
     other = replace(md_hit(entry("add").replace("colored output", "the progress bar")), id="c3", source="x.md")
     assert not _overlaps(ca, Candidate(other, 0, 0, len(other.text), other.text))
+
+
+def test_an_indented_example_in_a_content_tab_is_shown_at_the_margin_under_its_tab():
+    # pydantic's install page: an example inside '=== "pip"' was shown with its lines
+    # four spaces in (the closing fence then closes nothing in a chat) and without
+    # saying which tool it is for. The quote itself stays exact.
+    from index.answer.shown import shown_quote
+    from index.answer.units import candidates
+
+    page = ("# Install\n\nTo install the extras:\n\n=== \"pip\"\n\n    ```bash\n    pip install 'pkg[email]'\n    ```\n\n"
+            "=== \"uv\"\n\n    ```bash\n    uv add 'pkg[email]'\n    ```\n")
+    hit = md_hit(page, "Install")
+    code = [c for c in candidates([hit]) if c.text.startswith("```bash\n    uv add")]
+    assert code and page[code[0].start : code[0].end] == code[0].text
+    shown = shown_quote(code[0], 1)
+    assert "uv:\n```bash\nuv add 'pkg[email]'\n```" in shown and "    " not in shown

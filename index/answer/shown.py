@@ -63,7 +63,7 @@ def shown_quote(c: Candidate, n: int) -> str:
     # (or a run of them) under the sentence introducing its list (units.BARE_ITEM).
     over = c.context or (c.intro if c.kind == "item" else "")
     head = f"{as_shown(over)}\n" if over else ""
-    shown = f"{head}{_text_shown(c)}"
+    shown = f"{head}{_dedented(_text_shown(c), _indent(c))}"
     if c.trimmed:
         # Not on a closing fence's line: Markdown would not read it as closing the block.
         shown += "\n…" if FENCE_LINE.match(shown.rsplit("\n", 1)[-1]) else " …"
@@ -84,6 +84,24 @@ def shown_quote(c: Candidate, n: int) -> str:
     row = last.lstrip().startswith("|") or ("|" in last and c.kind in ("row", "lead", "section", "item"))
     gap = "\n\n" if FENCE_LINE.match(last) or row else " "
     return f"{name + sep if name else ''}{shown}{gap}[{n}]"
+
+
+def _indent(c: Candidate) -> int:
+    """How far ``c``'s first line is indented in its source (0 when it starts inside a
+    line): a code block in a content tab or a list item."""
+    before = c.hit.text[: c.start - c.hit.start]
+    line = before[before.rfind("\n") + 1 :]
+    return len(line) if not line.strip(" \t") else 0
+
+
+def _dedented(text: str, n: int) -> str:
+    """``text`` with up to ``n`` characters of indentation taken off each line. The quote
+    starts after its first line's indentation, its other lines keep theirs: a fence
+    closing four spaces in, past the three Markdown allows, left the block open in a
+    chat (a content tab's example, pydantic's install page)."""
+    if not n or "\n" not in text:
+        return text
+    return "\n".join(ln[min(n, len(ln) - len(ln.lstrip(" \t"))) :] for ln in text.split("\n"))
 
 
 def _opened(c: Candidate) -> str:
