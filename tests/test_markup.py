@@ -9,45 +9,6 @@ from index.markup import as_shown
 from index.structure import markdown_structure
 
 
-def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
-    f = tmp_path / "config.mdx"
-    f.write_text("---\ntitle: Config\n---\n\nimport Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n"
-                 "# Configuration\n\nThe `workers` option sets how many processes run.\n")
-    ex = extracted(f)
-    assert ex.title == "Config" and [s.label for s in ex.sections] == ["Configuration"]
-    first = ex.blocks[0]
-    assert ex.text[first.start : first.end] == "# Configuration"
-    # Docusaurus admonitions: the ":::" marker lines are no part of the text's blocks,
-    # and a short one answers whole, as a list item does (a long one is its paragraphs).
-    text = ":::tip Use the CLI\nRun `tool init` to create the file.\n:::\n\n:::note[A note]\n\nNotes here.\n\n:::\n"
-    assert [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]] == [
-        ("item", "Run `tool init` to create the file."), ("item", "Notes here.")]
-    long = "\n\n".join(f"Step {i} of a long caution about caches and stale builds." for i in range(15))
-    assert {b.kind for b in markdown_structure(f":::caution\n{long}\n:::\n")[2]} == {"paragraph"}
-    # MkDocs' admonitions too, their body indented under the marker line.
-    text = '!!! note "Workers"\n    Set `--workers` to the number of cores.\n\nAfter the note.\n'
-    assert [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]] == [
-        ("item", "Set `--workers` to the number of cores."), ("paragraph", "After the note.")]
-    # GitHub's alerts are notes; a plain blockquote is not.
-    text = "> [!TIP]\n> Run `tool init` first.\n\n> A plain quote.\n"
-    assert [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]] == [
-        ("item", "> Run `tool init` first."), ("paragraph", "> A plain quote.")]
-    # VitePress folds and tabbed examples too.
-    text = "::: details Show the config\nSet `base` first.\n:::\n\n::: code-group\n```sh [npm]\nnpm i\n```\n:::\n"
-    assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == ["Set `base` first.", "```sh [npm]\nnpm i\n```"]
-    # A MyST target line ("(option-boolean-flag)=") is a label for Sphinx, not text.
-    text = "## Counting\n\nSet `count=True`.\n\n(option-boolean-flag)=\n\n## Flags\n\nMore (x)= text.\n"
-    assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == [
-        "## Counting", "Set `count=True`.", "## Flags", "More (x)= text."]
-    # An HTML comment on lines of its own is never rendered, so no block; other HTML is.
-    text = "Before:\n\n<!-- prettier-ignore -->\n```js\nf( a )\n```\n\n<div>Shown</div>\n"
-    assert [(b.kind, text[b.start : b.end]) for b in markdown_structure(text)[2]] == [
-        ("paragraph", "Before:"), ("code", "```js\nf( a )\n```"), ("html", "<div>Shown</div>")]
-    # A page that merely begins with the word keeps it.
-    assert markdown_structure("import the file 'a.txt' first.\n")[2][0].start == 0
-    assert markdown_structure('export PATH="$HOME/bin:$PATH"\n')[2][0].start == 0
-
-
 def test_container_marker_lines_and_mdx_lines_are_no_blocks(tmp_path):
     md = tmp_path / "api.md"
     md.write_text("# API\n\n## `mock()`\n\nImporting it in a setup file prevents mocking.\n\n:::\n\n"
