@@ -60,7 +60,8 @@ def print_answer(ans) -> None:
         out.print(f"[{c.n}] {printable(c.where())} (score {c.score:.2f})", markup=False)
         # An extractive answer is its quotes: printed again, every answer would read
         # twice. A written answer's sentences are the model's, so its quotes show.
-        if c.as_read(marks=True) not in ans.answer:
+        # Compared white space aside: the answer shows an indented quote at the margin.
+        if " ".join(c.as_read(marks=True).split()) not in " ".join(ans.answer.split()):
             out.print(f"    \u201c{c.as_read()}\u201d", markup=False)
 
 

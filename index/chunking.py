@@ -228,9 +228,9 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
             lead = heads[s][0] if group[0].kind == "row" else group[0].fence
             s = _opening(group[0])
             out.append(Chunk(text[s:e], s, e, None, section=section, title=title, fence=lead))
-        flushed = group
+        last = group[-1] if group else None
         group = []
-        return flushed
+        return last
 
     packed_to = 0  # where the blocks packed so far end
     for b in blocks:
@@ -278,15 +278,14 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
             opener = None
             if len(group) > 1 and group[-1].kind == "header" and cost(group[-1], b.end) <= budget:
                 opener = group.pop()
-            flushed = flush()
+            last = flush()
             if opener is not None:
                 group = [opener, b]
                 continue
             # A short last block opens the next chunk too. (Carrying a short code block
             # with the sentence introducing it moved the chunks after: answer hit fell
-            # on four of the first ten dev sets, bench/RESULTS.md round 25; the answer
+            # on four of the first eleven dev sets, bench/RESULTS.md round 25; the answer
             # reads that sentence from the chunk before instead, units.preceded.)
-            last = flushed[-1] if flushed else None
             if (last is not None and last.kind != "heading"
                     and sp.count_tokens(text[last.start : last.end]) <= CARRY_TOKENS and cost(last, b.end) <= budget):
                 group = [last]

@@ -271,7 +271,9 @@ def as_shown(text: str, marks: bool = True) -> str:
     if "<" in text and "console" in text:
         text = _FENCED_BLOCK.sub(_uncoloured, text)
     if "{" in text:
-        text = _ATTR_FENCE.sub(r"\1\2", text)
+        text = _ANCHOR_ATTR.sub("", _ATTR_FENCE.sub(r"\1\2", text))
+    if "=" in text:
+        text = _FENCE_OPTIONS.sub(r"\1", text)
     return TAB_LINE.sub(r"\1\2:", text) if "===" in text else text
 
 
@@ -283,6 +285,12 @@ _CONSOLE_INFO = re.compile(r"[ \t]*(?:`{3,}|~{3,})[ \t]*console\b")
 # pymdownx.superfences): a chat reads "```dockerfile". A MyST directive ("```{note}") has no dot.
 _ATTR_FENCE = re.compile(r"^([ \t]*(?:`{3,}|~{3,}))[ \t]*\{[ \t]*\.([\w+#-]+)[^}\n]*\}[ \t]*$", re.M)
 _COLOUR_TAG = re.compile(r"</?(?:font|span|u|b)(?:\s[^<>\n]*)?>")
+# A fence's options after its language ('```yaml title="example.yml" hl_lines="14"',
+# '```python {lint="skip"}'): a chat reads the whole line as the language. An anchor
+# written as an attribute list, an autorefs one ("[](){#strict-mode}") or a heading's
+# ("## Strict mode {#strict-mode}"), is not shown by the site.
+_FENCE_OPTIONS = re.compile(r"^([ \t]*(?:`{3,}|~{3,})[ \t]*[\w+#.-]+)[ \t]+[^\n`]*=[^\n`]*$", re.M)
+_ANCHOR_ATTR = re.compile(r"\[\]\(\)\{#[\w:.-]+\}|[ \t]+\{#[\w:.-]+\}(?=[ \t]*$)", re.M)
 
 
 def _uncoloured(block: re.Match) -> str:

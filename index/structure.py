@@ -87,7 +87,7 @@ def _parser(mdx: bool = False):
 # body indented four spaces. Without a rule the body joins the marker's paragraph or is
 # read as an indented code block, so the tables and code in tabs (Traefik's metrics,
 # Hatch's VCS schemes) were no rows. mdit-py-plugins has no tabs plugin: this rule is
-# admon_plugin's, for the "===" marker (markup.TAB_LINE), emitting tabbed_open /
+# admon_plugin's, for the "===" marker (notes.TAB_LINE), emitting tabbed_open /
 # tabbed_close around the body's own blocks.
 
 

@@ -194,4 +194,3 @@ def test_a_cut_piece_starts_with_its_sentence_not_after_an_abbreviation():
     assert text[pieces[1].start : pieces[1].end] == pieces[1].text
     # Unless the longer piece would not fit what the model reads.
     assert _locate(text, 0, len(text), split, None, fits=lambda piece: False)[1].text.startswith("Secretary")
-

@@ -369,3 +369,16 @@ def test_a_list_item_opening_with_its_fence_opens_a_code_block():
     assert fence_step("  1. ~~~", None) == (True, "~~~")
     assert fence_step("- ```", "```") == (False, "```")  # inside code, an item's fence is code
     assert as_shown("- ```html\n  <b>x</b>\n  ```\n\n<b>y</b> text") == "- ```html\n  <b>x</b>\n  ```\n\n**y** text"
+
+
+def test_fence_options_and_anchor_attributes_are_not_shown():
+    # pydantic's and MkDocs Material's pages: '```yaml title="x.yml" hl_lines="14"' read
+    # in a chat as a language named by the whole line; "[](){#strict-mode}" and a
+    # heading's "{#strict-lax}" are anchors the site never shows.
+    assert as_shown('```yaml title="example.yml" hl_lines="14"\na: 1\n```') == "```yaml\na: 1\n```"
+    assert as_shown('```python {lint="skip"}\nx = 1\n```') == "```python\nx = 1\n```"
+    assert as_shown("Strict mode[](){#strict-mode} is off.\n## Strict mode {#strict-lax}\n") == \
+        "Strict mode is off.\n## Strict mode\n"
+    # An equals sign in a fence's code, or an attribute list inside a line, stays.
+    assert as_shown("```console\n$ a=b\n```") == "```console\n$ a=b\n```"
+    assert as_shown("Use {#id} here.") == "Use {#id} here."

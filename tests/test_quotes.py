@@ -159,10 +159,26 @@ def test_an_indented_example_in_a_content_tab_is_shown_at_the_margin_under_its_t
     from index.answer.shown import shown_quote
     from index.answer.units import candidates
 
-    page = ("# Install\n\nTo install the extras:\n\n=== \"pip\"\n\n    ```bash\n    pip install 'pkg[email]'\n    ```\n\n"
+    page = ("# Install\n\nExtras add optional features.\n\n=== \"pip\"\n\n    ```bash\n    pip install 'pkg[email]'\n    ```\n\n"
             "=== \"uv\"\n\n    ```bash\n    uv add 'pkg[email]'\n    ```\n")
     hit = md_hit(page, "Install")
     code = [c for c in candidates([hit]) if c.text.startswith("```bash\n    uv add")]
     assert code and page[code[0].start : code[0].end] == code[0].text
     shown = shown_quote(code[0], 1)
     assert "uv:\n```bash\nuv add 'pkg[email]'\n```" in shown and "    " not in shown
+
+
+def test_a_quote_running_past_its_indented_block_keeps_the_code_after_it_as_written():
+    # A quote begun in a note's body (four spaces in) ran on into a Python example at
+    # the margin, whose own indentation was taken off with the note's (a reviewer's finding).
+    from index.answer.shown import shown_quote
+    from index.answer.units import Candidate
+
+    page = ('!!! note\n    Required fields may be None.\n    Pass them anyway.\n\n'
+            '```python\nclass Foo(BaseModel):\n    f1: str | None\n```\n')
+    hit = md_hit(page, "Fields")
+    s = page.index("Required")
+    unit = Candidate(hit, 0, s, len(page) - 1, page[s:-1], "section")
+    shown = shown_quote(unit, 1)
+    assert "Required fields may be None.\nPass them anyway." in shown
+    assert "class Foo(BaseModel):\n    f1: str | None\n```" in shown

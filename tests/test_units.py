@@ -147,7 +147,12 @@ def test_a_passage_opening_with_code_is_begun_over_the_sentence_introducing_it()
     assert ("lead", page[intro : page.index("\n\nMost")]) in [(u.kind, done.text[u.start : u.end]) for u in units_of(done)]
     # No chunk before, a gap, a sentence that introduces nothing, or a heading: the passage as it was.
     assert preceded(hit, None) is hit
-    assert preceded(hit, (0, page[: at - 5])) is hit
+    assert preceded(hit, (0, page[: at - 2])) is hit  # ends on the ":", two characters before the hit
+    # Of a long paragraph, its last sentence.
+    long = page.replace("Here is an", "Blueprints register handlers for their own views only. " * 4 + "Here is an")
+    lat = long.index("```python")
+    lhit = replace(md_hit(long[lat:]), id="f-abc-00002", start=lat, end=len(long))
+    assert preceded(lhit, (0, long[: lat + 20])).text.startswith("Here is an example")
     plain = page.replace("for a 404 exception:", "for a 404 exception.")
     assert preceded(hit, (0, plain[: at + 20])) is hit
     heading = "## An example:\n\n"
@@ -355,3 +360,15 @@ def test_an_example_the_chunker_carried_without_its_sentence_is_quoted_with_it(t
     for q in ("How do I write a 404 handler for a blueprint?", "what's the caveat about 404 handlers in blueprints?"):
         coded = [c for c in cited.ask(q).citations if "@simple_page.errorhandler(404)" in c.quote]
         assert coded and all(c.quote.startswith("Here is an example") and text[c.start : c.end] == c.quote for c in coded)
+
+
+def test_an_example_after_the_sentence_introducing_it_is_no_unit_alone():
+    # Flask: "Here is an example for a 404 exception:" and its example were one unit, and
+    # the example alone another; chosen alone, it was quoted without what it shows.
+    page = ("# Errors\n\nHere is an example for a 404 exception:\n\n```python\n@bp.errorhandler(404)\ndef f(e):\n"
+            "    return '404'\n```\n\nAfter a sentence that introduces nothing:\n\n- an item\n\nPlain words.\n\n"
+            "```python\nprint('an example of the sentence before')\n```\n")
+    units = _units(page)
+    assert ("lead", page[page.index("Here is") : page.index("```\n\nAfter") + 3]) in units
+    assert not [t for k, t in units if k == "code" and "errorhandler" in t]
+    assert ("lead", "Plain words.\n\n```python\nprint('an example of the sentence before')\n```") in units

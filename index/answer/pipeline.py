@@ -83,7 +83,7 @@ def _other_file_units(hits: list[Hit], query: str, q_vec: np.ndarray, sentence_v
     return more, score_sentences(query, q_vec, more, vecs), vecs @ q_vec
 
 
-def _neighbours(searcher: Searcher, hits: list[Hit]) -> list[Hit]:
+def _with_neighbours(searcher: Searcher, hits: list[Hit]) -> list[Hit]:
     """Each hit, begun over the sentence introducing the code block it opens with
     (units.preceded) and run on over what its closing introduction introduces
     (units.completed), from the chunks before and after it."""
@@ -126,7 +126,7 @@ def answer(
     if hits:
         hits = rerank(query, q_vec, hits, sentence_vectors)[:k]
         shown = hits[:READ_PASSAGES]
-        cands = candidates(_neighbours(searcher, shown))
+        cands = candidates(_with_neighbours(searcher, shown))
         vecs = sentence_vectors.of(cands)
         scores = score_sentences(query, q_vec, cands, vecs)
         sims = vecs @ q_vec

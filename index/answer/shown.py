@@ -63,7 +63,7 @@ def shown_quote(c: Candidate, n: int) -> str:
     # (or a run of them) under the sentence introducing its list (units.BARE_ITEM).
     over = c.context or (c.intro if c.kind == "item" else "")
     head = f"{as_shown(over)}\n" if over else ""
-    shown = f"{head}{_dedented(_text_shown(c), _indent(c))}"
+    shown = f"{head}{_text_shown(c)}"
     if c.trimmed:
         # Not on a closing fence's line: Markdown would not read it as closing the block.
         shown += "\n…" if FENCE_LINE.match(shown.rsplit("\n", 1)[-1]) else " …"
@@ -87,21 +87,41 @@ def shown_quote(c: Candidate, n: int) -> str:
 
 
 def _indent(c: Candidate) -> int:
-    """How far ``c``'s first line is indented in its source (0 when it starts inside a
-    line): a code block in a content tab or a list item."""
+    """How far ``c``'s first line is indented in its source: a code block in a content tab
+    or a list item. 0 when it starts inside a line. A unit opening its chunk with a fence
+    does not know (the indentation is the chunk's before): its other lines' common
+    indentation, which its closing fence shares."""
     before = c.hit.text[: c.start - c.hit.start]
     line = before[before.rfind("\n") + 1 :]
-    return len(line) if not line.strip(" \t") else 0
+    if line.strip(" \t"):
+        return 0
+    if line or c.start > c.hit.start or not FENCE_LINE.match(c.text):
+        return _width(line)
+    rest = [ln for ln in c.text.split("\n")[1:] if ln.strip()]
+    return min((_width(ln[: len(ln) - len(ln.lstrip(" \t"))]) for ln in rest), default=0)
+
+
+def _width(space: str) -> int:
+    return len(space.expandtabs(4))
 
 
 def _dedented(text: str, n: int) -> str:
-    """``text`` with up to ``n`` characters of indentation taken off each line. The quote
-    starts after its first line's indentation, its other lines keep theirs: a fence
-    closing four spaces in, past the three Markdown allows, left the block open in a
-    chat (a content tab's example, pydantic's install page)."""
+    """``text`` with ``n`` columns of indentation taken off its lines, up to the first line
+    indented less (the indented block ended: a code block after a note keeps its own
+    indentation). The quote starts after its first line's indentation, its other lines
+    keep theirs: a fence closing four spaces in, past the three Markdown allows, left the
+    block open in a chat (a content tab's example, pydantic's install page)."""
     if not n or "\n" not in text:
         return text
-    return "\n".join(ln[min(n, len(ln) - len(ln.lstrip(" \t"))) :] for ln in text.split("\n"))
+    first, *rest = text.split("\n")
+    out = [first]
+    for k, ln in enumerate(rest):
+        lead = ln[: len(ln) - len(ln.lstrip(" \t"))]
+        if ln.strip() and _width(lead) < n:
+            out += rest[k:]
+            break
+        out.append(ln.expandtabs(4)[n:] if ln.strip() else "")
+    return "\n".join(out)
 
 
 def _opened(c: Candidate) -> str:
@@ -118,9 +138,9 @@ def _text_shown(c: Candidate) -> str:
     _note_of. A quote whose first line closes the code block starts after it."""
     opened = _opened(c)
     openers, code = still_open(opened) if FENCE_LINE.search(opened) else ([], None)
+    text = _dedented(c.text, _indent(c))
     if not openers and code is None:
-        return as_shown(c.text)
-    text = c.text
+        return as_shown(text)
     if code is not None and FENCE_LINE.match(c.context):
         code = None  # the context line shown over the unit is that opening line
     if code is not None:

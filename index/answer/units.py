@@ -203,6 +203,10 @@ def units_of(hit: Hit) -> list[Unit]:
             if lead and _fits(text, lead[-1][0], b.end):
                 out.append(Unit(lead[-1][0], b.end, "lead"))
                 continue
+        if b.kind == "code" and out and out[-1].kind == "lead" and out[-1].start < b.start and b.end <= out[-1].end:
+            # Nor alone after a sentence introducing it ("Here is an example for a 404
+            # exception:"): chosen alone, it was quoted without what it is an example of.
+            continue
         if b.kind in ("item", "code"):
             unit = _unit(text, b.start, b.end, b.kind)
             if b.kind == "item" and intro:
@@ -280,7 +284,7 @@ def preceded(hit: Hit, before: tuple[int, str] | None) -> Hit:
     begun over that introduction so the example is quoted with its sentence; ``hit``
     itself otherwise. (The chunker carries a short block into the next chunk without
     its sentence; carried with it, the chunks after moved and answer hit fell on four
-    of the first ten dev sets, bench/RESULTS.md round 25.)"""
+    of the first eleven dev sets, bench/RESULTS.md round 25.)"""
     if before is None or not opens_with_code(hit):
         return hit
     start, text = before
@@ -288,10 +292,15 @@ def preceded(hit: Hit, before: tuple[int, str] | None) -> Hit:
         return hit
     ahead = text[: hit.start - start]
     cut = ahead.rstrip().rfind("\n\n")
-    intro = ahead[cut + 2 if cut >= 0 else 0 :]
-    said = intro.strip()
-    if (not said.endswith(":") or len(said) > MAX_INTRO or said.startswith(("#", "|")) or "```" in said
-            or "~~~" in said):
+    para = cut + 2 if cut >= 0 else 0
+    said = ahead[para:].strip()
+    if not said.endswith(":") or said.startswith(("#", "|")) or "```" in said or "~~~" in said:
+        return hit
+    # Its last sentence: "If your script does not depend on the project, use the
+    # `--no-project` flag to skip this:" ends a paragraph longer than MAX_INTRO.
+    spans = _sentences(ahead, para, len(ahead.rstrip()))
+    intro = ahead[spans[-1][0] :] if spans else ""
+    if not intro or len(intro.strip()) > MAX_INTRO:
         return hit
     return replace(hit, id=hit.id + "+prev", start=hit.start - len(intro), text=intro + hit.text,
                    line=None if hit.line is None else hit.line - intro.count("\n"))
