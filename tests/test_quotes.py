@@ -159,7 +159,7 @@ def test_an_indented_example_in_a_content_tab_is_shown_at_the_margin_under_its_t
     from index.answer.shown import shown_quote
     from index.answer.units import candidates
 
-    page = ("# Install\n\nExtras add optional features.\n\n=== \"pip\"\n\n    ```bash\n    pip install 'pkg[email]'\n    ```\n\n"
+    page = ("# Install\n\nTo install the extras:\n\n=== \"pip\"\n\n    ```bash\n    pip install 'pkg[email]'\n    ```\n\n"
             "=== \"uv\"\n\n    ```bash\n    uv add 'pkg[email]'\n    ```\n")
     hit = md_hit(page, "Install")
     code = [c for c in candidates([hit]) if c.text.startswith("```bash\n    uv add")]

@@ -360,15 +360,3 @@ def test_an_example_the_chunker_carried_without_its_sentence_is_quoted_with_it(t
     for q in ("How do I write a 404 handler for a blueprint?", "what's the caveat about 404 handlers in blueprints?"):
         coded = [c for c in cited.ask(q).citations if "@simple_page.errorhandler(404)" in c.quote]
         assert coded and all(c.quote.startswith("Here is an example") and text[c.start : c.end] == c.quote for c in coded)
-
-
-def test_an_example_after_the_sentence_introducing_it_is_no_unit_alone():
-    # Flask: "Here is an example for a 404 exception:" and its example were one unit, and
-    # the example alone another; chosen alone, it was quoted without what it shows.
-    page = ("# Errors\n\nHere is an example for a 404 exception:\n\n```python\n@bp.errorhandler(404)\ndef f(e):\n"
-            "    return '404'\n```\n\nAfter a sentence that introduces nothing:\n\n- an item\n\nPlain words.\n\n"
-            "```python\nprint('an example of the sentence before')\n```\n")
-    units = _units(page)
-    assert ("lead", page[page.index("Here is") : page.index("```\n\nAfter") + 3]) in units
-    assert not [t for k, t in units if k == "code" and "errorhandler" in t]
-    assert ("lead", "Plain words.\n\n```python\nprint('an example of the sentence before')\n```") in units
