@@ -182,3 +182,10 @@ def test_a_quote_running_past_its_indented_block_keeps_the_code_after_it_as_writ
     shown = shown_quote(unit, 1)
     assert "Required fields may be None.\nPass them anyway." in shown
     assert "class Foo(BaseModel):\n    f1: str | None\n```" in shown
+
+
+def test_the_dedent_takes_columns_and_keeps_a_recipes_tab():
+    from index.answer.shown import _dedented
+
+    assert _dedented("```make\n    all:\n    \tcc a.c\n    ```", 4) == "```make\nall:\n\tcc a.c\n```"
+    assert _dedented("```bash\n\tpip x\n\t```", 4) == "```bash\npip x\n```"  # a tab is four columns

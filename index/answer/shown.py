@@ -105,6 +105,17 @@ def _width(space: str) -> int:
     return len(space.expandtabs(4))
 
 
+def _without_columns(space: str, n: int) -> str:
+    """The white space ``space`` less its first ``n`` columns; what is left stays as
+    written (a Makefile recipe's tab is a tab)."""
+    col = 0
+    for i, ch in enumerate(space):
+        if col >= n:
+            return space[i:]
+        col = col + 4 - col % 4 if ch == "\t" else col + 1
+    return ""
+
+
 def _dedented(text: str, n: int) -> str:
     """``text`` with ``n`` columns of indentation taken off its lines, up to the first line
     indented less (the indented block ended: a code block after a note keeps its own
@@ -120,7 +131,7 @@ def _dedented(text: str, n: int) -> str:
         if ln.strip() and _width(lead) < n:
             out += rest[k:]
             break
-        out.append(ln.expandtabs(4)[n:] if ln.strip() else "")
+        out.append(_without_columns(lead, n) + ln[len(lead) :] if ln.strip() else "")
     return "\n".join(out)
 
 
