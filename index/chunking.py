@@ -42,7 +42,7 @@ class Chunk:
     # The anchors of the sections it holds (HTML: page.html#anchor): (section label, id).
     anchors: tuple[tuple[str, str], ...] = ()
     # The white space between the chunk before and this one ("\n\n"), for a quote that
-    # runs on from it exactly (units.completed); "" when they overlap.
+    # runs on from it exactly (neighbours.completed); "" when they overlap.
     before: str = ""
 
     @property
@@ -285,7 +285,7 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
             # A short last block opens the next chunk too. (Carrying a short code block
             # with the sentence introducing it moved the chunks after: answer hit fell
             # on four of the first eleven dev sets, bench/RESULTS.md round 25; the answer
-            # reads that sentence from the chunk before instead, units.preceded.)
+            # reads that sentence from the chunk before instead, neighbours.preceded.)
             if (last is not None and last.kind != "heading"
                     and sp.count_tokens(text[last.start : last.end]) <= CARRY_TOKENS and cost(last, b.end) <= budget):
                 group = [last]

@@ -108,7 +108,8 @@ def test_a_bare_list_item_is_shown_under_the_sentence_that_introduces_its_list()
 def test_an_introduction_that_ends_its_passage_brings_its_example_from_the_next_chunk():
     from dataclasses import replace
 
-    from index.answer.units import completed, units_of
+    from index.answer.neighbours import completed
+    from index.answer.units import units_of
 
     # "…, like this:" closing a chunk whose example the next chunk holds (chunks overlap):
     # alone it was cited without the example.
@@ -132,7 +133,8 @@ def test_an_introduction_that_ends_its_passage_brings_its_example_from_the_next_
 def test_a_passage_opening_with_code_is_begun_over_the_sentence_introducing_it():
     from dataclasses import replace
 
-    from index.answer.units import preceded, units_of
+    from index.answer.neighbours import preceded
+    from index.answer.units import units_of
 
     # Flask's blueprint page: the chunker carries a short example into the next chunk
     # without "Here is an example …:", and that chunk's answer quoted the code alone.
@@ -294,7 +296,7 @@ def test_a_reference_style_link_is_shown_as_its_words():
 
 def test_an_introduction_cut_from_its_example_by_the_chunker_is_quoted_with_it(tmp_path, embedder):
     from helpers import indexed
-    from index.answer.units import completed
+    from index.answer.neighbours import completed
 
     (tmp_path / "docs").mkdir()
     filler = " ".join(f"Sessions keep cookies across requests number {i}, and pool connections." for i in range(18))

@@ -16,7 +16,8 @@ from index.answer.model import ABSTAIN_TEXT, Answer, Citation
 from index.answer.quotes import quotes
 from index.answer.scoring import RERANK_PASSAGES, RESCUE_FROM, SentenceVectors, rerank, score_sentences
 from index.answer.shown import as_answer, shown_quote
-from index.answer.units import candidates, completed, ends_on_introduction, opens_with_code, preceded
+from index.answer.neighbours import with_neighbours
+from index.answer.units import candidates
 from index.chunking import indexed_text
 from index.errors import BadQuestion
 from index.search import Hit, Searcher
@@ -83,17 +84,6 @@ def _other_file_units(hits: list[Hit], query: str, q_vec: np.ndarray, sentence_v
     return more, score_sentences(query, q_vec, more, vecs), vecs @ q_vec
 
 
-def _with_neighbours(searcher: Searcher, hits: list[Hit]) -> list[Hit]:
-    """Each hit, begun over the sentence introducing the code block it opens with
-    (units.preceded) and run on over what its closing introduction introduces
-    (units.completed), from the chunks before and after it."""
-    ending = [h for h in hits if ends_on_introduction(h)]
-    opening = [h for h in hits if opens_with_code(h)]
-    after = searcher.following(ending) if ending else {}
-    before = searcher.preceding(opening) if opening else {}
-    return [completed(preceded(h, before.get(h.id)), after.get(h.id)) for h in hits]
-
-
 def answer(
     question: str,
     searcher: Searcher,
@@ -126,7 +116,7 @@ def answer(
     if hits:
         hits = rerank(query, q_vec, hits, sentence_vectors)[:k]
         shown = hits[:READ_PASSAGES]
-        cands = candidates(_with_neighbours(searcher, shown))
+        cands = candidates(with_neighbours(searcher, shown))
         vecs = sentence_vectors.of(cands)
         scores = score_sentences(query, q_vec, cands, vecs)
         sims = vecs @ q_vec
