@@ -98,7 +98,11 @@ def _indent(c: Candidate) -> int:
     if line or c.start > c.hit.start or not FENCE_LINE.match(c.text):
         return _width(line)
     rest = [ln for ln in c.text.split("\n")[1:] if ln.strip()]
-    return min((_width(ln[: len(ln) - len(ln.lstrip(" \t"))]) for ln in rest), default=0)
+    return min((_width(_leading(ln)) for ln in rest), default=0)
+
+
+def _leading(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
 
 
 def _width(space: str) -> int:
@@ -127,7 +131,7 @@ def _dedented(text: str, n: int) -> str:
     first, *rest = text.split("\n")
     out = [first]
     for k, ln in enumerate(rest):
-        lead = ln[: len(ln) - len(ln.lstrip(" \t"))]
+        lead = _leading(ln)
         if ln.strip() and _width(lead) < n:
             out += rest[k:]
             break
