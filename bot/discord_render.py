@@ -30,12 +30,16 @@ ABSTAIN_MESSAGE = "I couldn't find an answer to that in my sources. Try rephrasi
 # arguments); also read back to rebuild a thread's history after a restart.
 QUESTION_SHOWN_MAX = 300
 FENCE = "```"
-# A complete fenced block, a Markdown link, a link already in <>, or a bare link:
-# kept as they are (a link gets <> so Discord shows no preview); everything else is
-# escaped.
-_KEEP = re.compile(r"(```[\s\S]*?```)|\[([^\]\n]+)\]\((?:<(https?://[^<>\n]+)>|"
-                   r"(https?://[^\s()<>]+(?:\([^\s()<>]*\)[^\s()<>]*)*))\)"
-                   r"|<(https?://[^\s<>]+)>|(https?://[^\s<>]+)")
+# A complete fenced block, a code span on one line, a Markdown link, a link already in
+# <>, or a bare link: kept as they are (a link gets <> so Discord shows no preview);
+# everything else is escaped. Nothing formats inside a code span, and an escape there
+# would show its backslash (`UV\_INSTALL\_DIR`). A link to a page of the docs
+# ("[caching](../concepts/cache.md)") leads nowhere from Discord: its words are shown.
+_KEEP = re.compile(r"(?P<code>```[\s\S]*?```|(?<!`)`[^`\n]+`(?!`))"
+                   r"|\[(?P<label>[^\]\n]+)\]\((?:<(?P<angled>https?://[^<>\n]+)>|"
+                   r"(?P<target>https?://[^\s()<>]+(?:\([^\s()<>]*\)[^\s()<>]*)*))\)"
+                   r"|!?\[(?P<words>[^\]\n]+)\]\((?!<?https?:)[^\s()<>]+\)"
+                   r"|<(?P<bracketed>https?://[^\s<>]+)>|(?P<bare>https?://[^\s<>]+)")
 # Not part of a bare link when they end it: "see https://example.com/docs." ends a sentence.
 _TRAILING = ".,;:!?'\"*_"
 
@@ -60,21 +64,22 @@ def shorten(text: str, limit: int) -> str:
 
 def escape(text: str) -> str:
     """Source text made inert for Discord: Markdown escaped (``*``, ``_``, ``>``, a
-    stray backtick), complete code fences kept, bare links wrapped in ``<>`` so they
-    show no preview."""
+    stray backtick), complete code fences and code spans kept, links wrapped in ``<>``
+    so they show no preview, a relative link shown as its words."""
     out, at = [], 0
     for m in _KEEP.finditer(text):
-        fence, label, angled, target, bracketed, bare = m.groups()
-        target = angled or target
         out.append(_escape_plain(text[at:m.start()]))
         at = m.end()
-        if fence:
-            out.append(fence)
-        elif label:
-            out.append(f"[{_escape_plain(label)}](<{target}>)")
-        elif bracketed:
-            out.append(f"<{bracketed}>")
+        if m["code"]:
+            out.append(m["code"])
+        elif m["label"]:
+            out.append(f"[{_escape_plain(m['label'])}](<{m['angled'] or m['target']}>)")
+        elif m["words"]:
+            out.append(escape(m["words"]))
+        elif m["bracketed"]:
+            out.append(f"<{m['bracketed']}>")
         else:
+            bare = m["bare"]
             url = _link_end(bare)
             out.append(f"<{url}>")
             at = m.start() + len(url)

@@ -22,8 +22,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # sections-38 opens an HTML note box's body with its title (html_page._admonitions), and
 # reads "a.k.a." (any dotted abbreviation) as no sentence end; sections-39 keeps the white
 # space between a chunk and the one before (Chunk.before) and shows a reST cross-reference
-# without a title as its section's title (rst.rst_labels).
-CHUNKER = "sections-39"
+# without a title as its section's title (rst.rst_labels); sections-41 takes a line of
+# nothing but a mkdocs-macros placeholder ("{{ libraries }}") for no text.
+CHUNKER = "sections-41"
 
 
 @dataclass(frozen=True)
@@ -193,8 +194,13 @@ def _whole_end(sections: list[Section], sec: Section) -> int:
 
 
 def _located(text, lo, hi, sp: Splitter, budget: int, page, section, title) -> list[Chunk]:
-    split = sp.split_text if budget >= sp.size or sp.resized is None else sp.resized(budget)
     fits = lambda piece: sp.count_tokens(piece) <= min(budget, sp.size)  # noqa: E731
+    if fits(text[lo:hi]):
+        # What the splitter returns for a text that fits (one piece, stripped), without
+        # importing it: an index of short files then never loads llama-index (~2 s).
+        split = lambda t: [t.strip()]  # noqa: E731
+    else:
+        split = sp.split_text if budget >= sp.size or sp.resized is None else sp.resized(budget)
     return [replace(c, section=section, title=title) for c in _locate(text, lo, hi, split, page, fits)]
 
 

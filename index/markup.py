@@ -43,11 +43,12 @@ MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===|(?:`{3,}|~{3,})[ \t
 # "{{< tabs tabTotal="4" >}}", Poetry's docs), Jekyll's and GitBook's Liquid tags
 # ("{% hint style="info" %}", "{% raw %}"), kramdown's attribute lines ("{: .note
 # .info}" under the paragraph it styles, Jekyll's docs) and FastAPI's code includes
-# ("{* ../../docs_src/settings/tutorial001.py hl[2] *}", whose code is in a .py file).
-# The site renders them as a box, tabs or the file's code, or not at all; glued to the
+# ("{* ../../docs_src/settings/tutorial001.py hl[2] *}", whose code is in a .py file),
+# and mkdocs-macros' placeholders ("{{ conversion_table_json }}", pydantic's docs: a
+# table the build writes in). The site renders them as a box, tabs or the file's code, or not at all; glued to the
 # paragraph they wrap, they would open its first sentence and close its last.
 _TAG_BODY = (r"(?:\{\{[<%](?:[^>%\n]|[>%](?!\}\}))*[>%]\}\}|\{%(?:[^%\n]|%(?!\}))*%\}"
-             r"|\{:[^{}\n]*\}|\{\*[ \t][^\n]*?[ \t]\*\})")
+             r"|\{:[^{}\n]*\}|\{\*[ \t][^\n]*?[ \t]\*\}|\{\{[ \t]*[\w.]+[ \t]*\}\})")
 TEMPLATE_TAG = re.compile(_TAG_BODY)
 SHORTCODE_LINE = re.compile(rf"[ \t]*{_TAG_BODY}(?:[ \t]*{_TAG_BODY})*[ \t]*(?=\n|\Z)")
 # Liquid's escape around an example ("{% raw %}`{% include %}`{% endraw %}"): not shown.

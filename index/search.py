@@ -40,6 +40,8 @@ class Hit:
     title: str | None = None  # its file's title
     fence: str = ""  # see chunking.Chunk.fence
     anchors: str = ""  # JSON {section label: id} of the sections it holds (HTML pages), see anchor()
+    before: str = ""  # the white space between the chunk before and this one (chunking.Chunk.before)
+    intro: int = 0  # characters of an introduction read from the chunk before (answer.neighbours.preceded)
 
     def anchor(self, section: str) -> str | None:
         """The id a link to ``section`` (a heading path this chunk holds) ends with."""
@@ -201,7 +203,8 @@ class Searcher:
                 hits.append(
                     Hit(cid, m["path"], m.get("page"), int(m["start"]), int(m["end"]), doc,
                         round(float(score), 4), float(dense[cid]), lex.get(cid, 0.0) / lmax, m.get("line"),
-                        m.get("section", ""), m.get("title"), m.get("fence", ""), m.get("anchors", ""))
+                        m.get("section", ""), m.get("title"), m.get("fence", ""), m.get("anchors", ""),
+                        m.get("before", ""))
                 )
                 if len(hits) == k:
                     break

@@ -23,8 +23,11 @@ _ABBREV = re.compile(
 )
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``text``, whitespace trimmed."""
+def split_sentences(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text`` (of ``text[lo:hi]`` when given, offsets
+    still ``text``'s), whitespace trimmed."""
+    if lo or hi is not None:
+        return [(lo + a, lo + b) for a, b in split_sentences(text[lo:hi])]
     spans = []
     start = 0
     for m in _SENT_END.finditer(text):

@@ -36,10 +36,9 @@ def sentence_splitter(chunk_size: int, chunk_overlap: int) -> Splitter:
 
     Sizes in model tokens mean a chunk never exceeds what the model reads (it
     truncates at 256), and the Rust tokenizer counts ~5x faster than the default
-    tiktoken. Imported only when indexing: llama-index costs ~1.3 s to import.
+    tiktoken. llama-index is imported at the first text that needs cutting: it costs
+    ~2 s to import, and a sync of unchanged or short files needs none.
     """
-    from llama_index.core.node_parser import SentenceSplitter
-
     from index.embedding import model_tokenizer
 
     tok = model_tokenizer()
@@ -48,8 +47,13 @@ def sentence_splitter(chunk_size: int, chunk_overlap: int) -> Splitter:
         return len(tok.encode(text, add_special_tokens=False).ids)
 
     @lru_cache(maxsize=None)  # one splitter per size: headers of a few lengths recur
-    def splitter_for(size: int):
+    def llama_splitter(size: int) -> Callable[[str], list[str]]:
+        from llama_index.core.node_parser import SentenceSplitter
+
         return SentenceSplitter(chunk_size=size, chunk_overlap=min(chunk_overlap, size // 4),
                                 tokenizer=lambda text: tok.encode(text, add_special_tokens=False).ids).split_text
+
+    def splitter_for(size: int) -> Callable[[str], list[str]]:
+        return lambda text: llama_splitter(size)(text)
 
     return Splitter(splitter_for(chunk_size), count, chunk_size, splitter_for)

@@ -210,6 +210,7 @@ async def test_sources_link_to_file_and_line_and_source_text_cannot_format(disco
     msg = dpytest.get_message()
     # The sentence's full stop is no part of the link.
     assert r"\*llama\*" in msg.content and "<https://example.com/llama_conf>." in msg.content
+    assert "`on_by_default`" in msg.content
     value = msg.embeds[0].fields[0].value
     # GitHub shows a Markdown file rendered: its lines are in the source view.
     assert value.startswith("[guide.md](https://github.com/org/docs/blob/main/guide.md?plain=1#L3)")
@@ -332,6 +333,24 @@ def test_the_reindex_child_gets_settings_but_no_secrets(settings):
     env = settings_env(settings.model_copy(update={"llm_api_key": SecretStr("sk-secret"), "top_k": 7}))
     assert env["CITED_TOP_K"] == "7"
     assert "CITED_LLM_API_KEY" not in env and not any("*****" in v for v in env.values())
+
+
+def test_a_code_span_is_shown_as_code_not_escaped():
+    from bot.discord_render import escape
+
+    # Discord formats nothing inside a code span and would show an escape's backslash.
+    assert escape("Set `UV_INSTALL_DIR` to *x*") == r"Set `UV_INSTALL_DIR` to \*x\*"
+    # A stray backtick is still escaped; a span cannot start inside a run of backticks.
+    assert escape("odd ` tick_x") == r"odd \` tick\_x"
+    assert escape("``` x `y`") == r"\`\`\` x `y`"
+
+
+def test_a_link_to_another_page_of_the_docs_is_shown_as_its_words():
+    from bot.discord_render import escape
+
+    # From Discord a relative link leads nowhere; escaped it would show its brackets.
+    assert escape("See [the `cache` docs](../concepts/cache.md#clean) now_x") == r"See the `cache` docs now\_x"
+    assert escape("![logo](img/a.png) and [site](https://x.org)") == "logo and [site](<https://x.org>)"
 
 
 def test_a_markdown_link_with_an_angled_target_is_kept_whole():

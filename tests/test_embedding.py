@@ -10,11 +10,13 @@ from index.embedding import TorchEmbedder
 
 def test_onnx_matches_sentence_transformers(embedder):
     texts = json.loads((Path(__file__).parent / "data" / "scifact_1000_texts.json").read_text())
-    assert len(texts) == 1000  # 900 SciFact titles + 100 full abstracts (longer than 256 tokens included)
+    # 300 SciFact titles + 50 full abstracts, 26 of them longer than 256 tokens (cut
+    # the same way by both). All 1,000 passed too; a third of them keeps the suite short.
+    texts = texts[:300] + texts[900:950]
     fast = embedder.embed(texts)
     ref = TorchEmbedder().embed(texts)
     cos = (fast * ref).sum(axis=1)
-    assert fast.shape == ref.shape == (1000, 384)
+    assert fast.shape == ref.shape == (350, 384)
     assert cos.min() >= 0.999, f"worst cosine {cos.min():.5f}"
     assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-4)
 

@@ -64,10 +64,12 @@ def test_template_tag_lines_are_not_part_of_the_paragraph_they_wrap():
     # alone is no block; a tag inside a sentence stays (the quote is the source's).
     text = ('# Install\n\n{{% note %}}\nOn Windows, use `py` instead.\nThen restart.\n{{% /note %}}\n\n'
             '{{< tabs tabTotal="2" tabID1="a" >}}\n\n{{< tab tabID="a" >}}\nInstall with pipx.\n{{< /tab >}}\n\n'
-            '{% hint style="info" %}\nA hint.\n{% endhint %}\n\nSee {{< relref "cli" >}} too.\n')
+            '{% hint style="info" %}\nA hint.\n{% endhint %}\n\nSee {{< relref "cli" >}} too.\n\n'
+            '{{ conversion_table_json }}\n\nSet {{ var }} once.\n')
+    # A mkdocs-macros placeholder alone on its line is filled by the build: no text here.
     assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == [
         "# Install", "On Windows, use `py` instead.\nThen restart.", "Install with pipx.", "A hint.",
-        'See {{< relref "cli" >}} too.']
+        'See {{< relref "cli" >}} too.', "Set {{ var }} once."]
 
 
 def test_hugo_code_shortcodes_are_code_blocks_shown_fenced():

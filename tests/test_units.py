@@ -150,6 +150,9 @@ def test_a_passage_opening_with_code_is_begun_over_the_sentence_introducing_it()
     # No chunk before, a gap, a sentence that introduces nothing, or a heading: the passage as it was.
     assert preceded(hit, None) is hit
     assert preceded(hit, (0, page[: at - 2])) is hit  # ends on the ":", two characters before the hit
+    # ...unless the chunker recorded that gap as white space (Chunk.before).
+    gapped = preceded(replace(hit, before="\n\n"), (0, page[: at - 2]))
+    assert gapped.start == intro and gapped.text == page[intro:] and gapped.intro == at - intro
     # Of a long paragraph, its last sentence.
     long = page.replace("Here is an", "Blueprints register handlers for their own views only. " * 4 + "Here is an")
     lat = long.index("```python")

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from index.answer.units import MAX_INTRO, _sentences, is_structured, units_of
+from index.answer.units import MAX_INTRO, is_structured, units_of
 from index.markup import FENCE_LINE
 from index.search import Hit, Searcher
+from index.sentences import split_sentences
 
 
 def with_neighbours(searcher: Searcher, hits: list[Hit]) -> list[Hit]:
@@ -58,6 +59,8 @@ def preceded(hit: Hit, before: tuple[int, str] | None) -> Hit:
     if before is None or not opens_with_code(hit):
         return hit
     start, text = before
+    if start + len(text) + len(hit.before) == hit.start:  # only white space between them
+        text += hit.before
     if not start < hit.start <= start + len(text):  # the chunks overlap or touch
         return hit
     ahead = text[: hit.start - start]
@@ -68,11 +71,11 @@ def preceded(hit: Hit, before: tuple[int, str] | None) -> Hit:
         return hit
     # Its last sentence: "If your script does not depend on the project, use the
     # `--no-project` flag to skip this:" ends a paragraph longer than MAX_INTRO.
-    spans = _sentences(ahead, para, len(ahead.rstrip()))
+    spans = split_sentences(ahead, para, len(ahead.rstrip()))
     intro = ahead[spans[-1][0] :] if spans else ""
     if not intro or len(intro.strip()) > MAX_INTRO:
         return hit
-    return replace(hit, id=hit.id + "+prev", start=hit.start - len(intro), text=intro + hit.text,
+    return replace(hit, id=hit.id + "+prev", start=hit.start - len(intro), text=intro + hit.text, intro=len(intro),
                    line=None if hit.line is None else hit.line - intro.count("\n"))
 
 

@@ -130,10 +130,6 @@ def _full_path(chunk_path: tuple[str, ...], local: tuple[str, ...]) -> str:
     return SECTION_SEP.join(chunk_path + local)
 
 
-def _sentences(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    return [(s + a, s + b) for a, b in split_sentences(text[s:e])]
-
-
 # A sentence that asks ("A common question is **"how many workers should I run?"**.")
 # is answered by the one after it.
 _ASKED = re.compile(r"\?[\s*_\"'”)]*[.:]?$")
@@ -199,11 +195,11 @@ def units_of(hit: Hit) -> list[Unit]:
             # (A block alone won over its explanation; with it, the unit holding the
             # expected words came first for 74 -> 78 of 122 httpx questions, 60 -> 64 of
             # 120 Poetry, and 58 -> 58 of 110 MkDocs: bench/RESULTS.md.)
-            lead = _sentences(text, blocks[n - 1].start, blocks[n - 1].end)
+            lead = split_sentences(text, blocks[n - 1].start, blocks[n - 1].end)
             if lead and _fits(text, lead[-1][0], b.end):
                 out.append(Unit(lead[-1][0], b.end, "lead"))
                 continue
-        if (b.kind == "code" and "+prev" in hit.id and out and out[-1].kind == "lead" and out[-1].start == 0
+        if (b.kind == "code" and hit.intro and out and out[-1].kind == "lead" and out[-1].start == 0
                 and b.end <= out[-1].end):
             # Nor alone after the sentence preceded() brought for it ("Here is an example
             # for a 404 exception:"): chosen alone, it was quoted without it, what the
@@ -221,7 +217,7 @@ def units_of(hit: Hit) -> list[Unit]:
                     unit = replace(unit, intro=intro)
             out.append(unit)
             continue
-        spans = _sentences(text, b.start, b.end)
+        spans = split_sentences(text, b.start, b.end)
         units = _prose_units(text, spans)
         if spans and _introduces(text, b) and spans[-1][1] - spans[-1][0] <= MAX_INTRO:
             intro, intro_col = text[spans[-1][0] : spans[-1][1]].strip(), -1
