@@ -194,13 +194,8 @@ def _whole_end(sections: list[Section], sec: Section) -> int:
 
 
 def _located(text, lo, hi, sp: Splitter, budget: int, page, section, title) -> list[Chunk]:
+    split = sp.split_text if budget >= sp.size or sp.resized is None else sp.resized(budget)
     fits = lambda piece: sp.count_tokens(piece) <= min(budget, sp.size)  # noqa: E731
-    if fits(text[lo:hi]):
-        # What the splitter returns for a text that fits (one piece, stripped), without
-        # importing it: an index of short files then never loads llama-index (~2 s).
-        split = lambda t: [t.strip()]  # noqa: E731
-    else:
-        split = sp.split_text if budget >= sp.size or sp.resized is None else sp.resized(budget)
     return [replace(c, section=section, title=title) for c in _locate(text, lo, hi, split, page, fits)]
 
 

@@ -54,6 +54,8 @@ def sentence_splitter(chunk_size: int, chunk_overlap: int) -> Splitter:
                                 tokenizer=lambda text: tok.encode(text, add_special_tokens=False).ids).split_text
 
     def splitter_for(size: int) -> Callable[[str], list[str]]:
-        return lambda text: llama_splitter(size)(text)
+        # A text that fits is what SentenceSplitter returns for it (one piece, stripped),
+        # without importing it: an index of short files never loads llama-index.
+        return lambda text: [text.strip()] if count(text) <= size else llama_splitter(size)(text)
 
     return Splitter(splitter_for(chunk_size), count, chunk_size, splitter_for)

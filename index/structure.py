@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from index.markup import (COMMENT, IMPORT_FROM, MDX_LINES, TAB_LINE, TEMPLATE_TAG, code_fenced, short_note,
+from index.markup import (COMMENT, IMPORT_FROM, MDX_LINES, TEMPLATE_TAG, code_fenced, short_note,
                           without_shortcodes)
 from index.mdx import mdx_lines, mover
 from index.myst import DIRECTIVE, DIRECTIVE_OPTIONS, MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES
-from index.notes import ALERT, COLON_ADMONITIONS, SLASH_OPEN
+from index.notes import ALERT, COLON_ADMONITIONS, SLASH_OPEN, TAB_LINE
 
 SECTION_SEP = " › "
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ fences and notes, Hugo's and Liquid's template tags, HTML written inside Markdow
 from helpers import extracted, indexed
 from index.chunking import chunk
 from index.splitter import sentence_splitter
-from index.markup import as_shown
+from index.answer.rendered import as_shown
 from index.structure import markdown_structure
 
 

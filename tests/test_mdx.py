@@ -3,7 +3,7 @@ answer as the built page reads them (index/mdx.py); the quote stays the source. 
 pages read as Markdown, and the notes docs tools write read as blocks."""
 
 from helpers import extracted, indexed
-from index.markup import as_shown
+from index.answer.rendered import as_shown
 from index.structure import markdown_structure
 
 CHECKPOINTS = """\

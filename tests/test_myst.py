@@ -2,7 +2,7 @@
 showing directive fences and roles as the built page does (index/myst.py)."""
 
 from helpers import indexed
-from index.markup import as_shown
+from index.answer.rendered import as_shown
 from index.structure import markdown_structure
 
 CACHING = """\

@@ -257,7 +257,7 @@ def test_a_unit_is_trimmed_by_how_long_it_reads():
     # an anchor tag. 1,100 characters in the file, 230 as read: the row is not cut before
     # its Default column, and the answer shows it unpadded.
     from index.answer.units import _trim, read_chars
-    from index.markup import as_shown
+    from index.answer.rendered import as_shown
 
     row = ('| <a id="opt-idleTimeout" href="#opt-idleTimeout" title="#opt-idleTimeout">`idleTimeout`</a> | '
            + "Maximum duration an idle (keep-alive) connection will remain idle before closing itself." + " " * 600
@@ -289,7 +289,7 @@ def test_a_reference_style_link_is_shown_as_its_words():
     # Node's API docs write most links as "[`x()`][label]", defined at the end of the
     # file: an answer quoting one would show "[`--max-old-space-size`][]" raw. Code keeps
     # its brackets ("args[0][1]", a code block), and the quote itself is never changed.
-    from index.markup import as_shown
+    from index.answer.rendered import as_shown
 
     text = ("If [`--max-old-space-size`][] is set, see [`process.emitWarning()`][emit_warning] "
             "and [semi-space][], not args[0][1] or `m[a][b]`. The [environment\nvariables][env] [a\n\nb][c]\n\n```js\nconst v = m[x][y];\n[a][b]\n```")

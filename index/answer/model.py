@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from index.markup import as_shown
+from index.answer.rendered import as_shown
 from index.search import Hit
 
 ABSTAIN_TEXT = "The sources do not answer this question."

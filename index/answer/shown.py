@@ -7,7 +7,7 @@ import re
 
 from index.answer.units import Candidate
 from index.chunking import FENCE_LINE
-from index.markup import as_shown
+from index.answer.rendered import as_shown
 from index.fences import fence_step
 from index.myst import enclosing_title, still_open
 from index.notes import note_title
