@@ -194,3 +194,30 @@ def test_a_cut_piece_starts_with_its_sentence_not_after_an_abbreviation():
     assert text[pieces[1].start : pieces[1].end] == pieces[1].text
     # Unless the longer piece would not fit what the model reads.
     assert _locate(text, 0, len(text), split, None, fits=lambda piece: False)[1].text.startswith("Secretary")
+
+
+def test_a_text_that_fits_is_not_cut_and_needs_no_llama_index(tmp_path):
+    import subprocess
+    import sys
+
+    from llama_index.core.node_parser import SentenceSplitter
+
+    from index.embedding import model_tokenizer
+
+    # The fast path returns what SentenceSplitter returns for a text that fits.
+    sp = sentence_splitter(256, 32)
+    tok = model_tokenizer()
+    llama = SentenceSplitter(chunk_size=256, chunk_overlap=32,
+                             tokenizer=lambda t: tok.encode(t, add_special_tokens=False).ids).split_text
+    texts = ["  Owls turn their heads.\n\nThey see well at night.  ", "x", "word " * 250, "word " * 300]
+    for t in texts:
+        assert sp.split_text(t) == llama(t), t[:20]
+    # An index of short files never imports llama-index (~2 s of every `cited index`).
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.md").write_text("# Owls\n\nOwls turn their heads.\n")
+    code = ("import sys; from pathlib import Path; from index.cited import Cited; from index.settings import Settings;"
+            f"Cited(Settings(data_dir={str(tmp_path / 'data')!r})).index(Path({str(src)!r}));"
+            "print('llama_index' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and r.stdout.strip() == "False", r.stderr
