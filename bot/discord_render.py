@@ -14,6 +14,7 @@ from urllib.parse import quote
 from discord.utils import escape_markdown
 
 from index.answer import Answer, Citation
+from index.fences import fence_step
 
 CONTENT_MAX = 2000
 EMBED_TOTAL_MAX = 6000
@@ -40,6 +41,8 @@ _KEEP = re.compile(r"(?P<code>```[\s\S]*?```|(?<!`)`[^`\n]+`(?!`))"
                    r"(?P<target>https?://[^\s()<>]+(?:\([^\s()<>]*\)[^\s()<>]*)*))\)"
                    r"|!?\[(?P<words>[^\]\n]+)\]\((?!<?https?:)[^\s()<>]+\)"
                    r"|<(?P<bracketed>https?://[^\s<>]+)>|(?P<bare>https?://[^\s<>]+)")
+_UNESCAPED_MARK = re.compile(r"(?<!\\)([*_~|`])")
+_ESCAPED_ITEM = re.compile(r"^([ \t]*)\\([ \t]*)[-*] ", re.M)
 # Not part of a bare link when they end it: "see https://example.com/docs." ends a sentence.
 _TRAILING = ".,;:!?'\"*_"
 
@@ -101,9 +104,15 @@ def _link_end(url: str) -> str:
 
 
 def _escape_plain(text: str) -> str:
-    # escape_markdown leaves a backtick with no partner (an unclosed ```) alone;
-    # Discord would still open a code span with it.
-    return re.sub(r"(?<!\\)`", r"\\`", escape_markdown(text))
+    # Line by line: on a whole text, escape_markdown's list pattern ("^\s*-") reaches
+    # over a blank line and leaves a lone backslash on it ("Parameters:\n\\\n- url").
+    text = "\n".join(escape_markdown(line) for line in text.split("\n"))
+    # It leaves the last mark of a kind alone (one with no partner after it); Discord
+    # may still pair it with one on another line, or open a code span with a backtick.
+    text = _UNESCAPED_MARK.sub(r"\\\1", text)
+    # A list shows as a list, as the page shows it, its every item alike: escape_markdown
+    # escapes "- " at a line's start, and "* " is a mark escaped above.
+    return _ESCAPED_ITEM.sub(r"\1\2- ", text)
 
 
 def _open_fence(text: str) -> bool:
@@ -164,6 +173,26 @@ def source_link(c: Citation, base_url: str | None) -> str | None:
     return url
 
 
+def excerpt(text: str) -> str:
+    """A quote as an embed field shows it, on one line: its prose, each code block as
+    "…" (flattened to one line, a block read as neither code nor text, and a link in
+    it was taken for one); a quote of code alone as its first line, as code. The
+    whole quote is in the answer above."""
+    prose, code, fence = [], [], None
+    for line in text.split("\n"):
+        is_fence, fence_after = fence_step(line, fence)
+        if is_fence and fence is None:
+            prose.append("…")
+        elif fence is not None and not is_fence:
+            code.append(line.strip())
+        elif not is_fence:
+            prose.append(line)
+        fence = fence_after
+    shown = " ".join(" ".join(prose).split())
+    first = next((line for line in code if line and "`" not in line), "")
+    return shown if shown.strip("… ") or not first else f"`{first}`"
+
+
 def sources_embed(answer: Answer, source_url: str | None = None) -> dict | None:
     """The cited passages as embed fields: where (a field name cannot hold a link),
     then the link to the file and line when ``source_url`` is set, then the quote."""
@@ -177,7 +206,7 @@ def sources_embed(answer: Answer, source_url: str | None = None) -> dict | None:
         link = source_link(c, source_url)
         # Shortened before escaping, so an ellipsis never splits an escape; escaping
         # adds at most one character per character, kept within the field's limit.
-        quote_text = escape(shorten(f"“{c.as_read()}”", QUOTE_MAX))
+        quote_text = escape(shorten(f"“{excerpt(c.as_read())}”", QUOTE_MAX))
         value = (f"[{escape_markdown(c.source)}]({link})\n" if link else "") + quote_text
         value = value[:FIELD_VALUE_MAX]
         if total + len(name) + len(value) > EMBED_TOTAL_MAX:

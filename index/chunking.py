@@ -23,8 +23,10 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # reads "a.k.a." (any dotted abbreviation) as no sentence end; sections-39 keeps the white
 # space between a chunk and the one before (Chunk.before) and shows a reST cross-reference
 # without a title as its section's title (rst.rst_labels); sections-41 takes a line of
-# nothing but a mkdocs-macros placeholder ("{{ libraries }}") for no text.
-CHUNKER = "sections-41"
+# nothing but a mkdocs-macros placeholder ("{{ libraries }}") for no text; sections-42
+# an autorefs anchor line too, a heading's reference link as its words, pydantic's
+# version notes ("/// version-added | v2.11") as notes.
+CHUNKER = "sections-42"
 
 
 @dataclass(frozen=True)

@@ -43,11 +43,13 @@ MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===|(?:`{3,}|~{3,})[ \t
 # ("{% hint style="info" %}", "{% raw %}"), kramdown's attribute lines ("{: .note
 # .info}" under the paragraph it styles, Jekyll's docs) and FastAPI's code includes
 # ("{* ../../docs_src/settings/tutorial001.py hl[2] *}", whose code is in a .py file),
-# and mkdocs-macros' placeholders ("{{ conversion_table_json }}", pydantic's docs: a
-# table the build writes in). The site renders them as a box, tabs or the file's code, or not at all; glued to the
-# paragraph they wrap, they would open its first sentence and close its last.
+# mkdocs-macros' placeholders ("{{ conversion_table_json }}", pydantic's docs: a table
+# the build writes in) and mkdocs-autorefs' anchors ("[](){#model-and-field-level-
+# include-and-exclude}", a link target with no text). The site renders them as a box,
+# tabs or the file's code, or not at all; glued to the paragraph they wrap, they would
+# open its first sentence and close its last.
 _TAG_BODY = (r"(?:\{\{[<%](?:[^>%\n]|[>%](?!\}\}))*[>%]\}\}|\{%(?:[^%\n]|%(?!\}))*%\}"
-             r"|\{:[^{}\n]*\}|\{\*[ \t][^\n]*?[ \t]\*\}|\{\{[ \t]*[\w.]+[ \t]*\}\})")
+             r"|\{:[^{}\n]*\}|\{\*[ \t][^\n]*?[ \t]\*\}|\{\{[ \t]*[\w.]+[ \t]*\}\}|\[\]\(\)\{#[\w:.-]+\})")
 TEMPLATE_TAG = re.compile(_TAG_BODY)
 SHORTCODE_LINE = re.compile(rf"[ \t]*{_TAG_BODY}(?:[ \t]*{_TAG_BODY})*[ \t]*(?=\n|\Z)")
 
@@ -179,6 +181,12 @@ _CHAR_REF = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
 # fence ("- ```"), as fences.fence_step reads it.
 FENCED = r"^[ \t]*(?:" + ITEM_MARKER + r")?(`{3,}|~{3,})[^\n]*(?:\n.*?^[ \t]*\1[`~]*[ \t]*$|.*\Z)"
 _CODE = re.compile(FENCED + r"|(?<!`)(`+)(?!`)[^`\n]+?(?<!`)\2(?!`)", re.M | re.S)
+
+# A reference-style link, "[`process.emitWarning()`][emit_warning]" or "[semi-space][]":
+# its label names a definition at the end of the file, which no reader sees (Node's
+# API docs write most links so, Cargo's many). Not after a word, a bracket or a
+# backtick: "args[0][1]" is code. Its words may wrap, not across a blank line.
+REFERENCE_LINK = re.compile(r"(?<![\w\]`\\])\[((?:[^\[\]\n`]|\n(?![ \t]*\n)|`[^`\n]*`)+)\]\[[^\[\]\n]*\]")
 
 
 def without_tags(text: str, shown: bool = False) -> str:

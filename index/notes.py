@@ -25,7 +25,11 @@ COLON_ADMONITIONS = ("note", "tip", "info", "warning", "danger", "caution", "imp
 # none of them.
 SLASH_BLOCKS = ("note", "tip", "info", "warning", "danger", "caution", "important", "attention", "hint",
                 "error", "success", "check", "question", "example", "quote", "abstract", "summary", "bug",
-                "failure", "admonition", "details", "tab")
+                "failure", "admonition", "details", "tab", "version-added", "version-changed", "version-removed",
+                "deprecated")
+# pydantic's own kinds ("/// version-added | v2.11"), shown as the site titles them.
+_VERSION_NOTES = {"version-added": "Added in", "version-changed": "Changed in", "version-removed": "Removed in",
+                  "deprecated": "Deprecated in"}
 SLASH_OPEN = re.compile(rf"([ \t]*)/{{3,}}[ \t]*({'|'.join(SLASH_BLOCKS)})(?:[ \t]*\|[ \t]*([^\n]*?))?[ \t]*")
 SLASH_CLOSE = re.compile(r"[ \t]*/{3,}[ \t]*")
 
@@ -49,6 +53,8 @@ def note_title(line: str) -> str | None:
     """What a note's opening ``line`` is shown as over its body ("Tip", its title, a
     tab's label), or None when it opens no note."""
     if m := SLASH_OPEN.fullmatch(line):
+        if version := _VERSION_NOTES.get(m.group(2)):
+            return f"{version} {m.group(3)}" if m.group(3) else version.split()[0]
         return m.group(3) or m.group(2).capitalize()
     if (title := directive_title(line)) is not None:
         return title

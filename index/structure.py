@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from index.markup import (COMMENT, IMPORT_FROM, MDX_LINES, TEMPLATE_TAG, code_fenced, short_note,
+from index.markup import (COMMENT, IMPORT_FROM, MDX_LINES, REFERENCE_LINK, TEMPLATE_TAG, code_fenced, short_note,
                           without_shortcodes)
 from index.mdx import mdx_lines, mover
 from index.myst import DIRECTIVE, DIRECTIVE_OPTIONS, MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES
@@ -161,7 +161,8 @@ _ATTR_LIST = re.compile(r"(?:\s+#+)?\s*\{:?\s*[#.][^{}]*\}\s*$")
 def plain(inline: str) -> str:
     """A heading's text without Markdown marks: "`--no-root`" -> "--no-root",
     "**Note** on `NO_PROXY`" -> "Note on NO_PROXY", "input <Badge />" -> "input",
-    "x \\[array&lt;string&gt;]" -> "x [array<string>]"."""
+    "x \\[array&lt;string&gt;]" -> "x [array<string>]", "[`Field()`][pydantic.Field]"
+    -> "Field()"."""
     def prose(part: str) -> str:  # outside code spans, whose text is kept as written
         # Character references read as the characters they stand for (Jest's option
         # headings: "\\[array&lt;string&gt;]" is "[array<string>]"), after the tags go.
@@ -169,7 +170,8 @@ def plain(inline: str) -> str:
         # Jekyll's docs; "Render hooks {{< new-in 0.120.0 >}}", Hugo's).
         return html.unescape(_INLINE_MARKS.sub("", _TAG.sub("", TEMPLATE_TAG.sub("", part))))
 
-    text = _LINK.sub(r"\1", _ATTR_LIST.sub("", inline))
+    # A link shows its words: "via [`Annotated`][typing.Annotated] Metadata".
+    text = REFERENCE_LINK.sub(r"\1", _LINK.sub(r"\1", _ATTR_LIST.sub("", inline)))
     parts, at = [], 0
     for m in _CODE_SPAN.finditer(text):
         parts.append(prose(text[at : m.start()]))

@@ -63,6 +63,8 @@ def test_an_open_fence_is_closed_for_the_reader_never_in_the_quote(tmp_path, emb
     # A closing fence stands alone on its line: "``` [1]" would not close the block.
     assert not re.search(r"^```.*\[\d+\]", ans.answer, re.M), ans.answer
     assert "```\n\n[1]" in ans.answer
+    # A block cut by the chunk's end says so before its closing fence: it goes on.
+    assert re.search(r"…\n```\n\n\[\d\]", ans.answer), ans.answer
     text = (d / "pool.md").read_text()
     assert all(text[c.start : c.end] == c.quote for c in ans.citations)
 

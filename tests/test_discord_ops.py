@@ -345,6 +345,28 @@ def test_a_code_span_is_shown_as_code_not_escaped():
     assert escape("``` x `y`") == r"\`\`\` x `y`"
 
 
+def test_a_list_shows_as_a_list_with_no_stray_backslash():
+    from bot.discord_render import escape
+
+    # escape_markdown over the whole text left "\\" alone on the blank line and escaped
+    # every item's marker but the first's.
+    assert escape("Parameters:\n\n- **url** - x\n- **data** - y") == \
+        "Parameters:\n\n- \\*\\*url\\*\\* - x\n- \\*\\*data\\*\\* - y"
+    assert escape("  - nested\n* starred\n-# small\n# Head\n> quote") == \
+        "  - nested\n- starred\n\\-# small\n\\# Head\n\\> quote"
+    # A mark with no partner on its line is escaped too: Discord pairs across lines.
+    assert escape("a *b\nc* d") == "a \\*b\nc\\* d"
+
+
+def test_an_embed_quotes_the_prose_and_code_as_code():
+    from bot.discord_render import excerpt
+
+    # Flattened to one line, a block read as neither (and its URL was taken for a link).
+    assert excerpt("Install it with:\n\n```bash\n# the email extra:\npip install x[email]\n```\n\nThen run.") == \
+        "Install it with: … Then run."
+    assert excerpt("```python\nurl = 'https://x.org/a'\nr = get(url)\n```") == "`url = 'https://x.org/a'`"
+
+
 def test_a_link_to_another_page_of_the_docs_is_shown_as_its_words():
     from bot.discord_render import escape
 

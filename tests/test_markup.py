@@ -65,8 +65,9 @@ def test_template_tag_lines_are_not_part_of_the_paragraph_they_wrap():
     text = ('# Install\n\n{{% note %}}\nOn Windows, use `py` instead.\nThen restart.\n{{% /note %}}\n\n'
             '{{< tabs tabTotal="2" tabID1="a" >}}\n\n{{< tab tabID="a" >}}\nInstall with pipx.\n{{< /tab >}}\n\n'
             '{% hint style="info" %}\nA hint.\n{% endhint %}\n\nSee {{< relref "cli" >}} too.\n\n'
-            '{{ conversion_table_json }}\n\nSet {{ var }} once.\n')
-    # A mkdocs-macros placeholder alone on its line is filled by the build: no text here.
+            '{{ conversion_table_json }}\n\nSet {{ var }} once.\n\n[](){#include-and-exclude}\n')
+    # A mkdocs-macros placeholder alone on its line is filled by the build, an autorefs
+    # anchor is a link target: no text here (an anchor was cited as an empty quote).
     assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == [
         "# Install", "On Windows, use `py` instead.\nThen restart.", "Install with pipx.", "A hint.",
         'See {{< relref "cli" >}} too.', "Set {{ var }} once."]
@@ -384,3 +385,19 @@ def test_fence_options_and_anchor_attributes_are_not_shown():
     # An equals sign in a fence's code, or an attribute list inside a line, stays.
     assert as_shown("```console\n$ a=b\n```") == "```console\n$ a=b\n```"
     assert as_shown("Use {#id} here.") == "Use {#id} here."
+
+
+def test_pydantic_s_markup_reads_as_its_site_shows_it():
+    from index.notes import note_title
+    from index.structure import plain
+
+    # Its own note kinds, titled as the site titles them.
+    assert note_title("/// version-added | v2.11") == "Added in v2.11" and note_title("/// deprecated") == "Deprecated"
+    text = "# A\n\n/// version-added | v2.11\nThe `x` flag.\n///\n\nNext.\n"
+    assert as_shown(text[text.index("///") :]).startswith("Added in v2.11:\nThe `x` flag.")
+    # A heading's reference link reads as its words, in the section path and the header.
+    assert plain("Custom `datetime` Validator via [`Annotated`][typing.Annotated] Metadata") == \
+        "Custom datetime Validator via Annotated Metadata"
+    # A code annotation's marker is the site's button; a comment that says more stays.
+    code = "```python\nuser = User(username='j')  # (1)!\nprint(user)  # (2)\nx = f(1)  # keep (3) this\n```"
+    assert as_shown(code) == "```python\nuser = User(username='j')\nprint(user)\nx = f(1)  # keep (3) this\n```"

@@ -8,17 +8,12 @@ from __future__ import annotations
 import re
 
 from index.fences import fence_step
-from index.markup import FENCED, SHORTCODE_LINE, code_fenced, unpadded, without_tags
+from index.markup import FENCED, REFERENCE_LINK, SHORTCODE_LINE, code_fenced, unpadded, without_tags
 from index.mdx import components_shown
 from index.myst import myst_shown
 from index.notes import SLASH_CLOSE, SLASH_OPEN, TAB_LINE, note_title
 
 _FENCED_BLOCK = re.compile(FENCED, re.M | re.S)
-# A reference-style link, "[`process.emitWarning()`][emit_warning]" or "[semi-space][]":
-# its label names a definition at the end of the file, which no reader sees (Node's
-# API docs write most links so, Cargo's many). Not after a word, a bracket or a
-# backtick: "args[0][1]" is code. Its words may wrap, not across a blank line.
-REFERENCE_LINK = re.compile(r"(?<![\w\]`\\])\[((?:[^\[\]\n`]|\n(?![ \t]*\n)|`[^`\n]*`)+)\]\[[^\[\]\n]*\]")
 # Liquid's escape around an example ("{% raw %}`{% include %}`{% endraw %}"): not shown.
 _RAW_TAG = re.compile(r"\{%-?[ \t]*(?:end)?raw[ \t]*-?%\}")
 
@@ -34,6 +29,8 @@ def as_shown(text: str, marks: bool = True) -> str:
     text = _outside_code(text, _prose_shown) if "<" in text or "\n:" in text else text
     if "<" in text and "console" in text:
         text = _FENCED_BLOCK.sub(_uncoloured, text)
+    if "(" in text and ("``" in text or "~~" in text):
+        text = _FENCED_BLOCK.sub(lambda m: _ANNOTATION.sub("", m.group(0)), text)
     if "{" in text:
         text = _ANCHOR_ATTR.sub("", _ATTR_FENCE.sub(r"\1\2", text))
     if "=" in text:
@@ -48,6 +45,9 @@ _CONSOLE_INFO = re.compile(r"[ \t]*(?:`{3,}|~{3,})[ \t]*console\b")
 # A fence whose language is written as an attribute list ("```{ .dockerfile .annotate }",
 # pymdownx.superfences): a chat reads "```dockerfile". A MyST directive ("```{note}") has no dot.
 _ATTR_FENCE = re.compile(r"^([ \t]*(?:`{3,}|~{3,}))[ \t]*\{[ \t]*\.([\w+#-]+)[^}\n]*\}[ \t]*$", re.M)
+# A code annotation's marker, MkDocs Material's ("user = User(name='x')  # (1)!", its
+# note in the list after the block): the site shows a button, a chat the comment.
+_ANNOTATION = re.compile(r"[ \t]*(?:#|//)[ \t]*\(\d+\)!?[ \t]*$", re.M)
 _COLOUR_TAG = re.compile(r"</?(?:font|span|u|b)(?:\s[^<>\n]*)?>")
 # A fence's options after its language ('```yaml title="example.yml" hl_lines="14"',
 # '```python {lint="skip"}'): a chat reads the whole line as the language. An anchor

@@ -71,9 +71,10 @@ def shown_quote(c: Candidate, n: int) -> str:
         # A note's body quoted without its opening line would read as the page's prose.
         # A block (a fence, a row, a quoted alert's "> ") keeps its first line to itself.
         shown = f"{note}:\n{shown}" if _BLOCK_START.match(shown) or shown.startswith(">") else f"{note}: {shown}"
-    # A code block cut by a chunk or a trim is closed for the reader (never in the quote).
+    # A code block cut by a chunk or a trim is closed for the reader (never in the quote),
+    # and one cut by a chunk says so as a trim does: closed, half a function read whole.
     if len(FENCE_LINE.findall(shown)) % 2:
-        shown += "\n```"
+        shown += "\n```" if c.trimmed else "\n…\n```"
     # A table, list or code block, or a unit under its context line (a head
     # row, a signature), keeps its first line to itself, as Markdown needs.
     sep = ":\n" if head or _BLOCK_START.match(shown) else ": "
