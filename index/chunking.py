@@ -25,8 +25,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # without a title as its section's title (rst.rst_labels); sections-41 takes a line of
 # nothing but a mkdocs-macros placeholder ("{{ libraries }}") for no text; sections-42
 # an autorefs anchor line too, a heading's reference link as its words, pydantic's
-# version notes ("/// version-added | v2.11") as notes.
-CHUNKER = "sections-42"
+# version notes ("/// version-added | v2.11") as notes; sections-43 a Sphinx attribute's
+# type after its name ("`encoding: str | None`").
+CHUNKER = "sections-43"
 
 
 @dataclass(frozen=True)

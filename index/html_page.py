@@ -226,7 +226,9 @@ def _signature(soup, dt):
     of each parameter ran into runs of asterisks ("Raw(***, truthy…")."""
     line = soup.new_tag("p")
     kind = dt.find(class_="property")
-    if kind is not None:
+    # After the name, "property" holds an attribute's type (": str | None"), part of the
+    # code: read as a kind, it was shown first ("*: str | None* `encoding`").
+    if kind is not None and not " ".join(kind.get_text("").split()).startswith((":", "=")):
         if words := " ".join(kind.get_text("").split()):
             line.append(soup.new_tag("em"))
             line.em.string = words

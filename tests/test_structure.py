@@ -152,6 +152,10 @@ SPHINX_API = """<html><body><div class="body" role="main"><section id="module-pk
 </dd></dl></dd></dl>
 <dl class="py function"><dt class="sig sig-object py" id="pkg.fields.make">
 <span class="sig-name descname">make</span>()</dt><dd><p>A factory.</p></dd></dl>
+<dl class="py attribute"><dt class="sig sig-object py" id="pkg.fields.encoding">
+<span class="sig-name descname"><span class="pre">encoding</span></span><em class="property"><span class="p">\
+<span class="pre">:</span></span><span class="w"> </span><span class="pre">str</span></em></dt>
+<dd><p>The encoding.</p></dd></dl>
 </section></div></body></html>"""
 
 
@@ -162,14 +166,16 @@ def test_sphinx_api_entries_are_sections_under_their_names(tmp_path):
     f = tmp_path / "fields.html"
     f.write_text(SPHINX_API)
     ex = extracted(f)
-    assert [s.label for s in ex.sections] == ["Fields", "Fields › Raw", "Fields › Raw › __init__", "Fields › make"]
+    assert [s.label for s in ex.sections] == ["Fields", "Fields › Raw", "Fields › Raw › __init__", "Fields › make",
+                                              "Fields › encoding"]
     # Each keeps the id a link to it ends with (fields.html#pkg.fields.Raw).
     assert [s.anchor for s in ex.sections] == ["module-pkg.fields", "pkg.fields.Raw", "pkg.fields.Raw.__init__",
-                                               "pkg.fields.make"]
+                                               "pkg.fields.make", "pkg.fields.encoding"]
     text = ex.text
     assert "Classes:" not in text and "| `Raw`" not in text and "Documented on its own page." in text
     assert "[source]" not in text and "¶" not in text
     assert "*class* `pkg.fields.Raw(*)`" in text and "`__init__(strict)`" in text  # signatures as code
+    assert "`encoding: str`" in text  # an attribute's type after its name, as the page reads
     assert "Parameters:\n\n- **strict** – Refuse strings.\n- **name** – Its name." in text
     assert "Returns: Nothing." in text
 
