@@ -1,7 +1,9 @@
 """Query speed. Cold: `cited ask` as a new process each time (like a terminal user), on
-the SciFact store. Warm: search() inside one process over SciFact's 300 test queries.
-Baselines in the same run: `python -c "import sentence_transformers"` (what the cold
-path would pay on the torch route) and, warm, dense-only and BM25-only retrieval.
+the SciFact store, and `cited index` with nothing changed. Warm: search() inside one
+process over SciFact's 300 test queries. Baselines in the same run: `python -c "import
+sentence_transformers"` (what the cold path would pay on the torch route), `python -c
+"import llama_index.core"` (what a sync paid before it imported llama-index only for a
+text that needs cutting) and, warm, dense-only and BM25-only retrieval.
     python bench/speed.py [--runs N]
 """
 
@@ -38,11 +40,13 @@ def main():
     args = ap.parse_args()
     cited, data, _, _ = scifact_cited()
     env = {**os.environ, "CITED_DATA_DIR": str(cited.settings.data_dir), "CITED_SOURCES": str(cited.settings.sources)}
-    cold, st_import, py = [], [], []
+    cold, st_import, py, noop, llama_import = [], [], [], [], []
     for _ in range(args.runs):
         cold.append(timed([sys.executable, "-m", "bot.cli", "ask", QUESTION, "--json"], env))
         st_import.append(timed([sys.executable, "-c", "import sentence_transformers"], env))
         py.append(timed([sys.executable, "-c", "pass"], env))
+        noop.append(timed([sys.executable, "-m", "bot.cli", "index"], env))
+        llama_import.append(timed([sys.executable, "-c", "import llama_index.core"], env))
 
     s = cited.searcher
     s.search("warm up")
@@ -68,6 +72,9 @@ def main():
         "import_sentence_transformers_s": round(statistics.median(st_import), 3),
         "python_startup_s": round(statistics.median(py), 3),
         "cold_ratio_to_st_import": round(statistics.median(cold) / statistics.median(st_import), 2),
+        "cold_index_nothing_changed_s": round(statistics.median(noop), 3),
+        "import_llama_index_core_s": round(statistics.median(llama_import), 3),
+        "cold_index_ratio_to_llama_import": round(statistics.median(noop) / statistics.median(llama_import), 2),
         "warm_search_ms": p(warm),
         "dense_only_ms": p(dense_only),
         "bm25_only_ms": p(bm25_only),
