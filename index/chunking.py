@@ -26,8 +26,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # nothing but a mkdocs-macros placeholder ("{{ libraries }}") for no text; sections-42
 # an autorefs anchor line too, a heading's reference link as its words, pydantic's
 # version notes ("/// version-added | v2.11") as notes; sections-43 a Sphinx attribute's
-# type after its name ("`encoding: str | None`").
-CHUNKER = "sections-43"
+# type after its name ("`encoding: str | None`"); sections-44 an HTML page's bold or
+# italic name holding an asterisk as code ("`**kwargs`", was "****kwargs**").
+CHUNKER = "sections-44"
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,11 @@ def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]
             pre.insert_after(block)
             block.append(code.extract())
             pre = block
+    # Bold or italic words holding an asterisk (a parameter "<strong>**kwargs</strong>"):
+    # written with Markdown's marks they ran into "****kwargs**"; a name, read as code.
+    for tag in soup.find_all(["strong", "b", "em", "i"]):
+        if "*" in tag.get_text() and tag.find_parent(["pre", "code"]) is None:
+            tag.name = "code"
     # Links keep their text only and images go: URLs would fill quotes and embeddings
     # with noise a reader does not see. Nothing is escaped: the text is only ever read
     # for its blocks, never rendered, and "use\_directory\_urls" in a quote is neither

@@ -147,7 +147,8 @@ SPHINX_API = """<html><body><div class="body" role="main"><section id="module-pk
 <dd><p>Make one.</p>
 <dl class="field-list simple"><dt class="field-odd">Parameters<span class="colon">:</span></dt>
 <dd class="field-odd"><ul class="simple"><li><p><strong>strict</strong> – Refuse strings.</p></li>
-<li><p><strong>name</strong> – Its name.</p></li></ul></dd>
+<li><p><strong>name</strong> – Its name.</p></li>
+<li><p><strong>**kwargs</strong> – Passed on.</p></li></ul></dd>
 <dt class="field-even">Returns<span class="colon">:</span></dt><dd class="field-even"><p>Nothing.</p></dd></dl>
 </dd></dl></dd></dl>
 <dl class="py function"><dt class="sig sig-object py" id="pkg.fields.make">
@@ -176,7 +177,8 @@ def test_sphinx_api_entries_are_sections_under_their_names(tmp_path):
     assert "[source]" not in text and "¶" not in text
     assert "*class* `pkg.fields.Raw(*)`" in text and "`__init__(strict)`" in text  # signatures as code
     assert "`encoding: str`" in text  # an attribute's type after its name, as the page reads
-    assert "Parameters:\n\n- **strict** – Refuse strings.\n- **name** – Its name." in text
+    # A name holding an asterisk reads as code, not as a run of marks ("****kwargs**").
+    assert "Parameters:\n\n- **strict** – Refuse strings.\n- **name** – Its name.\n- `**kwargs` – Passed on." in text
     assert "Returns: Nothing." in text
 
 
