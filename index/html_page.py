@@ -231,10 +231,11 @@ def _signature(soup, dt):
     of each parameter ran into runs of asterisks ("Raw(***, truthy…")."""
     line = soup.new_tag("p")
     kind = dt.find(class_="property")
+    words = " ".join(kind.get_text("").split()) if kind is not None else ""
     # After the name, "property" holds an attribute's type (": str | None"), part of the
     # code: read as a kind, it was shown first ("*: str | None* `encoding`").
-    if kind is not None and not " ".join(kind.get_text("").split()).startswith((":", "=")):
-        if words := " ".join(kind.get_text("").split()):
+    if kind is not None and not words.startswith((":", "=")):
+        if words:
             line.append(soup.new_tag("em"))
             line.em.string = words
             line.append(" ")

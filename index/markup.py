@@ -38,6 +38,9 @@ MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===|(?:`{3,}|~{3,})[ \t
                          rf"|>[ \t]*\[!\w+\]|/{{3,}}[ \t]*(?:$|(?:{'|'.join(SLASH_BLOCKS)})\b))", re.M)
 
 
+# mkdocs-autorefs' anchor, "[](){#strict-mode}": a link target with no text, never shown.
+AUTOREF_ANCHOR = r"\[\]\(\)\{#[\w:.-]+\}"
+
 # A line holding nothing but template tags: Hugo's shortcodes ("{{% note %}}",
 # "{{< tabs tabTotal="4" >}}", Poetry's docs), Jekyll's and GitBook's Liquid tags
 # ("{% hint style="info" %}", "{% raw %}"), kramdown's attribute lines ("{: .note
@@ -49,7 +52,7 @@ MARKER_LINE = re.compile(r"^[ \t]*(?::{3,}|!!!|\?\?\?\+?|===|(?:`{3,}|~{3,})[ \t
 # tabs or the file's code, or not at all; glued to the paragraph they wrap, they would
 # open its first sentence and close its last.
 _TAG_BODY = (r"(?:\{\{[<%](?:[^>%\n]|[>%](?!\}\}))*[>%]\}\}|\{%(?:[^%\n]|%(?!\}))*%\}"
-             r"|\{:[^{}\n]*\}|\{\*[ \t][^\n]*?[ \t]\*\}|\{\{[ \t]*[\w.]+[ \t]*\}\}|\[\]\(\)\{#[\w:.-]+\})")
+             r"|\{:[^{}\n]*\}|\{\*[ \t][^\n]*?[ \t]\*\}|\{\{[ \t]*[\w.]+[ \t]*\}\}|" + AUTOREF_ANCHOR + ")")
 TEMPLATE_TAG = re.compile(_TAG_BODY)
 SHORTCODE_LINE = re.compile(rf"[ \t]*{_TAG_BODY}(?:[ \t]*{_TAG_BODY})*[ \t]*(?=\n|\Z)")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from index.fences import fence_step
-from index.markup import FENCED, REFERENCE_LINK, SHORTCODE_LINE, code_fenced, unpadded, without_tags
+from index.markup import AUTOREF_ANCHOR, FENCED, REFERENCE_LINK, SHORTCODE_LINE, code_fenced, unpadded, without_tags
 from index.mdx import components_shown
 from index.myst import myst_shown
 from index.notes import SLASH_CLOSE, SLASH_OPEN, TAB_LINE, note_title
@@ -54,7 +54,7 @@ _COLOUR_TAG = re.compile(r"</?(?:font|span|u|b)(?:\s[^<>\n]*)?>")
 # written as an attribute list, an autorefs one ("[](){#strict-mode}") or a heading's
 # ("## Strict mode {#strict-mode}"), is not shown by the site.
 _FENCE_OPTIONS = re.compile(r"^([ \t]*(?:`{3,}|~{3,})[ \t]*[\w+#.-]+)[ \t]+[^\n`]*=[^\n`]*$", re.M)
-_ANCHOR_ATTR = re.compile(r"\[\]\(\)\{#[\w:.-]+\}|[ \t]+\{#[\w:.-]+\}(?=[ \t]*$)", re.M)
+_ANCHOR_ATTR = re.compile(AUTOREF_ANCHOR + r"|[ \t]+\{#[\w:.-]+\}(?=[ \t]*$)", re.M)
 
 
 def _uncoloured(block: re.Match) -> str:
