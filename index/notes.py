@@ -69,3 +69,19 @@ def note_title(line: str) -> str | None:
     if m.group(1) and kind.lower() not in COLON_ADMONITIONS:
         return None
     return m.group(2) or m.group(3) or m.group(5) or kind.capitalize()
+
+
+# A colon container's closing line (":::"), which a site never shows.
+COLON_CLOSE = re.compile(r"[ \t]*:{3,}[ \t]*")
+
+
+def opener_shown(line: str) -> str | None:
+    """A note's opening ``line`` as a page shows it inside a quote that runs past it
+    (":::tip" and "!!! tip" as "Tip:", '!!! warning "Careful"' as "Careful:", a GitHub
+    alert's "> [!TIP]" as "> Tip:", each at its indentation), or None when it opens no
+    note of these forms."""
+    m = _NOTE_OPEN.fullmatch(line)
+    if m is None or (title := note_title(line)) is None:
+        return None
+    indent = line[: len(line) - len(line.lstrip())]
+    return f"{indent}> {title}:" if m.group(6) else f"{indent}{title}:"

@@ -77,3 +77,16 @@ def test_pydantic_s_markup_reads_as_its_site_shows_it():
     # A code annotation's marker is the site's button; a comment that says more stays.
     code = "```python\nuser = User(username='j')  # (1)!\nprint(user)  # (2)\nx = f(1)  # keep (3) this\n```"
     assert as_shown(code) == "```python\nuser = User(username='j')\nprint(user)\nx = f(1)  # keep (3) this\n```"
+
+
+def test_a_note_a_quote_runs_into_shows_as_its_title():
+    # A unit spanning a paragraph and the note after it showed the marker raw ("> [!TIP]",
+    # ":::tip", "!!! warning"): the page shows a box titled "Tip", so the quote reads "Tip:".
+    assert as_shown("The module shows the tag.\n\n> [!TIP]\n> It is disabled by default.") == (
+        "The module shows the tag.\n\n> Tip:\n> It is disabled by default.")
+    assert as_shown("Para.\n\n:::tip\nUse the CLI.\n:::\n\nMore.") == "Para.\n\nTip:\nUse the CLI.\n\nMore."
+    assert as_shown('Para.\n\n!!! warning "Careful"\n    Body.') == "Para.\n\nCareful:\n    Body."
+    assert as_shown("Para.\n\n::: details Click me\nbody\n:::") == "Para.\n\nClick me:\nbody"
+    # In code, a marker is an example of the syntax and stays as written.
+    example = "Write:\n\n```md\n> [!NOTE]\n> text\n:::tip\n:::\n```"
+    assert as_shown(example) == example

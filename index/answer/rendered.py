@@ -11,7 +11,7 @@ from index.fences import fence_step
 from index.markup import AUTOREF_ANCHOR, FENCED, REFERENCE_LINK, SHORTCODE_LINE, code_fenced, unpadded, without_tags
 from index.mdx import components_shown
 from index.myst import myst_shown
-from index.notes import SLASH_CLOSE, SLASH_OPEN, TAB_LINE, note_title
+from index.notes import COLON_CLOSE, SLASH_CLOSE, SLASH_OPEN, TAB_LINE, note_title, opener_shown
 
 _FENCED_BLOCK = re.compile(FENCED, re.M | re.S)
 # Liquid's escape around an example ("{% raw %}`{% include %}`{% endraw %}"): not shown.
@@ -68,14 +68,15 @@ def _without_tag_lines(text: str) -> str:
     raw %}" over an example, "{: .note}" under a paragraph), and the site shows none of
     them. Code shows its tags: an example of a template is written with them. A slash
     block's opener shows as its title or its kind ("Tip:", "Python 3.10+:", as a tab's
-    marker does) and its closer not at all."""
-    if "{{" not in text and "{%" not in text and "{:" not in text and "{*" not in text and "///" not in text:
+    marker does) and its closer not at all, as are the other notes' (":::tip", "!!! tip",
+    "> [!TIP]" as "Tip:"; opener_shown)."""
+    if not any(mark in text for mark in ("{{", "{%", "{:", "{*", "///", ":::", "!!!", "???", "[!")):
         return text
     out, fence, dropped = [], None, False
     for line in text.split("\n"):
         is_fence, fence = fence_step(line, fence)
         if not is_fence and fence is None:
-            if SHORTCODE_LINE.fullmatch(line) or SLASH_CLOSE.fullmatch(line):
+            if SHORTCODE_LINE.fullmatch(line) or SLASH_CLOSE.fullmatch(line) or COLON_CLOSE.fullmatch(line):
                 # The blank line after a dropped one goes too: no gap of two lines.
                 dropped = not out or not out[-1].strip()
                 continue
@@ -83,6 +84,8 @@ def _without_tag_lines(text: str) -> str:
                 continue
             if opener := SLASH_OPEN.fullmatch(line):
                 line = f"{opener.group(1)}{note_title(line)}:"
+            elif (shown := opener_shown(line)) is not None:
+                line = shown
             # Not inside a code span: "Wrap it in `{% raw %}`" names the tag.
             line = _outside_spans(line, lambda part: _RAW_TAG.sub("", part))
         dropped = False
