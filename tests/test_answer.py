@@ -80,9 +80,17 @@ def test_a_short_follow_up_keeps_the_topic_of_the_questions_before(tmp_path, emb
         "# Blueprints\n\n## Blueprint resources\n\nA blueprint can provide static files and templates. You might "
         "introduce a blueprint only for the resources it provides.\n\n## Registering blueprints\n\nA blueprint "
         "is registered on the application with `app.register_blueprint(bp)`.\n")
+    (src / "logging.md").write_text(
+        "# Logging\n\nFlask uses standard Python logging. Log your own messages with `app.logger`, for "
+        "example `app.logger.info('grew to %d', size)`.\n\n## Injecting request information\n\nA formatter "
+        "can add the remote address of each request to every log record.\n")
     cited = indexed(src, tmp_path / "data", embedder)
     follow = cited.ask("And for a blueprint only?", history=history[:1])
     assert not follow.abstained and "bp.errorhandler" in follow.citations[0].quote
+    # A follow-up by its form that changes topic is answered on the new one: searched
+    # with the question before, the error-handler passages came first.
+    switch = cited.ask("What about logging my own messages?", history=history[:1])
+    assert not switch.abstained and "app.logger" in switch.citations[0].quote
 
 
 def test_timings_are_reported(seeded):

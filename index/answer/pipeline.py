@@ -97,18 +97,36 @@ def answer(
 ) -> Answer:
     """Answer ``question`` from the store behind ``searcher``.
 
-    ``history`` holds earlier questions of the same conversation; a follow-up is
-    searched together with the previous question. Declines (no citations) when the
-    evidence gives the sources less than ``min_confidence`` chance of answering, a
-    little more when a rare word of the question is missing (abstain.declines). With ``paths``, only those files are searched.
+    ``history`` holds earlier questions of the same conversation. A question that reads
+    as a follow-up is answered twice, searched together with the questions it continues
+    and on its own, and the reading the sources answer more surely (abstain.p_answerable)
+    is kept: "and proxies?" after a question on JSON bodies changes topic, "and for the
+    whole client?" after one on redirects does not, and only the evidence tells them
+    apart (bench/followups.py). Declines (no citations) when the evidence gives the
+    sources less than ``min_confidence`` chance of answering, a little more when a rare
+    word of the question is missing (abstain.declines). With ``paths``, only those files
+    are searched.
     """
     from index.conversation import contextual_query
 
     t0 = time.perf_counter()
     q = validate_question(question, max_chars)
-    query = contextual_query(q, history or [])
-    q_vec = searcher.embedder.embed([query])[0]
     sentence_vectors = sentence_vectors or SentenceVectors(searcher.embedder)
+    query = contextual_query(q, history or [])
+    readings = [query] if query == q else [query, q]
+    answers = [_answered(q, r, searcher, top_k, min_confidence, sentence_vectors, paths) for r in readings]
+    # The first reading wins a tie: the asker wrote a follow-up.
+    result = max(answers, key=lambda a: abstain.p_answerable(a.evidence) if a.evidence else -1.0)
+    result.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 1)
+    return result
+
+
+def _answered(q: str, query: str, searcher: Searcher, top_k: int, min_confidence: float,
+              sentence_vectors: SentenceVectors, paths: frozenset[str] | None) -> Answer:
+    """The answer to ``q`` from the passages ``query`` finds (``q`` itself, or ``q`` with
+    the earlier questions it continues)."""
+    t0 = time.perf_counter()
+    q_vec = searcher.embedder.embed([query])[0]
     k = max(top_k, READ_PASSAGES, RERANK_PASSAGES)
     hits = _searched(query, searcher, k, q_vec, paths)
     t1 = time.perf_counter()
@@ -148,9 +166,5 @@ def answer(
             result = Answer(question=q, answer=as_answer(parts), abstained=False, citations=cites, passages=hits,
                             evidence=ev)
     t2 = time.perf_counter()
-    result.timings_ms = {
-        "retrieve": round((t1 - t0) * 1000, 1),
-        "answer": round((t2 - t1) * 1000, 1),
-        "total": round((t2 - t0) * 1000, 1),
-    }
+    result.timings_ms = {"retrieve": round((t1 - t0) * 1000, 1), "answer": round((t2 - t1) * 1000, 1)}
     return result
