@@ -239,8 +239,12 @@ def test_a_notes_body_is_shown_under_its_kind_and_a_block_starts_a_line():
     assert shown["Restart after a change."].endswith("Mind the cache: Restart after a change. [1]")
     assert shown["> Paths are relative."].endswith("Note:\n> Paths are relative. [1]")
     assert "Tip" not in shown["Plain prose after the notes."] and "Note" not in shown["Read them from a file."]
+    # After a block's marker on its own line, the next quote opens a paragraph: run on,
+    # "[2] Two." read as if [2] were its marker.
     assert as_answer(["One. [1]", "```py\nx = 1\n```\n\n[2]", "Two. [3]"]) == \
-        "One. [1]\n```py\nx = 1\n```\n\n[2] Two. [3]"
+        "One. [1]\n```py\nx = 1\n```\n\n[2]\n\nTwo. [3]"
+    assert as_answer(["One. [1]", "Two. [2]", "Limits: Three. [3]"], [False, False, True]) == \
+        "One. [1] Two. [2]\n\nLimits: Three. [3]"
     # An introduction reaches its example past a wrapper tag without words (FastAPI's
     # '<div class="termy">' around a console block).
     text = ("# Workers\n\nIf you use the `fastapi` command:\n\n<div class=\"termy\">\n\n```console\n"

@@ -328,3 +328,13 @@ def test_a_list_item_opening_with_its_fence_opens_a_code_block():
     assert fence_step("  1. ~~~", None) == (True, "~~~")
     assert fence_step("- ```", "```") == (False, "```")  # inside code, an item's fence is code
     assert as_shown("- ```html\n  <b>x</b>\n  ```\n\n<b>y</b> text") == "- ```html\n  <b>x</b>\n  ```\n\n**y** text"
+
+
+def test_vitepress_snippet_imports_and_link_attributes_are_not_shown():
+    # "<<< @/public/x.toml" is the file's text on the built page, "{download}" a link's
+    # attribute: a chat showed both raw (Starship's presets). Code keeps them as written.
+    text = ("```sh\nstarship preset x\n```\n\n[Click to download TOML](/presets/toml/x.toml){download}\n\n"
+            "<<< @/public/presets/toml/x.toml\n\nAfter.")
+    assert as_shown(text) == "```sh\nstarship preset x\n```\n\n[Click to download TOML](/presets/toml/x.toml)\n\nAfter."
+    example = "Write `[a](b){download}` and\n\n```md\n<<< @/snippets/x.js\n```"
+    assert as_shown(example) == example

@@ -80,3 +80,29 @@ def test_the_row_that_answers_wins_over_the_table_that_holds_it(tmp_path, embedd
     assert first.quote == "| `port` | int | `8080` | The TCP port the server listens on. |"
     # The reader sees which column is the default; the quote stays the row, exact.
     assert ans.answer.startswith("Server options:\n| Option | Type | Default | Description |\n| `port` | int | `8080` |")
+
+
+def test_a_row_under_a_kind_heading_is_read_and_shown_with_its_module(tmp_path, embedder):
+    # A reference repeats "Options" under every module (Starship's has 106): a row read
+    # and shown under "Options" alone was any module's ("truncation_length | 1" was
+    # Spack's, asked about the directory module's), and the answer's next quote ran on
+    # after the marker ("…| [1] Options:") as if [1] were its.
+    from index.answer.units import own_heading
+
+    assert own_heading("Configuration › Directory › Options") == "Directory › Options"
+    assert own_heading("Commands › install") == "install" and own_heading("Options") == "Options"
+    d = tmp_path / "docs"
+    d.mkdir()
+    modules = {"Directory": ("3", "parent folders the current directory is truncated to"),
+               "Spack": ("1", "directories the environment path is truncated to"),
+               "Conda": ("1", "directories the environment path is truncated to")}
+    (d / "config.md").write_text("# Configuration\n\n" + "".join(
+        f"## {name}\n\nThe `{name.lower()}` module shows the {name.lower()}.\n\n### Options\n\n"
+        f"| Option | Default | Description |\n| --- | --- | --- |\n| `truncation_length` | `{default}` | The number "
+        f"of {what}. |\n| `style` | `'bold'` | The style for the module. |\n\n" for name, (default, what) in modules.items()))
+    cited = indexed(d, tmp_path / ".c", embedder)
+    ans = cited.ask("What is the default truncation_length of the directory module?")
+    assert ans.citations[0].section.endswith("Directory › Options") and "`3`" in ans.citations[0].quote
+    assert ans.answer.startswith("Directory › Options:\n| Option | Default | Description |\n| `truncation_length` | `3` |")
+    if len(ans.citations) > 1:
+        assert "|\n\n[1]\n\n" in ans.answer  # the next quote opens a paragraph of its own

@@ -15,7 +15,7 @@ from index.answer import abstain
 from index.answer.model import ABSTAIN_TEXT, Answer, Citation
 from index.answer.quotes import quotes
 from index.answer.scoring import RERANK_PASSAGES, RESCUE_FROM, SentenceVectors, rerank, score_sentences
-from index.answer.shown import as_answer, shown_quote
+from index.answer.shown import as_answer, label, shown_quote
 from index.answer.neighbours import with_neighbours
 from index.answer.units import candidates
 from index.chunking import indexed_text
@@ -157,13 +157,14 @@ def _answered(q: str, query: str, searcher: Searcher, top_k: int, min_confidence
                 cands = cands + more[0]
                 scores, sims = np.concatenate([scores, more[1]]), np.concatenate([sims, more[2]])
             chosen = quotes(cands, scores, sims, read=read)
-            parts, cites = [], []
+            parts, labelled, cites = [], [], []
             for n, (c, i) in enumerate(chosen, start=1):
                 parts.append(shown_quote(c, n))
+                labelled.append(bool(label(c)))
                 cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text,
                                       round(float(scores[i]), 4), c.lines, c.hit.cited_section(c.section),
                                       c.hit.anchor(c.section)))
-            result = Answer(question=q, answer=as_answer(parts), abstained=False, citations=cites, passages=hits,
+            result = Answer(question=q, answer=as_answer(parts, labelled), abstained=False, citations=cites, passages=hits,
                             evidence=ev)
     t2 = time.perf_counter()
     result.timings_ms = {"retrieve": round((t1 - t0) * 1000, 1), "answer": round((t2 - t1) * 1000, 1)}

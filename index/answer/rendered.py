@@ -62,6 +62,14 @@ def _uncoloured(block: re.Match) -> str:
     return _COLOUR_TAG.sub("", code) if _CONSOLE_INFO.match(code) else code
 
 
+# VitePress's code-snippet import ("<<< @/public/presets/x.toml", the file's text on the
+# built page) and a link's attribute list ("[Download](/x.toml){download}"): the page
+# shows neither, a chat would show both raw (Starship's presets).
+_SNIPPET_IMPORT = re.compile(r"[ \t]*<<<[ \t]+@?/\S+[^\n]*")
+# Not an autorefs anchor ("[](){#x}"), which _ANCHOR_ATTR drops whole.
+_LINK_ATTRS = re.compile(r"(?<=\))\{[ \t]*[\w.-][\w.#-]*(?:[ \t]+[\w.#-]+)*[ \t]*\}")
+
+
 def _without_tag_lines(text: str) -> str:
     """``text`` without its lines of template tags (SHORTCODE_LINE) and Liquid's raw
     markers, outside code: a quote spanning blocks holds them between its blocks ("{%
@@ -70,13 +78,14 @@ def _without_tag_lines(text: str) -> str:
     block's opener shows as its title or its kind ("Tip:", "Python 3.10+:", as a tab's
     marker does) and its closer not at all, as are the other notes' (":::tip", "!!! tip",
     "> [!TIP]" as "Tip:"; opener_shown)."""
-    if not any(mark in text for mark in ("{{", "{%", "{:", "{*", "///", ":::", "!!!", "???", "[!")):
+    if not any(mark in text for mark in ("{{", "{%", "{:", "{*", "///", ":::", "!!!", "???", "[!", "<<<", "){")):
         return text
     out, fence, dropped = [], None, False
     for line in text.split("\n"):
         is_fence, fence = fence_step(line, fence)
         if not is_fence and fence is None:
-            if SHORTCODE_LINE.fullmatch(line) or SLASH_CLOSE.fullmatch(line) or COLON_CLOSE.fullmatch(line):
+            if (SHORTCODE_LINE.fullmatch(line) or SLASH_CLOSE.fullmatch(line) or COLON_CLOSE.fullmatch(line)
+                    or _SNIPPET_IMPORT.fullmatch(line)):
                 # The blank line after a dropped one goes too: no gap of two lines.
                 dropped = not out or not out[-1].strip()
                 continue
@@ -87,7 +96,7 @@ def _without_tag_lines(text: str) -> str:
             elif (shown := opener_shown(line)) is not None:
                 line = shown
             # Not inside a code span: "Wrap it in `{% raw %}`" names the tag.
-            line = _outside_spans(line, lambda part: _RAW_TAG.sub("", part))
+            line = _outside_spans(line, lambda part: _LINK_ATTRS.sub("", _RAW_TAG.sub("", part)))
         dropped = False
         out.append(line)
     return "\n".join(out)

@@ -9,11 +9,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from index.answer.units import Candidate, candidates, is_structured, units_of
+from index.answer.units import Candidate, candidates, is_structured, own_heading, units_of
 from index.sentences import clauses
 from index.chunking import readable, with_context
 from index.search import Hit
-from index.structure import SECTION_SEP
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -33,10 +32,6 @@ def _content_words(text: str) -> set[str]:
     return {w[:5] for w in _WORD.findall(text.lower()) if w not in _STOP}
 
 
-def _heading(section: str) -> str:
-    return section.rsplit(SECTION_SEP, 1)[-1] if section else ""
-
-
 class SentenceVectors:
     """Vectors of each passage's units (kept by chunk id), of its sentences' clauses
     (by chunk id and unit) and of single words, each in a bounded LRU.
@@ -54,11 +49,12 @@ class SentenceVectors:
         self._lock = threading.Lock()
 
     def of(self, cands: list[Candidate]) -> np.ndarray:
-        # Each unit is embedded under its section's own heading ("Options" of
-        # "install › Options" gets the heading "Options"): an option list's items
-        # rarely repeat what they are options of. A table row also under its head row.
+        # Each unit is embedded under its section's own heading ("install" of
+        # "Commands › install"; "Directory › Options" where the last names only a kind,
+        # units.own_heading): an option list's items rarely repeat what they are
+        # options of. A table row also under its head row.
         got = self._cached(self._cache, {c.hit.id: c.hit for c in cands},
-                           lambda h: [with_context("\n".join(filter(None, (_heading(u.section), u.context))),
+                           lambda h: [with_context("\n".join(filter(None, (own_heading(u.section), u.context))),
                                                    h.text[u.start : u.end]) for u in units_of(h)])
         rows = [got[c.hit.id][c.k] for c in cands]
         return np.asarray(rows, dtype=np.float32).reshape(len(cands), -1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from index.answer.units import Candidate
+from index.answer.units import Candidate, own_heading
 from index.chunking import FENCE_LINE
 from index.answer.rendered import as_shown
 from index.fences import fence_step
@@ -46,7 +46,8 @@ def label(c: Candidate) -> str:
         if _NAMING.match(heading):
             return "" if _words_of(heading) in text else heading
     if headings and _words_of(headings[-1]) not in text:
-        return headings[-1].rstrip(" .:")  # "…on a CI server." is shown "…on a CI server: …"
+        # "…on a CI server." is shown "…on a CI server: …"; "Options" as "Directory › Options".
+        return own_heading(c.section).rstrip(" .:")
     return ""
 
 
@@ -182,11 +183,18 @@ def _note_of(c: Candidate) -> str | None:
     return enclosing_title(opened) if "{" in opened else None
 
 
-def as_answer(parts: list[str]) -> str:
+def as_answer(parts: list[str], labelled: list[bool] | None = None) -> str:
     """The shown quotes as one answer, run together as sentences are; a quote that opens
     with a fence, a row or a list item starts a line, or Markdown reads it as text (a
-    fence after "…a file-like object. [1] " opened no block)."""
+    fence after "…a file-like object. [1] " opened no block). One shown under its label
+    (``labelled``), or after a quote whose marker stands on a line of its own (after a
+    block), starts a paragraph: run on, "…| [1] Directory › Options:" read as if [1]
+    were the next quote's (a reviewer's finding on Starship's option tables)."""
+    labelled = labelled or [False] * len(parts)
     out = parts[:1]
-    for part in parts[1:]:
-        out.append(("\n" if _BLOCK_START.match(part) else " ") + part)
+    for prev, part, own in zip(parts, parts[1:], labelled[1:]):
+        if own or prev.endswith(f"\n\n{prev[prev.rfind('['):]}"):
+            out.append("\n\n" + part)
+        else:
+            out.append(("\n" if _BLOCK_START.match(part) else " ") + part)
     return "".join(out)

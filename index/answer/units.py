@@ -365,3 +365,19 @@ def candidates(hits: list[Hit], dedupe: bool = True) -> list[Candidate]:
             out.append(Candidate(h, k, h.start + u.start, h.start + u.end, text, u.kind, u.trimmed, u.section, u.context,
                                  u.intro))
     return out
+
+
+# A heading that is one plain capitalised word ("Options", "Variables", "Example"),
+# which a reference repeats under every entry it documents (Starship's configuration
+# page has 106 "Options"): it says what kind of thing a unit is, not what it is about.
+_KIND_HEADING = re.compile(r"[A-Z][a-z]+")
+
+
+def own_heading(section: str) -> str:
+    """The heading a unit is read and shown under: its section's last, or with the one
+    above it when the last names only a kind ("Directory › Options"): the row
+    "truncation_length | 1" of Spack's options read as the Directory module's."""
+    headings = section.split(SECTION_SEP) if section else []
+    if len(headings) > 1 and _KIND_HEADING.fullmatch(headings[-1]):
+        return SECTION_SEP.join(headings[-2:])
+    return headings[-1] if headings else ""
