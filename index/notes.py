@@ -49,9 +49,18 @@ _NOTE_OPEN = re.compile(r"[ \t]*(?::{3,}[ \t]*\{?(\w+)\}?(?:[ \t]*\[([^\]\n]*)\]
                         r"|>[ \t]*\[!(\w+)\])[ \t]*")
 
 
+# A collapsible block's title line as Markdown pages write it ("<details>" then
+# "<summary>Fish</summary>", Starship's per-shell set-up): a label over its body, as a
+# tab's is.
+_SUMMARY = re.compile(r"[ \t]*(?:<details(?:\s[^<>\n]*)?>[ \t]*)?<summary(?:\s[^<>\n]*)?>(.*?)</summary>[ \t]*")
+_TAG = re.compile(r"<[^<>\n]*>")
+
+
 def note_title(line: str) -> str | None:
     """What a note's opening ``line`` is shown as over its body ("Tip", its title, a
-    tab's label), or None when it opens no note."""
+    tab's label, a collapsible block's summary), or None when it opens no note."""
+    if (m := _SUMMARY.fullmatch(line)) and (title := _TAG.sub("", m.group(1)).strip()):
+        return title
     if m := SLASH_OPEN.fullmatch(line):
         if version := _VERSION_NOTES.get(m.group(2)):
             return f"{version} {m.group(3)}" if m.group(3) else version.split()[0]
@@ -78,10 +87,10 @@ COLON_CLOSE = re.compile(r"[ \t]*:{3,}[ \t]*")
 def opener_shown(line: str) -> str | None:
     """A note's opening ``line`` as a page shows it inside a quote that runs past it
     (":::tip" and "!!! tip" as "Tip:", '!!! warning "Careful"' as "Careful:", a GitHub
-    alert's "> [!TIP]" as "> Tip:", each at its indentation), or None when it opens no
-    note of these forms."""
-    m = _NOTE_OPEN.fullmatch(line)
+    alert's "> [!TIP]" as "> Tip:", "<summary>Fish</summary>" as "Fish:", each at its
+    indentation), or None when it opens no note of these forms."""
+    m = _NOTE_OPEN.fullmatch(line) or _SUMMARY.fullmatch(line)
     if m is None or (title := note_title(line)) is None:
         return None
     indent = line[: len(line) - len(line.lstrip())]
-    return f"{indent}> {title}:" if m.group(6) else f"{indent}{title}:"
+    return f"{indent}> {title}:" if m.re is _NOTE_OPEN and m.group(6) else f"{indent}{title}:"

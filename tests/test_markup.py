@@ -338,3 +338,14 @@ def test_vitepress_snippet_imports_and_link_attributes_are_not_shown():
     assert as_shown(text) == "```sh\nstarship preset x\n```\n\n[Click to download TOML](/presets/toml/x.toml)\n\nAfter."
     example = "Write `[a](b){download}` and\n\n```md\n<<< @/snippets/x.js\n```"
     assert as_shown(example) == example
+
+
+def test_a_collapsible_blocks_summary_shows_as_the_label_of_its_body():
+    # Starship sets up each shell in a "<details><summary>Fish</summary>" block: quoted,
+    # the summaries read as bare lines ("Fish", "Ion") between the shells' commands.
+    from index.notes import note_title
+
+    text = ("Step 2.\n\n<details>\n<summary>Bash</summary>\n\nAdd this:\n\n```sh\neval x\n```\n\n</details>\n\n"
+            "<details>\n<summary>Fish</summary>\n\nAdd that.\n\n</details>")
+    assert as_shown(text) == "Step 2.\n\nBash:\n\nAdd this:\n\n```sh\neval x\n```\n\nFish:\n\nAdd that.\n"
+    assert note_title("<details><summary><b>Fish</b></summary>") == "Fish" and note_title("<summary></summary>") is None

@@ -66,6 +66,8 @@ def _uncoloured(block: re.Match) -> str:
 # built page) and a link's attribute list ("[Download](/x.toml){download}"): the page
 # shows neither, a chat would show both raw (Starship's presets).
 _SNIPPET_IMPORT = re.compile(r"[ \t]*<<<[ \t]+@?/\S+[^\n]*")
+# A collapsible block's own tag lines: its summary shows as a label (notes.opener_shown).
+_DETAILS_LINE = re.compile(r"[ \t]*</?details(?:\s[^<>\n]*)?>[ \t]*")
 # Not an autorefs anchor ("[](){#x}"), which _ANCHOR_ATTR drops whole.
 _LINK_ATTRS = re.compile(r"(?<=\))\{[ \t]*[\w.-][\w.#-]*(?:[ \t]+[\w.#-]+)*[ \t]*\}")
 
@@ -78,14 +80,14 @@ def _without_tag_lines(text: str) -> str:
     block's opener shows as its title or its kind ("Tip:", "Python 3.10+:", as a tab's
     marker does) and its closer not at all, as are the other notes' (":::tip", "!!! tip",
     "> [!TIP]" as "Tip:"; opener_shown)."""
-    if not any(mark in text for mark in ("{{", "{%", "{:", "{*", "///", ":::", "!!!", "???", "[!", "<<<", "){")):
+    if not any(mark in text for mark in ("{{", "{%", "{:", "{*", "///", ":::", "!!!", "???", "[!", "<<<", "){", "<summary")):
         return text
     out, fence, dropped = [], None, False
     for line in text.split("\n"):
         is_fence, fence = fence_step(line, fence)
         if not is_fence and fence is None:
             if (SHORTCODE_LINE.fullmatch(line) or SLASH_CLOSE.fullmatch(line) or COLON_CLOSE.fullmatch(line)
-                    or _SNIPPET_IMPORT.fullmatch(line)):
+                    or _SNIPPET_IMPORT.fullmatch(line) or _DETAILS_LINE.fullmatch(line)):
                 # The blank line after a dropped one goes too: no gap of two lines.
                 dropped = not out or not out[-1].strip()
                 continue
