@@ -103,6 +103,12 @@ def test_a_bare_list_item_is_shown_under_the_sentence_that_introduces_its_list()
     assert by["- `retries`: how many"].intro == "The client takes these options:" and by["- `none`"].intro == ""
     (run, _), = joined(cands, [cands.index(by["- `B_ONE`: `c`"]), cands.index(by["- `backoff`, one of:"])])
     assert run.intro == "" and shown_quote(run, 1).count("The client takes") == 0
+    # A note after the list is no item of it (Starship's "> [!TIP]" after its conditions).
+    noted = "# S\n\nShown if any of these is met:\n\n- `a` exists\n\n> [!TIP]\n> Define several with a dot.\n"
+    cands = candidates([md_hit(noted, "S")])
+    note = next(c for c in cands if c.kind == "item" and "dot" in c.text)
+    assert note.intro == "" and "Shown if" not in shown_quote(note, 1)
+    assert not any(c.kind == "lead" and "dot" in c.text for c in cands)  # nor brought by the introduction
 
 
 def test_an_introduction_that_ends_its_passage_brings_its_example_from_the_next_chunk():

@@ -146,6 +146,12 @@ def _prose_units(text: str, spans: list[tuple[int, int]]) -> list[Unit]:
     return out
 
 
+# A short note read as one item (structure.py: "> [!TIP]", ":::tip", "!!! tip" over
+# its body): after a list, it is no item of it, and the list's introduction is not its
+# ("These modules will be shown if…:" over Starship's "> Multiple custom modules…").
+_NOTE_ITEM = re.compile(r"[ \t]*(?:>|:{3,}|!!!|\?\?\?)")
+
+
 def _introduces(text: str, block) -> bool:
     return text[block.start : block.end].rstrip().endswith(":")
 
@@ -176,7 +182,7 @@ def units_of(hit: Hit) -> list[Unit]:
             head = text[b.start : b.end].strip()
         elif b.kind != "row":
             head = ""
-        if b.kind != "item" and n not in wordless:
+        if b.kind != "item" and n not in wordless or b.kind == "item" and _NOTE_ITEM.match(text, b.start):
             intro = ""
         if b.kind in ("heading", "header"):
             continue
@@ -228,7 +234,7 @@ def units_of(hit: Hit) -> list[Unit]:
             s = spans[-1][0]
             end = follow[0].end
             for f in follow:
-                if f.kind not in _LISTLIKE or not _fits(text, s, f.end):
+                if f.kind not in _LISTLIKE or not _fits(text, s, f.end) or _NOTE_ITEM.match(text, f.start):
                     break
                 end = f.end
             units[-1] = _unit(text, s, end, "lead")
