@@ -164,8 +164,8 @@ def _answered(q: str, query: str, searcher: Searcher, top_k: int, min_confidence
                 cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text,
                                       round(float(scores[i]), 4), c.lines, c.hit.cited_section(c.section),
                                       c.hit.anchor(c.section)))
-            result = Answer(question=q, answer=as_answer(parts, labelled), abstained=False, citations=cites, passages=hits,
-                            evidence=ev)
+            result = Answer(question=q, answer=as_answer(parts, labelled), abstained=False, citations=cites,
+                            passages=hits, evidence=ev)
     t2 = time.perf_counter()
     result.timings_ms = {"retrieve": round((t1 - t0) * 1000, 1), "answer": round((t2 - t1) * 1000, 1)}
     return result

@@ -183,6 +183,9 @@ def _note_of(c: Candidate) -> str | None:
     return enclosing_title(opened) if "{" in opened else None
 
 
+_MARKER_LINE = re.compile(r"\n\n\[\d+\]\Z")  # a quote's marker on a line of its own, after a block
+
+
 def as_answer(parts: list[str], labelled: list[bool] | None = None) -> str:
     """The shown quotes as one answer, run together as sentences are; a quote that opens
     with a fence, a row or a list item starts a line, or Markdown reads it as text (a
@@ -193,7 +196,7 @@ def as_answer(parts: list[str], labelled: list[bool] | None = None) -> str:
     labelled = labelled or [False] * len(parts)
     out = parts[:1]
     for prev, part, own in zip(parts, parts[1:], labelled[1:]):
-        if own or prev.endswith(f"\n\n{prev[prev.rfind('['):]}"):
+        if own or _MARKER_LINE.search(prev):
             out.append("\n\n" + part)
         else:
             out.append(("\n" if _BLOCK_START.match(part) else " ") + part)
