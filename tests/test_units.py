@@ -90,7 +90,7 @@ def test_a_bare_list_item_is_shown_under_the_sentence_that_introduces_its_list()
     assert [(c.text, c.intro, c.context) for c in item[:3]] == [(i, intro, "") for i in items]  # shown, not embedded
     assert len(long_item) > BARE_ITEM and item[3].intro == ""  # says enough alone
     assert item[4].intro == ""  # a list after prose that introduces nothing
-    assert shown_quote(item[0], 1) == f"Slots:\n{intro}\n- `DOWNLOAD_DELAY`: `delay` [1]"
+    assert shown_quote(item[0], 1) == f"Slots:\n{intro}\n- `DOWNLOAD_DELAY`: `delay` … [1]"  # the list goes on
     # Two items of the list shown as one run: under the sentence once.
     (run, _), = joined(cands, [cands.index(item[0]), cands.index(item[2])])
     assert run.text == "\n".join(items) and shown_quote(run, 1).count(intro) == 1
@@ -109,6 +109,16 @@ def test_a_bare_list_item_is_shown_under_the_sentence_that_introduces_its_list()
     note = next(c for c in cands if c.kind == "item" and "dot" in c.text)
     assert note.intro == "" and "Shown if" not in shown_quote(note, 1)
     assert not any(c.kind == "lead" and "dot" in c.text for c in cands)  # nor brought by the introduction
+    # Items quoted from a list that goes on end on "…": two of six conditions read as all.
+    listed = "# N\n\nShown if:\n\n- `a.json` exists\n- `.nvmrc` exists\n  - nested\n- `b` exists\n\n> [!TIP]\n> A tip.\n\n- `x`\n"
+    shown = {c.text: shown_quote(c, 1) for c in candidates([md_hit(listed, "N")]) if c.kind == "item"}
+    assert shown["- `a.json` exists"].endswith("exists … [1]") and shown["- `b` exists"].endswith("exists [1]")
+    assert "… [1]" in shown["- `.nvmrc` exists"] and "…" not in shown["- nested"] + shown["> A tip."]
+    lead = next(c for c in candidates([md_hit(listed, "N")]) if c.kind == "lead")
+    assert lead.text.endswith("- `b` exists") and shown_quote(lead, 1).endswith("exists [1]")  # the whole list
+    many = "# N\n\nShown if:\n\n" + "\n".join(f"- condition {i} " + "holds " * 20 for i in range(8)) + "\n"
+    lead = next(c for c in candidates([md_hit(many, "N")]) if c.kind == "lead")
+    assert "condition 7" not in lead.text and shown_quote(lead, 1).endswith(" … [1]")  # the first items only
 
 
 def test_an_introduction_that_ends_its_passage_brings_its_example_from_the_next_chunk():

@@ -68,6 +68,9 @@ def shown_quote(c: Candidate, n: int) -> str:
     if c.trimmed:
         # Not on a closing fence's line: Markdown would not read it as closing the block.
         shown += "\n…" if FENCE_LINE.match(shown.rsplit("\n", 1)[-1]) else " …"
+    elif c.kind in ("item", "lead") and _list_goes_on(c):
+        # Two of a list's six conditions read as the whole list (a reviewer's finding).
+        shown += " …"
     if (note := _note_of(c)) and not shown.lower().startswith(note.lower()):
         # A note's body quoted without its opening line would read as the page's prose.
         # A block (a fence, a row, a quoted alert's "> ") keeps its first line to itself.
@@ -86,6 +89,27 @@ def shown_quote(c: Candidate, n: int) -> str:
     row = last.lstrip().startswith("|") or ("|" in last and c.kind in ("row", "lead", "section", "item"))
     gap = "\n\n" if FENCE_LINE.match(last) or row else " "
     return f"{name + sep if name else ''}{shown}{gap}[{n}]"
+
+
+def _list_goes_on(c: Candidate) -> bool:
+    """Does ``c`` (an item, a run of items, or an introduction with the first items of its
+    list) end on an item of a list that holds more items after it, at the same
+    indentation (past what is nested in that item)?"""
+    lines = c.text.split("\n")
+    last = next((k for k in range(len(lines) - 1, -1, -1) if _ITEM_MARK.match(lines[k].lstrip(" \t"))), None)
+    if last is None or (c.kind == "lead" and last == 0):
+        return False
+    own = _indent(c) if last == 0 else _width(_leading(lines[last]))
+    for line in c.hit.text[c.end - c.hit.start :].split("\n")[1:]:
+        if not line.strip():
+            continue
+        lead = _width(_leading(line))
+        if lead <= own:
+            return lead == own and bool(_ITEM_MARK.match(line.lstrip(" \t")))
+    return False
+
+
+_ITEM_MARK = re.compile(r"(?:[-*+]|\d+[.)])[ \t]")
 
 
 def _indent(c: Candidate) -> int:
