@@ -86,10 +86,10 @@ COLON_CLOSE = re.compile(r"[ \t]*:{3,}[ \t]*")
 
 def opener_shown(line: str) -> str | None:
     """A note's opening ``line`` as a page shows it inside a quote that runs past it
-    (":::tip" and "!!! tip" as "Tip:", '!!! warning "Careful"' as "Careful:", a GitHub
+    (":::tip", "!!! tip" and "/// tip" as "Tip:", '!!! warning "Careful"' as "Careful:", a GitHub
     alert's "> [!TIP]" as "> Tip:", "<summary>Fish</summary>" as "Fish:", each at its
     indentation), or None when it opens no note of these forms."""
-    m = _NOTE_OPEN.fullmatch(line) or _SUMMARY.fullmatch(line)
+    m = SLASH_OPEN.fullmatch(line) or _NOTE_OPEN.fullmatch(line) or _SUMMARY.fullmatch(line)
     if m is None or (title := note_title(line)) is None:
         return None
     indent = line[: len(line) - len(line.lstrip())]

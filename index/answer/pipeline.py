@@ -159,8 +159,9 @@ def _answered(q: str, query: str, searcher: Searcher, top_k: int, min_confidence
             chosen = quotes(cands, scores, sims, read=read)
             parts, labelled, cites = [], [], []
             for n, (c, i) in enumerate(chosen, start=1):
-                parts.append(shown_quote(c, n))
-                labelled.append(bool(label(c)))
+                name = label(c)
+                parts.append(shown_quote(c, n, name))
+                labelled.append(bool(name))
                 cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text,
                                       round(float(scores[i]), 4), c.lines, c.hit.cited_section(c.section),
                                       c.hit.anchor(c.section)))

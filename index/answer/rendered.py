@@ -11,7 +11,7 @@ from index.fences import fence_step
 from index.markup import AUTOREF_ANCHOR, FENCED, REFERENCE_LINK, SHORTCODE_LINE, code_fenced, unpadded, without_tags
 from index.mdx import components_shown
 from index.myst import myst_shown
-from index.notes import COLON_CLOSE, SLASH_CLOSE, SLASH_OPEN, TAB_LINE, note_title, opener_shown
+from index.notes import COLON_CLOSE, SLASH_CLOSE, TAB_LINE, opener_shown
 
 _FENCED_BLOCK = re.compile(FENCED, re.M | re.S)
 # Liquid's escape around an example ("{% raw %}`{% include %}`{% endraw %}"): not shown.
@@ -79,7 +79,7 @@ def _without_tag_lines(text: str) -> str:
     them. Code shows its tags: an example of a template is written with them. A slash
     block's opener shows as its title or its kind ("Tip:", "Python 3.10+:", as a tab's
     marker does) and its closer not at all, as are the other notes' (":::tip", "!!! tip",
-    "> [!TIP]" as "Tip:"; opener_shown)."""
+    "> [!TIP]" as "Tip:"; notes.opener_shown)."""
     if not any(mark in text for mark in ("{{", "{%", "{:", "{*", "///", ":::", "!!!", "???", "[!", "<<<", "){", "<summary")):
         return text
     out, fence, dropped = [], None, False
@@ -93,9 +93,7 @@ def _without_tag_lines(text: str) -> str:
                 continue
             if dropped and not line.strip():
                 continue
-            if opener := SLASH_OPEN.fullmatch(line):
-                line = f"{opener.group(1)}{note_title(line)}:"
-            elif (shown := opener_shown(line)) is not None:
+            if (shown := opener_shown(line)) is not None:
                 line = shown
             # Not inside a code span: "Wrap it in `{% raw %}`" names the tag.
             line = _outside_spans(line, lambda part: _LINK_ATTRS.sub("", _RAW_TAG.sub("", part)))

@@ -8,7 +8,7 @@ import re
 from index.answer.units import Candidate, own_heading
 from index.chunking import FENCE_LINE
 from index.answer.rendered import as_shown
-from index.fences import fence_step
+from index.fences import ITEM_MARKER, fence_step
 from index.myst import enclosing_title, still_open
 from index.notes import note_title
 from index.structure import SECTION_SEP
@@ -57,9 +57,10 @@ def _words_of(text: str) -> str:
     return re.sub(r"[`*]", "", text.lower())
 
 
-def shown_quote(c: Candidate, n: int) -> str:
-    """How the answer shows unit ``c`` as its quote [n]: under its label and context line."""
-    name = label(c)
+def shown_quote(c: Candidate, n: int, name: str | None = None) -> str:
+    """How the answer shows unit ``c`` as its quote [n]: under its label (``name``, when
+    the caller has it: label(c)) and context line."""
+    name = label(c) if name is None else name
     # HTML written in Markdown is shown as it reads (the quote keeps it). A bare list item
     # (or a run of them) under the sentence introducing its list (units.BARE_ITEM).
     over = c.context or (c.intro if c.kind == "item" else "")
@@ -109,7 +110,7 @@ def _list_goes_on(c: Candidate) -> bool:
     return False
 
 
-_ITEM_MARK = re.compile(r"(?:[-*+]|\d+[.)])[ \t]")
+_ITEM_MARK = re.compile(ITEM_MARKER)
 
 
 def _indent(c: Candidate) -> int:
