@@ -213,14 +213,17 @@ def load_checks(path: Path) -> list[Check]:
 # A heading as its source writes it and as a citation names it differ in marks:
 # "`cache.auto-clean-frequency`", "`debug` {#debug}", "Options¶", "\\[array&lt;string&gt;]",
 # a Liquid tag ("{%- include badge.html -%}"), a link ("[`npm ci`](/commands/npm-ci)" is
-# "npm ci"); and an API entry's heading may be qualified ("marshmallow.fields.Url")
-# where the page shows its name ("Url").
-_HEADING_MARKS = re.compile(r"\s*\{\s*#[^}]*\}\s*$|\{%.*?%\}|\\(?=\W)|[`¶#*]")
+# "npm ci"), an attribute list ("Resolution order {: #resolution_order }"), an inline
+# HTML tag ('<a name="removed"></a> Removed formatters'); and an API entry's heading
+# may be qualified ("marshmallow.fields.Url") where the page shows its name ("Url").
+_HEADING_MARKS = re.compile(r"\s*\{:?\s*#[^}]*\}\s*$|\{%.*?%\}|\\(?=\W)|[`¶#*]")
 _HEADING_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# Inline tags by name only: "Map<string>" in a heading is a type, not a tag.
+_HEADING_TAG = re.compile(r"</?(?:a|span|code|em|strong|b|i|sup|sub|small|kbd|br)\b[^>]*>", re.I)
 
 
 def _heading(text: str) -> str:
-    text = _HEADING_LINK.sub(r"\1", html.unescape(text))
+    text = _HEADING_LINK.sub(r"\1", html.unescape(_HEADING_TAG.sub("", text)))
     return " ".join(_HEADING_MARKS.sub("", text).split()).strip(" :").casefold()
 
 

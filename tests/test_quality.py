@@ -93,4 +93,7 @@ def test_section_hit_counts_citations_under_the_expected_heading(tmp_path, embed
     assert same_heading("`coverageReporters` \\[array&lt;string&gt;]", "coverageReporters [array<string>]")
     assert same_heading("Form Data { #form-data }", "Form Data")
     assert same_heading("[`npm ci`](/commands/npm-ci)", "npm ci")
+    assert same_heading("Resolution order {: #configuration_resolution_order }", "Resolution order")
+    assert same_heading('<a name="removed-formatters"></a> Removed formatters', "Removed formatters")
+    assert not same_heading("Map<string>", "Map")
     assert same_heading("marshmallow.fields.Url", "Url") and not same_heading("Url", "Uri")
