@@ -157,7 +157,7 @@ def test_an_indented_example_in_a_content_tab_is_shown_at_the_margin_under_its_t
     # four spaces in (the closing fence then closes nothing in a chat) and without
     # saying which tool it is for. The quote itself stays exact.
     from index.answer.shown import shown_quote
-    from index.answer.units import candidates
+    from index.answer.units import Candidate, candidates
 
     page = ("# Install\n\nTo install the extras:\n\n=== \"pip\"\n\n    ```bash\n    pip install 'pkg[email]'\n    ```\n\n"
             "=== \"uv\"\n\n    ```bash\n    uv add 'pkg[email]'\n    ```\n")
@@ -166,6 +166,11 @@ def test_an_indented_example_in_a_content_tab_is_shown_at_the_margin_under_its_t
     assert code and page[code[0].start : code[0].end] == code[0].text
     shown = shown_quote(code[0], 1)
     assert "uv:\n```bash\nuv add 'pkg[email]'\n```" in shown and "    " not in shown
+    # A quote running from one tab into the next: the next tab's body at the margin
+    # too, under its label (Ruff's Neovim setup showed it four spaces in, fences raw).
+    s = page.index("```bash\n    pip")
+    across = Candidate(hit, 0, s, len(page) - 1, page[s:-1], "section")
+    assert "```bash\npip install 'pkg[email]'\n```\n\nuv:\n\n```bash\nuv add 'pkg[email]'\n```" in shown_quote(across, 1)
 
 
 def test_a_quote_running_past_its_indented_block_keeps_the_code_after_it_as_written():

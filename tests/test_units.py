@@ -178,6 +178,16 @@ def test_a_passage_opening_with_code_is_begun_over_the_sentence_introducing_it()
     assert preceded(hit, (0, plain[: at + 20])) is hit
     heading = "## An example:\n\n"
     assert preceded(hit, (0, "y" * (at - len(heading) - 2) + "\n\n" + heading + page[at : at + 20])) is hit
+    # In a content tab, begun on the tab's indented line: shown at the margin, fences and
+    # all (Ruff's Neovim setup showed its example four spaces in, its fences raw).
+    from index.answer.shown import shown_quote
+    from index.answer.units import candidates
+
+    tab = '# Setup\n\n=== "Lua"\n\n    Then enable it in `init.lua`:\n\n    ```lua\n    vim.lsp.enable(1)\n    ```\n'
+    tat = tab.index("```lua")
+    thit = replace(md_hit(tab[tat:]), id="f-abc-00002", start=tat, end=len(tab))  # overlapping: no before
+    lead = [c for c in candidates([preceded(thit, (0, tab[: tat + 10]))]) if c.kind == "lead"]
+    assert "`init.lua`:\n\n```lua\nvim.lsp.enable(1)\n```" in shown_quote(lead[0], 1)
 
 
 def test_a_short_section_is_also_one_unit():

@@ -75,8 +75,13 @@ def preceded(hit: Hit, before: tuple[int, str] | None) -> Hit:
     intro = ahead[spans[-1][0] :] if spans else ""
     if not intro or len(intro.strip()) > MAX_INTRO:
         return hit
+    # The passage now opens on the introduction's line: its indentation (a content tab's
+    # body) is the white space before it there.
+    lead = ahead[: len(ahead) - len(intro)]
+    lead = lead[lead.rfind("\n") + 1 :]
     return replace(hit, id=hit.id + "+prev", start=hit.start - len(intro), text=intro + hit.text, intro=len(intro),
-                   line=None if hit.line is None else hit.line - intro.count("\n"))
+                   line=None if hit.line is None else hit.line - intro.count("\n"),
+                   before=lead if not lead.strip(" \t") else "")
 
 
 def opens_with_code(hit: Hit) -> bool:

@@ -10,7 +10,7 @@ from index.chunking import FENCE_LINE
 from index.answer.rendered import as_shown
 from index.fences import ITEM_MARKER, fence_step
 from index.myst import enclosing_title, still_open
-from index.notes import note_title
+from index.notes import TAB_LINE, note_title
 from index.structure import SECTION_SEP
 
 
@@ -119,6 +119,8 @@ def _indent(c: Candidate) -> int:
     does not know (the indentation is the chunk's before): its other lines' common
     indentation, which its closing fence shares."""
     before = c.hit.text[: c.start - c.hit.start]
+    if c.start == c.hit.start:
+        before = c.hit.before + before  # the chunk's first line's indentation is its before's
     line = before[before.rfind("\n") + 1 :]
     if line.strip(" \t"):
         return 0
@@ -150,7 +152,7 @@ def _without_columns(space: str, n: int) -> str:
 def _dedented(text: str, n: int) -> str:
     """``text`` with ``n`` columns of indentation taken off its lines, up to the first line
     indented less (the indented block ended: a code block after a note keeps its own
-    indentation). The quote starts after its first line's indentation, its other lines
+    indentation), the next content tab's marker aside. The quote starts after its first line's indentation, its other lines
     keep theirs: a fence closing four spaces in, past the three Markdown allows, left the
     block open in a chat (a content tab's example, pydantic's install page)."""
     if not n or "\n" not in text:
@@ -160,6 +162,11 @@ def _dedented(text: str, n: int) -> str:
     for k, ln in enumerate(rest):
         lead = _leading(ln)
         if ln.strip() and _width(lead) < n:
+            if _width(lead) == n - 4 and TAB_LINE.match(ln):
+                # The next content tab: its body sits as deep as this one's, and is
+                # shown at the margin too, under its label.
+                out.append(ln[len(lead) :])
+                continue
             out += rest[k:]
             break
         out.append(_without_columns(lead, n) + ln[len(lead) :] if ln.strip() else "")

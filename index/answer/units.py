@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from index.chunking import carried_kind, readable
+from index.chunking import FENCE_LINE, carried_kind, readable
 from index.markup import unpadded, without_tags
 from index.search import Hit
 from index.sentences import split_sentences
@@ -222,6 +222,8 @@ def units_of(hit: Hit) -> list[Unit]:
                 if col == intro_col and read_chars(text[b.start : b.end]) <= BARE_ITEM:
                     unit = replace(unit, intro=intro)
             out.append(unit)
+            if b.kind == "code":
+                out.extend(_code_windows(text, unit, b.end))
             continue
         spans = split_sentences(text, b.start, b.end)
         units = _prose_units(text, spans)
@@ -308,6 +310,28 @@ def _dedented(text: str) -> tuple[str, list[int]]:
         where.extend(range(at + cut, at + len(ln)))
         at += len(ln)
     return "".join(out), where
+
+
+# A long code block is also read on, window after window of whole lines (each shown
+# under the block's opening fence, shown.py): a CLI's `--help` output or a long config
+# example holds the line asked about past its first MAX_UNIT_CHARS ("--range", 450
+# lines into Ruff's help). At most this many more per block and chunk.
+CODE_WINDOWS = 6
+
+
+def _code_windows(text: str, first: Unit, end: int) -> list[Unit]:
+    """The windows of a code block after its trimmed ``first`` unit, to ``end``."""
+    out, unit = [], first
+    while unit.trimmed and len(out) < CODE_WINDOWS:
+        start = text.find("\n", unit.end, end) + 1
+        rest = text[start:end].strip()
+        if not start or not rest or "\n" not in rest and FENCE_LINE.match(rest):
+            break  # only the closing fence is left
+        unit = _unit(text, start, end, "code")
+        if unit.end <= start:
+            break
+        out.append(unit)
+    return out
 
 
 def _section_units(text: str, sections, blocks, units: list[Unit]) -> list[Unit]:

@@ -1,0 +1,44 @@
+"""Long code blocks as answer units: read on window after window, each quoted exactly and
+shown as a code block under its opening fence."""
+
+from helpers import indexed, md_hit
+
+# A CLI's help output, as docs paste it: the line asked about is far past the first
+# 600 characters of the block.
+WORDS = ("colorization", "verbosity", "diagnostics", "configuration", "experimental", "notifications", "statistics")
+OPTIONS = "\n".join(f"  --{w}  Enables {w} everywhere, overriding configuration defaults permanently." for w in WORDS)
+HELP = ("# Command line\n\n## Full help\n\n```text\nUsage: tool format [OPTIONS] [FILES]...\n\nOptions:\n"
+        f"{OPTIONS}\n  --range <RANGE>  Format only the lines of the file in the given range,\n"
+        "                   written as <start_line>-<end_line>.\n  --silent  Print nothing.\n```\n\n"
+        "## Exit codes\n\nThe tool exits with 0 when nothing had to change.\n")
+
+
+def test_a_long_code_block_is_read_window_after_window():
+    from index.answer.units import CODE_WINDOWS, units_of
+
+    hit = md_hit(HELP)
+    code = [u for u in units_of(hit) if u.kind == "code"]
+    assert len(code) >= 2 and code[0].trimmed
+    assert "--range" not in HELP[code[0].start : code[0].end]
+    window = next(u for u in code if "--range <RANGE>" in HELP[u.start : u.end])
+    # Whole lines, each window after the one before; the last ends the block with its
+    # closing fence, as a whole block's unit does, and is more than that fence.
+    assert HELP[window.start - 1] == "\n" and all(a.end <= b.start for a, b in zip(code, code[1:]))
+    assert HELP[code[-1].start : code[-1].end].rstrip().endswith("Print nothing.\n```")
+    assert len(code) <= 1 + CODE_WINDOWS
+
+
+def test_the_window_holding_the_line_asked_about_answers(tmp_path, embedder):
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "cli.md").write_text(HELP)
+    cited = indexed(d, tmp_path / ".c", embedder)
+    ans = cited.ask("How do I format only some lines of a file, not all of it?")
+    first = ans.citations[0]
+    # The block is one chunk's: its first 600 characters, all the answer read before.
+    assert any("```text" in p.text and "--range" in p.text for p in ans.passages)
+    assert "--range <RANGE>" in first.quote
+    assert HELP[first.start : first.end] == first.quote
+    # Shown as a code block: opened with the block's fence line, closed after the quote.
+    assert ans.answer.startswith("Full help:\n```text\n") and "--range <RANGE>" in ans.answer.split("[1]")[0]
+    assert ans.answer.split("[1]")[0].rstrip().endswith("```")
