@@ -69,7 +69,7 @@ def shown_quote(c: Candidate, n: int, name: str | None = None) -> str:
     if c.trimmed:
         # Not on a closing fence's line: Markdown would not read it as closing the block.
         shown += "\n…" if FENCE_LINE.match(shown.rsplit("\n", 1)[-1]) else " …"
-    elif c.kind in ("item", "lead") and _list_goes_on(c):
+    elif c.kind in ("item", "lead", "section") and _list_goes_on(c):
         # Two of a list's six conditions read as the whole list (a reviewer's finding).
         shown += " …"
     if (note := _note_of(c)) and not shown.lower().startswith(note.lower()):
