@@ -167,7 +167,7 @@ def ask(
     ctx: typer.Context,
     question: str = typer.Argument(..., help="The question to answer."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    k: Optional[int] = typer.Option(None, "-k", min=1, max=50, help="Passages searched, and given to a language model (env CITED_TOP_K, default 5; answers quote the best 3)"),
+    k: Optional[int] = typer.Option(None, "-k", min=1, max=50, help="Passages searched, and given to a language model (env CITED_TOP_K, default 5; an extractive answer reads the best 3 and quotes at most 4 of their units)"),
     within: Optional[List[str]] = typer.Option(None, "--in", help=WITHIN_HELP),
 ):
     """Answer one question from the indexed sources."""

@@ -245,6 +245,10 @@ def test_a_notes_body_is_shown_under_its_kind_and_a_block_starts_a_line():
         "One. [1]\n```py\nx = 1\n```\n\n[2]\n\nTwo. [3]"
     assert as_answer(["One. [1]", "Two. [2]", "Limits: Three. [3]"], [False, False, True]) == \
         "One. [1] Two. [2]\n\nLimits: Three. [3]"
+    # After a quote ending on a list item, or the next would read as part of that item.
+    assert as_answer(["Flags:\n- **Multiple**: No [1]", "Exit code 1. [2]"]) == \
+        "Flags:\n- **Multiple**: No [1]\n\nExit code 1. [2]"
+    assert as_answer(["Use 1. [1]", "Then 2. [2]"]) == "Use 1. [1] Then 2. [2]"
     # An introduction reaches its example past a wrapper tag without words (FastAPI's
     # '<div class="termy">' around a console block).
     text = ("# Workers\n\nIf you use the `fastapi` command:\n\n<div class=\"termy\">\n\n```console\n"

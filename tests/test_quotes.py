@@ -153,6 +153,8 @@ def test_one_entry_repeated_by_several_pages_is_quoted_once():
 
 
 def test_an_indented_example_in_a_content_tab_is_shown_at_the_margin_under_its_tab():
+    from dataclasses import replace
+
     # pydantic's install page: an example inside '=== "pip"' was shown with its lines
     # four spaces in (the closing fence then closes nothing in a chat) and without
     # saying which tool it is for. The quote itself stays exact.
@@ -171,6 +173,17 @@ def test_an_indented_example_in_a_content_tab_is_shown_at_the_margin_under_its_t
     s = page.index("```bash\n    pip")
     across = Candidate(hit, 0, s, len(page) - 1, page[s:-1], "section")
     assert "```bash\npip install 'pkg[email]'\n```\n\nuv:\n\n```bash\nuv add 'pkg[email]'\n```" in shown_quote(across, 1)
+    # A quote from the margin running over the tabs ("run one of the following:" over a
+    # tab per shell): each tab's body at the margin too (Ruff's shell completion).
+    s = page.index("To install")
+    lead = Candidate(hit, 0, s, len(page) - 1, page[s:-1], "lead")
+    assert "extras:\n\npip:\n\n```bash\npip install 'pkg[email]'\n```\n\nuv:\n\n```bash\nuv add" in shown_quote(lead, 1)
+    # A chunk opening on a tab's indented fence, its quote running on past the block to a
+    # paragraph at the margin: dedented as deep as the fence, which then closes.
+    tail = "    ```toml\n    line-length = 100\n    ```\n\nAll of the above rules apply.\n"
+    chunk = replace(md_hit(tail[4:]), start=4, end=len(tail))
+    shown = shown_quote(Candidate(chunk, 0, 4, len(tail) - 1, tail[4:-1], "section"), 1)
+    assert "```toml\nline-length = 100\n```\n\nAll of the above rules apply." in shown
 
 
 def test_a_quote_running_past_its_indented_block_keeps_the_code_after_it_as_written():
@@ -194,3 +207,25 @@ def test_the_dedent_takes_columns_and_keeps_a_recipes_tab():
 
     assert _dedented("```make\n    all:\n    \tcc a.c\n    ```", 4) == "```make\nall:\n\tcc a.c\n```"
     assert _dedented("```bash\n\tpip x\n\t```", 4) == "```bash\npip x\n```"  # a tab is four columns
+
+
+LIST_PAGE = ("# Fix\n\nNot all problems are fixable, and the option does not work in these situations:\n\n"
+             "1. It throws an error when code is piped to the linter.\n"
+             "1. It has no effect on code that uses a processor.\n"
+             "1. It skips files that are ignored.\n\n"
+             "To fix code from stdin, use the `--fix-dry-run` option instead.\n")
+
+
+def test_a_quote_of_a_section_that_stops_inside_a_list_ends_on_an_ellipsis():
+    from dataclasses import replace
+
+    from index.answer.shown import shown_quote
+    from index.answer.units import Candidate
+
+    hit = md_hit(LIST_PAGE, "Fix")
+    s, e = LIST_PAGE.index("Not all"), LIST_PAGE.index(" linter.") + len(" linter.")
+    # Two units of one section joined into one span (quotes.joined) are a "section" quote.
+    span = Candidate(hit, 0, s, e, LIST_PAGE[s:e], "section")
+    assert shown_quote(span, 1).endswith("piped to the linter. … [1]")
+    last = LIST_PAGE.index("ignored.") + len("ignored.")
+    assert "…" not in shown_quote(replace(span, end=last, text=LIST_PAGE[s:last]), 1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from index.answer.units import MAX_INTRO, MAX_UNIT_CHARS, is_structured, structure_of, units_of
+from index.answer.units import MAX_INTRO, is_structured, units_of
 from index.markup import FENCE_LINE
 from index.search import Hit, Searcher
 from index.sentences import split_sentences
@@ -16,7 +16,7 @@ def with_neighbours(searcher: Searcher, hits: list[Hit]) -> list[Hit]:
     """Each hit, begun over the sentence introducing the code block it opens with
     (preceded) and run on over what its closing introduction introduces
     (completed), from the chunks before and after it."""
-    ending = [h for h in hits if ends_on_introduction(h) or ends_in_list(h)]
+    ending = [h for h in hits if ends_on_introduction(h)]
     opening = [h for h in hits if opens_with_code(h)]
     after = searcher.following(ending) if ending else {}
     before = searcher.preceding(opening) if opening else {}
@@ -36,49 +36,17 @@ def completed(hit: Hit, after: tuple[int, str] | None) -> Hit:
     chunk opens with it again) lost answers the passage read held: answer hit -0.002 on
     the 27 dev sets, Click -2 questions. The extended passage has its own id: its units
     are not the chunk's."""
-    if after is None:
+    if after is None or not ends_on_introduction(hit):
         return hit
     text = hit.text.rstrip()
     start, following = after
     if not hit.start < start <= hit.start + len(hit.text):  # chunks overlap or touch; a gap is not known
         return hit
     merged = replace(hit, id=hit.id + "+next", text=hit.text + following[hit.start + len(hit.text) - start :])
-    if not ends_on_introduction(hit):
-        return run_on_list(hit, merged) if ends_in_list(hit) else hit
     for u in units_of(merged):
         if u.kind == "lead" and u.start < len(text) < u.end:
             return replace(merged, text=merged.text[: u.end], end=hit.start + u.end)
     return hit
-
-
-def ends_in_list(hit: Hit) -> bool:
-    """Does a structured passage end on a list item (whose list may go on in the next chunk)?"""
-    if not is_structured(hit):
-        return False
-    blocks = structure_of(hit)[1]
-    return bool(blocks) and blocks[-1].kind == "item" and not hit.text[blocks[-1].end :].strip()
-
-
-def run_on_list(hit: Hit, merged: Hit) -> Hit:
-    """``hit`` ending on a list item, run on over the items of that list the chunk after
-    it holds (``merged``: the two read as one), while they add at most twice
-    MAX_UNIT_CHARS: the chunker cuts a long list between items, and a unit read up to
-    the cut ("…does not work in these situations: 1. …") showed half the list as all
-    of it (ESLint's `--fix`). ``hit`` itself when the next chunk does not go on with it."""
-    own = len(hit.text.rstrip())
-    end = None
-    for b in structure_of(merged)[1]:
-        if b.end <= own:
-            continue
-        if b.start < own:  # the last item, read on
-            end = b.end
-            continue
-        if b.kind != "item" or b.end - own > 2 * MAX_UNIT_CHARS:
-            break
-        end = b.end
-    if end is None or end <= own:
-        return hit
-    return replace(merged, text=merged.text[:end], end=hit.start + end)
 
 
 def preceded(hit: Hit, before: tuple[int, str] | None) -> Hit:

@@ -127,7 +127,10 @@ def _indent(c: Candidate) -> int:
     if line or c.start > c.hit.start or not FENCE_LINE.match(c.text):
         return _width(line)
     rest = [ln for ln in c.text.split("\n")[1:] if ln.strip()]
-    return min((_width(_leading(ln)) for ln in rest), default=0)
+    # The closing fence's, when the unit runs on past the block ("All of the above rules
+    # apply…" at the margin after a tab's example).
+    close = next((ln for ln in rest if FENCE_LINE.match(ln)), None)
+    return _width(_leading(close)) if close is not None else min((_width(_leading(ln)) for ln in rest), default=0)
 
 
 def _leading(line: str) -> str:
@@ -152,24 +155,30 @@ def _without_columns(space: str, n: int) -> str:
 def _dedented(text: str, n: int) -> str:
     """``text`` with ``n`` columns of indentation taken off its lines, up to the first line
     indented less (the indented block ended: a code block after a note keeps its own
-    indentation), the next content tab's marker aside. The quote starts after its first line's indentation, its other lines
+    indentation). The quote starts after its first line's indentation, its other lines
     keep theirs: a fence closing four spaces in, past the three Markdown allows, left the
-    block open in a chat (a content tab's example, pydantic's install page)."""
-    if not n or "\n" not in text:
+    block open in a chat (a content tab's example, pydantic's install page). A content
+    tab's marker ('=== "Zsh"') is shown at the margin and its body dedented as deep as
+    the tab sits, whatever ``n``: a quote running over tabs (Ruff's "run one of the
+    following:" over a tab per shell) showed their code four spaces in, fences raw."""
+    if "\n" not in text:
         return text
     first, *rest = text.split("\n")
     out = [first]
+    depth = n  # columns taken off: the quote's own, or the body of the tab being read
     for k, ln in enumerate(rest):
         lead = _leading(ln)
-        if ln.strip() and _width(lead) < n:
-            if _width(lead) == n - 4 and TAB_LINE.match(ln):
-                # The next content tab: its body sits as deep as this one's, and is
-                # shown at the margin too, under its label.
-                out.append(ln[len(lead) :])
-                continue
-            out += rest[k:]
-            break
-        out.append(_without_columns(lead, n) + ln[len(lead) :] if ln.strip() else "")
+        width = _width(lead)
+        if ln.strip() and width + 4 >= n and TAB_LINE.match(ln):
+            out.append(ln[len(lead) :])
+            depth = width + 4
+            continue
+        if ln.strip() and width < depth:
+            if width < n:
+                out += rest[k:]
+                break
+            depth = n  # the tab's body ended; the quote's own block goes on
+        out.append(_without_columns(lead, depth) + ln[len(lead) :] if ln.strip() else "")
     return "\n".join(out)
 
 
@@ -216,6 +225,9 @@ def _note_of(c: Candidate) -> str | None:
 
 
 _MARKER_LINE = re.compile(r"\n\n\[\d+\]\Z")  # a quote's marker on a line of its own, after a block
+# A quote ending on a list item: the next one run on after its marker would read as
+# part of that item ("- **Multiple Arguments**: No [1] When linting files…").
+_ITEM_END = re.compile(rf"(?:\A|\n)[ \t]*{ITEM_MARKER}[^\n]*\[\d+\]\Z")
 
 
 def as_answer(parts: list[str], labelled: list[bool] | None = None) -> str:
@@ -223,12 +235,12 @@ def as_answer(parts: list[str], labelled: list[bool] | None = None) -> str:
     with a fence, a row or a list item starts a line, or Markdown reads it as text (a
     fence after "…a file-like object. [1] " opened no block). One shown under its label
     (``labelled``), or after a quote whose marker stands on a line of its own (after a
-    block), starts a paragraph: run on, "…| [1] Directory › Options:" read as if [1]
+    block) or ends a list item, starts a paragraph: run on, "…| [1] Directory › Options:" read as if [1]
     were the next quote's (a reviewer's finding on Starship's option tables)."""
     labelled = labelled or [False] * len(parts)
     out = parts[:1]
     for prev, part, own in zip(parts, parts[1:], labelled[1:]):
-        if own or _MARKER_LINE.search(prev):
+        if own or _MARKER_LINE.search(prev) or _ITEM_END.search(prev):
             out.append("\n\n" + part)
         else:
             out.append(("\n" if _BLOCK_START.match(part) else " ") + part)

@@ -166,7 +166,7 @@ def units_of(hit: Hit) -> list[Unit]:
     text = hit.text
     if not is_structured(hit):
         return [replace(u, section=hit.section) for u in _prose_units(text, split_sentences(text))]
-    sections, blocks = structure_of(hit)
+    sections, blocks = _structure(hit)
     out: list[Unit] = []
     # The head row of the table being read; a passage that begins inside a table carries
     # it (Chunk.fence).
@@ -260,7 +260,7 @@ def units_of(hit: Hit) -> list[Unit]:
     return placed
 
 
-def structure_of(hit: Hit):
+def _structure(hit: Hit):
     """Sections and blocks of a structured passage, offsets into its text. A passage
     that begins inside a code block or a table is read with what it carries (the opening
     fence, the head row) before it."""
