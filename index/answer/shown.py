@@ -115,9 +115,9 @@ _ITEM_MARK = re.compile(ITEM_MARKER)
 
 def _indent(c: Candidate) -> int:
     """How far ``c``'s first line is indented in its source: a code block in a content tab
-    or a list item. 0 when it starts inside a line. A unit opening its chunk with a fence
-    does not know (the indentation is the chunk's before): its other lines' common
-    indentation, which its closing fence shares."""
+    or a list item. 0 when it starts inside a line. A unit opening its chunk takes the
+    indentation from the chunk's before; with a fence, when the chunks overlap (no
+    before), its closing fence's, or else its other lines' common indentation."""
     before = c.hit.text[: c.start - c.hit.start]
     if c.start == c.hit.start:
         before = c.hit.before + before  # the chunk's first line's indentation is its before's
@@ -235,8 +235,9 @@ def as_answer(parts: list[str], labelled: list[bool] | None = None) -> str:
     with a fence, a row or a list item starts a line, or Markdown reads it as text (a
     fence after "…a file-like object. [1] " opened no block). One shown under its label
     (``labelled``), or after a quote whose marker stands on a line of its own (after a
-    block) or ends a list item, starts a paragraph: run on, "…| [1] Directory › Options:" read as if [1]
-    were the next quote's (a reviewer's finding on Starship's option tables)."""
+    block) or ends a list item, starts a paragraph: run on, "…| [1] Directory ›
+    Options:" read as if [1] were the next quote's (a reviewer's finding on Starship's
+    option tables)."""
     labelled = labelled or [False] * len(parts)
     out = parts[:1]
     for prev, part, own in zip(parts, parts[1:], labelled[1:]):
