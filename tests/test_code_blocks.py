@@ -42,3 +42,17 @@ def test_the_window_holding_the_line_asked_about_answers(tmp_path, embedder):
     # Shown as a code block: opened with the block's fence line, closed after the quote.
     assert ans.answer.startswith("Full help:\n```text\n") and "--range <RANGE>" in ans.answer.split("[1]")[0]
     assert ans.answer.split("[1]")[0].rstrip().endswith("```")
+
+
+def test_a_chunk_opening_on_a_tabs_indented_fence_reads_the_prose_after_it_as_prose():
+    # Overlapping chunks carry no indentation (no before): read as written, the closing
+    # fence four spaces in closed nothing, and the prose after it was one "code" unit
+    # whose quote began with a newline (Ruff's FAQ).
+    from index.answer.units import units_of
+
+    text = ("```toml\n    [lint.isort]\n    known-third-party = [\"wandb\"]\n    ```\n\n"
+            "If the field is omitted, Ruff uses the project root.\n\nIn this case, Ruff checks the src folder.\n")
+    kinds = [(u.kind, text[u.start : u.end]) for u in units_of(md_hit(text))]
+    assert kinds[0] == ("code", text[: text.index("    ```") + 7])
+    assert ("sentence", "If the field is omitted, Ruff uses the project root.") in kinds
+    assert ("sentence", "In this case, Ruff checks the src folder.") in kinds

@@ -274,8 +274,18 @@ def _structure(hit: Hit):
         _, _, blocks = markdown_structure(text)
         return [], [Block(at[b.start], at[b.end - 1] + 1, b.kind) for b in blocks if b.end > b.start]
     if not carried:
-        _, sections, blocks = markdown_structure(hit.text)
-        return sections, blocks
+        cut = _indented_block_end(hit)
+        if not cut:
+            _, sections, blocks = markdown_structure(hit.text)
+            return sections, blocks
+        # Read with the block dedented, as its source indents it (see _indented_block_end).
+        head, where = _dedented(hit.text[:cut])
+        where += range(cut, len(hit.text))
+        _, sections, blocks = markdown_structure(head + hit.text[cut:])
+        end = lambda x: where[x - 1] + 1 if x else 0  # noqa: E731
+        return ([Section(where[s.start] if s.start < len(where) else len(hit.text), end(s.end), s.path)
+                 for s in sections],
+                [Block(where[b.start], end(b.end), b.kind) for b in blocks if b.end > b.start])
     fence, text, where = hit.fence, hit.text, None
     if carried == "table":
         # A table in a content tab or a list is indented: read dedented, with its head
@@ -296,6 +306,28 @@ def _structure(hit: Hit):
     blocks = [Block(at(b.start), at(b.end, True), b.kind) for b in blocks if at(b.end, True) > at(b.start)]
     sections = [Section(at(s.start), at(s.end, True), s.path) for s in sections]
     return sections, blocks
+
+
+# A fence closing four or more spaces in: inside a content tab or a list item.
+_INDENTED_CLOSE = re.compile(r"\n( {4,})(?:`{3,}|~{3,})[ \t]*(?=\n|\Z)")
+
+
+def _indented_block_end(hit: Hit) -> int:
+    """Where the code block a chunk opens with ends, when the chunk begins on the fence
+    of a block its source indents (a content tab's example) without that indentation
+    (overlapping chunks carry no before): read as written, its closing fence, four
+    spaces in, closes nothing, and the prose after it would be read as code up to the
+    next fence (Ruff's FAQ). 0 otherwise."""
+    text = hit.text
+    if hit.before.strip(" \t\n") or not FENCE_LINE.match(text) or text[:1] in " \t":
+        return 0
+    close = _INDENTED_CLOSE.search(text)
+    if close is None:
+        return 0
+    inner = text[text.find("\n") + 1 : close.start()].split("\n")
+    if any(ln.strip() and len(ln) - len(ln.lstrip(" ")) < len(close.group(1)) for ln in inner):
+        return 0
+    return close.end()
 
 
 def _dedented(text: str) -> tuple[str, list[int]]:
