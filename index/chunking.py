@@ -27,8 +27,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # an autorefs anchor line too, a heading's reference link as its words, pydantic's
 # version notes ("/// version-added | v2.11") as notes; sections-43 a Sphinx attribute's
 # type after its name ("`encoding: str | None`"); sections-44 an HTML page's bold or
-# italic name holding an asterisk as code ("`**kwargs`", was "****kwargs**").
-CHUNKER = "sections-44"
+# italic name holding an asterisk as code ("`**kwargs`", was "****kwargs**");
+# sections-45 a MyST target whose label holds a slash ("(labels/line-length)=") for no text.
+CHUNKER = "sections-45"
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from index.fences import bare_fence, fence_step
 from index.rst import TEXT_ROLES, VERSION_SAID, role_text
 
 # A MyST cross-reference target, "(option-boolean-flag)=" on its own line before a
-# heading: a label for Sphinx, nothing for a reader.
-MYST_TARGET = re.compile(r"[ \t]*\([\w.:-]+\)=[ \t]*")
+# heading: a label for Sphinx, nothing for a reader. Labels may hold slashes (Black's
+# "(labels/line-length)=": 24 of them were quoted as text).
+MYST_TARGET = re.compile(r"[ \t]*\([\w./:-]+\)=[ \t]*")
 
 # A MyST directive written as a fence ("```{note}", "```{admonition} Title",
 # "```{toctree}"; Sphinx projects writing Markdown: Black, Jupyter Book): its body is

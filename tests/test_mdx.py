@@ -136,7 +136,7 @@ def test_mdx_pages_are_read_as_markdown_without_their_import_lines(tmp_path):
     text = "::: details Show the config\nSet `base` first.\n:::\n\n::: code-group\n```sh [npm]\nnpm i\n```\n:::\n"
     assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == ["Set `base` first.", "```sh [npm]\nnpm i\n```"]
     # A MyST target line ("(option-boolean-flag)=") is a label for Sphinx, not text.
-    text = "## Counting\n\nSet `count=True`.\n\n(option-boolean-flag)=\n\n## Flags\n\nMore (x)= text.\n"
+    text = "## Counting\n\nSet `count=True`.\n\n(option-boolean-flag)=\n\n(labels/flags)=\n## Flags\n\nMore (x)= text.\n"
     assert [text[b.start : b.end] for b in markdown_structure(text)[2]] == [
         "## Counting", "Set `count=True`.", "## Flags", "More (x)= text."]
     # An HTML comment on lines of its own is never rendered, so no block; other HTML is.
