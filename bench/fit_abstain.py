@@ -5,9 +5,11 @@ Evidence is gathered through the real answer path with declining switched off
 questions must be answered, near-domain and off-topic ones declined) and SQuAD dev-a,
 each question asked of its own article (must answer) and of the next article (must
 decline). A logistic regression is fitted with each set weighing the same, and scored
-on each set, also with that set held out of the fit.
+on each set, also with that set held out of the fit (weights and threshold). The
+threshold is the highest keeping the mean false abstention over the dev sets at most
+--max-fa. The seed article's questions (tests/data) are scored, never fitted on.
 
-    python bench/fit_abstain.py [--every 4] [--refresh]
+    python bench/fit_abstain.py [--every 8] [--refresh] [--max-fa 0.033]
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def gather(every: int) -> dict[str, list[tuple[list[float], int]]]:
     folders = [(d.name, d / "docs", d / "questions.jsonl") for d in sorted(DEVSETS.iterdir())
                if (d / "questions.jsonl").exists()]
     folders.append(("seed", REPO / "seeds", REPO / "tests" / "data" / "seed_questions.jsonl"))
+    folders.append(("seed-more", REPO / "seeds", REPO / "tests" / "data" / "seed_questions_more.jsonl"))
     for name, docs, qfile in folders:
         cited = Cited(Settings(data_dir=OUT / f"devset-{name}", sources=docs, min_confidence=0.0), embedder=first)
         sync_store(cited, docs)
@@ -51,7 +54,8 @@ def gather(every: int) -> dict[str, list[tuple[list[float], int]]]:
         rows = []
         for c in load_checks(qfile):
             f = features(cited, c.q)
-            rows.append((f if f is not None else [0.0] * len(abstain.Evidence(0, 0, 0, 0, 0).vector()), 0 if c.abstain else 1))
+            rows.append((f if f is not None else [0.0] * len(abstain.Evidence(0, 0, 0, 0, 0).vector()), 0 if c.abstain else 1,
+                         c.kind))
         sets[name] = rows
     from bench.calibrate import article_stores
 
@@ -63,7 +67,7 @@ def gather(every: int) -> dict[str, list[tuple[list[float], int]]]:
         other = arts[(arts.index(q.article) + 1) % len(arts)]
         for art, label in ((q.article, 1), (other, 0)):
             f = features(stores[art], q.question)
-            rows.append((f if f is not None else [0.0] * len(abstain.Evidence(0, 0, 0, 0, 0).vector()), label))
+            rows.append((f if f is not None else [0.0] * len(abstain.Evidence(0, 0, 0, 0, 0).vector()), label, "off"))
     sets["squad"] = rows
     return sets
 
@@ -74,12 +78,12 @@ FEATURES_NAMES = ["passage_sim", "unit_sim", "passage_coverage", "corpus_coverag
 def fit(sets: dict, names: list[str], use: list[int]):
     from sklearn.linear_model import LogisticRegression
 
-    X = np.array([[f[i] for i in use] for n in names for f, _ in sets[n]])
-    y = np.array([lab for n in names for _, lab in sets[n]])
+    X = np.array([[f[i] for i in use] for n in names for f, *_ in sets[n]])
+    y = np.array([lab for n in names for _, lab, *_ in sets[n]])
     # Each set weighs the same, and within a set both classes weigh the same.
     w = []
     for n in names:
-        labels = [lab for _, lab in sets[n]]
+        labels = [lab for _, lab, *_ in sets[n]]
         for lab in labels:
             w.append(1.0 / (len(names) * 2 * max(labels.count(lab), 1)))
     model = LogisticRegression(C=1.0, max_iter=1000).fit(X, y, sample_weight=np.array(w) * len(y))
@@ -89,34 +93,42 @@ def fit(sets: dict, names: list[str], use: list[int]):
 
 
 def probabilities(rows, weights, bias) -> tuple[np.ndarray, np.ndarray]:
-    X = np.array([f for f, _ in rows])
-    y = np.array([lab for _, lab in rows])
+    X = np.array([f for f, *_ in rows])
+    y = np.array([lab for _, lab, *_ in rows])
     return 1 / (1 + np.exp(-(X @ weights + bias))), y
 
 
 def score(rows, weights, bias, threshold) -> dict:
     p, y = probabilities(rows, weights, bias)
     # As abstain.declines: a question with a rare word the sources lack needs more.
-    absent = np.array([f[4] for f, _ in rows]) > 0
+    absent = np.array([f[4] for f, *_ in rows]) > 0
     answered = p >= threshold + np.where(absent, abstain.ABSENT_MARGIN, 0.0)
     pos = y == 1
-    return {"false_abstention": round(float((~answered[pos]).mean()), 4) if pos.any() else None,
-            "declined": round(float((~answered[~pos]).mean()), 4) if (~pos).any() else None}
+    out = {"false_abstention": round(float((~answered[pos]).mean()), 4) if pos.any() else None,
+           "declined": round(float((~answered[~pos]).mean()), 4) if (~pos).any() else None}
+    kinds = np.array([r[2] if len(r) > 2 else None for r in rows])
+    for kind in ("near", "off"):
+        of = ~pos & (kinds == kind)
+        if of.any():
+            out[f"declined_{kind}"] = round(float((~answered[of]).mean()), 4)
+    return out
 
 
-def highest_threshold(sets, names, weights, bias, max_fa: float = 0.05) -> float:
-    """The highest threshold (in steps of 0.01) whose false abstention is at most
-    ``max_fa`` on every set."""
+def highest_threshold(sets, names, weights, bias, max_fa: float) -> float:
+    """The highest threshold (in steps of 0.01) whose mean false abstention over the
+    sets ``names`` is at most ``max_fa``. (Until round 29: at most 0.05 on every set;
+    with thirty-two sets the worst one alone set it.)"""
     best = 0.05
     for t in np.arange(0.05, 0.96, 0.01):
-        if all(score(sets[n], weights, bias, t)["false_abstention"] <= max_fa for n in names):
+        if np.mean([score(sets[n], weights, bias, t)["false_abstention"] for n in names]) <= max_fa:
             best = round(float(t), 2)
     return best
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--every", type=int, default=4, help="every Nth SQuAD question")
+    ap.add_argument("--every", type=int, default=8, help="every Nth SQuAD question")
+    ap.add_argument("--max-fa", type=float, default=0.033, help="mean false abstention over the dev sets")
     ap.add_argument("--refresh", action="store_true", help="gather the evidence again")
     ap.add_argument("--use", default="0,1,2,3,4", help="indices of the features to fit (see FEATURES_NAMES); "
                     "the others weigh 0")
@@ -128,9 +140,10 @@ def main():
     use = [int(i) for i in args.use.split(",")]
     # The seed article's questions are only scored, never fitted on: they are the
     # held-out check of a corpus of one short file.
-    names = sorted(n for n in sets if n != "seed")
+    names = sorted(n for n in sets if not n.startswith("seed"))
+    docs = [n for n in names if n != "squad"]
     weights, bias = fit(sets, names, use)
-    threshold = highest_threshold(sets, names, weights, bias)
+    threshold = highest_threshold(sets, docs, weights, bias, args.max_fa)
     result = {"weights": [round(float(x), 3) for x in weights], "bias": round(bias, 3),
               "features": FEATURES_NAMES, "sizes": {n: len(sets[n]) for n in sorted(sets)},
               "threshold": threshold, "fitted_on_all": {}, "held_out": {}, "shipped": {}}
@@ -140,8 +153,12 @@ def main():
         others = [m for m in names if m != n]
         w, b = fit(sets, others, use)
         # Held out means the threshold too is chosen without the set.
-        result["held_out"][n] = score(sets[n], w, b, highest_threshold(sets, others, w, b))
+        t = highest_threshold(sets, [m for m in docs if m != n], w, b, args.max_fa)
+        result["held_out"][n] = score(sets[n], w, b, t)
         result["shipped"][n] = score(sets[n], abstain.WEIGHTS, abstain.BIAS, shipped_t)
+    for col in ("fitted_on_all", "held_out", "shipped"):
+        result[f"{col}_dev_mean"] = {k: round(float(np.mean([result[col][n][k] for n in docs if k in result[col][n]])), 4)
+                                     for k in ("false_abstention", "declined_near", "declined_off")}
     (OUT / "fit_abstain.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
 

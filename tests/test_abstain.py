@@ -159,3 +159,20 @@ def test_a_question_whose_rare_word_the_sources_lack_needs_more_evidence():
     assert declines(lacking, p - ABSENT_MARGIN / 2) and not declines(lacking, p - ABSENT_MARGIN * 1.5)
     held = Evidence(0.74, 0.71, 0.24, 0.80, 0.0)
     assert not declines(held, p_answerable(held) - 0.01) and declines(held, p_answerable(held) + 0.01)
+
+
+def test_every_answerable_seed_question_is_answered_and_off_topic_ones_declined(seeded):
+    # The seed is two chunks: its own IDF says little, and everyday words a question
+    # uses but the article does not ("roughly how big is the UNGC membership") declined
+    # 15 of the 40 questions a helper wrote (seed_questions_more.jsonl) before the
+    # English prior and the shrunk weight of absent everyday words (abstain._weights).
+    from index.evaluation import eval_checks, load_checks
+
+    data = SEEDS.parent / "tests" / "data"
+    checks = load_checks(data / "seed_questions.jsonl") + load_checks(data / "seed_questions_more.jsonl")
+    answerable = [c for c in checks if not c.abstain]
+    assert len(answerable) == 52
+    assert [c.q for c in answerable if seeded.ask(c.q).abstained] == []
+    assert [c.q for c in checks if c.kind == "off" and not seeded.ask(c.q).abstained] == []
+    # And answered right: the expected words in the answer for at least 9 in 10.
+    assert eval_checks(seeded, answerable)["answer_hit"] >= 0.9
