@@ -56,6 +56,10 @@ def test_component_tag_lines_are_shown_as_their_titles():
     assert '    <Accordion title="shown as written in code">' in shown
     # Not a component: HTML and a type in prose stay.
     assert as_shown("A `Vec<T>` and Vec<T> here.") == "A `Vec<T>` and Vec<T> here."
+    # VitePress's "::: code-group" opener has no title: the page shows tabs, labelled by
+    # their fences; the opener and its closer are not shown (Vite's answers showed it raw).
+    assert as_shown("Install it:\n\n::: code-group\n\n```bash [npm]\nnpm i vite\n```\n\n:::\n") == (
+        "Install it:\n\n```bash [npm]\nnpm i vite\n```\n")
 
 
 def test_an_answer_from_a_field_shows_its_default(tmp_path, embedder):

@@ -127,3 +127,19 @@ def test_a_quote_begun_inside_a_box_or_a_code_block_is_shown_as_the_page_reads()
     steps = "1. Run:\n\n   ```sh\n   make a\n   make b\n   ```\n"
     # Its other lines lose the indentation the first had (the closing fence at the margin).
     assert shown_quote(_unit(steps, "make b", "make b\n   ```"), 5) == "```sh\nmake b\n```\n\n[5]"
+
+
+def test_a_rest_example_and_a_target_line_are_shown_as_the_page_reads():
+    # Click's pages wrap their examples in reST ("```{eval-rst}" around
+    # ".. click:example::"): the page shows the code, not the directive.
+    text = ("Like this:\n\n```{eval-rst}\n.. click:example::\n\n    @click.command()\n    def hello():\n\n"
+            "        pass\n```\n\nAfter.")
+    assert as_shown(text) == "Like this:\n\n```\n@click.command()\ndef hello():\n\n    pass\n```\n\nAfter."
+    assert as_shown("```{eval-rst}\n.. code-block:: python\n    :caption: x.py\n\n    import click\n```") == (
+        "```python\nimport click\n```")
+    # reST that is not one directive over indented code is left as written.
+    assert as_shown("```{eval-rst}\n.. autoclass:: click.Option\n```") == "```{eval-rst}\n.. autoclass:: click.Option\n```"
+    # A target line a quote spanning a section holds ("(InspectReportItem)=", pip's) is
+    # not shown; in code it is an example.
+    assert as_shown("Values.\n\n(InspectReportItem)=\n\nAn item.") == "Values.\n\nAn item."
+    assert as_shown("Write:\n\n```md\n(my-label)=\n```") == "Write:\n\n```md\n(my-label)=\n```"

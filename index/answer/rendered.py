@@ -10,7 +10,7 @@ import re
 from index.fences import fence_step
 from index.markup import AUTOREF_ANCHOR, FENCED, REFERENCE_LINK, SHORTCODE_LINE, code_fenced, unpadded, without_tags
 from index.mdx import components_shown
-from index.myst import myst_shown
+from index.myst import MYST_TARGET, myst_shown
 from index.notes import COLON_CLOSE, SLASH_CLOSE, TAB_LINE, opener_shown
 
 _FENCED_BLOCK = re.compile(FENCED, re.M | re.S)
@@ -24,6 +24,8 @@ def as_shown(text: str, marks: bool = True) -> str:
     ("Mercurial:"; units may span tabs, and what a tab holds often answers), MyST's
     directives and roles as the built page shows them (myst.myst_shown), a definition's
     term before it on its line, MDX components' tag lines as their titles (mdx.py)."""
+    if "{eval-rst}" in text:
+        text = _EVAL_RST.sub(_rst_code, text)
     text = unpadded(without_tags(_without_labels(_without_tag_lines(myst_shown(code_fenced(text, shown=True)))),
                                  shown=marks))
     text = _outside_code(text, _prose_shown) if "<" in text or "\n:" in text else text
@@ -57,6 +59,25 @@ _FENCE_OPTIONS = re.compile(r"^([ \t]*(?:`{3,}|~{3,})[ \t]*[\w+#.-]+)[ \t]+[^\n`
 _ANCHOR_ATTR = re.compile(AUTOREF_ANCHOR + r"|[ \t]+\{#[\w:.-]+\}(?=[ \t]*$)", re.M)
 
 
+# A MyST page's reST example (Click's: "```{eval-rst}" around ".. click:example::" and
+# its indented code): the page shows the code, a chat the reST around it. Shown as a
+# code block of the directive's body, in the language its argument names
+# (".. code-block:: python"), when the body is all the block holds.
+_EVAL_RST = re.compile(r"^([ \t]*)(`{3,}|~{3,})[ \t]*\{eval-rst\}[ \t]*\n[ \t]*\.\.[ \t]+([\w:-]+)::[ \t]*([\w+#.-]*)[ \t]*\n"
+                       r"(?:[ \t]*:[\w-]+:[^\n]*\n)*((?:[ \t]*\n)*[ \t]+\S[^\n]*\n(?:[ \t]*\n|[ \t]+\S[^\n]*\n)*)"
+                       r"\1\2[ \t]*$", re.M)
+_CODE_DIRECTIVES = ("code-block", "code", "sourcecode")
+
+
+def _rst_code(m: re.Match) -> str:
+    import textwrap
+
+    indent, fence, name, arg, body = m.groups()
+    code = textwrap.dedent(body).strip("\n")
+    lang = arg if name in _CODE_DIRECTIVES else ""
+    return f"{indent}{fence}{lang}\n" + textwrap.indent(code, indent) + f"\n{indent}{fence}"
+
+
 def _uncoloured(block: re.Match) -> str:
     code = block.group(0)
     return _COLOUR_TAG.sub("", code) if _CONSOLE_INFO.match(code) else code
@@ -68,6 +89,9 @@ def _uncoloured(block: re.Match) -> str:
 _SNIPPET_IMPORT = re.compile(r"[ \t]*<<<[ \t]+@?/\S+[^\n]*")
 # A collapsible block's own tag lines: its summary shows as a label (notes.opener_shown).
 _DETAILS_LINE = re.compile(r"[ \t]*</?details(?:\s[^<>\n]*)?>[ \t]*")
+# VitePress's "::: code-group" opener: the page shows its examples as tabs, each labelled
+# by its fence ("```bash [npm]"); the opener has no title to show (Vite's answers showed it raw).
+_CODE_GROUP = re.compile(r"[ \t]*:{3,}[ \t]*code-group[ \t]*")
 # Not an autorefs anchor ("[](){#x}"), which _ANCHOR_ATTR drops whole.
 _LINK_ATTRS = re.compile(r"(?<=\))\{[ \t]*[\w.-][\w.#-]*(?:[ \t]+[\w.#-]+)*[ \t]*\}")
 
@@ -79,15 +103,20 @@ def _without_tag_lines(text: str) -> str:
     them. Code shows its tags: an example of a template is written with them. A slash
     block's opener shows as its title or its kind ("Tip:", "Python 3.10+:", as a tab's
     marker does) and its closer not at all, as are the other notes' (":::tip", "!!! tip",
-    "> [!TIP]" as "Tip:"; notes.opener_shown)."""
-    if not any(mark in text for mark in ("{{", "{%", "{:", "{*", "///", ":::", "!!!", "???", "[!", "<<<", "){", "<summary")):
+    "> [!TIP]" as "Tip:"; notes.opener_shown). Nor are MyST targets and VitePress's
+    "::: code-group" openers."""
+    if not any(mark in text for mark in ("{{", "{%", "{:", "{*", "///", ":::", "!!!", "???", "[!", "<<<", "){", "<summary",
+                                         ")=")):
         return text
     out, fence, dropped = [], None, False
     for line in text.split("\n"):
         is_fence, fence = fence_step(line, fence)
         if not is_fence and fence is None:
+            # A MyST target ("(InspectReportItem)=") is no block, but a quote spanning a
+            # section holds it between its blocks.
             if (SHORTCODE_LINE.fullmatch(line) or SLASH_CLOSE.fullmatch(line) or COLON_CLOSE.fullmatch(line)
-                    or _SNIPPET_IMPORT.fullmatch(line) or _DETAILS_LINE.fullmatch(line)):
+                    or _SNIPPET_IMPORT.fullmatch(line) or _DETAILS_LINE.fullmatch(line) or _CODE_GROUP.fullmatch(line)
+                    or MYST_TARGET.fullmatch(line)):
                 # The blank line after a dropped one goes too: no gap of two lines.
                 dropped = not out or not out[-1].strip()
                 continue
