@@ -249,6 +249,11 @@ def test_a_notes_body_is_shown_under_its_kind_and_a_block_starts_a_line():
     assert as_answer(["Flags:\n- **Multiple**: No [1]", "Exit code 1. [2]"]) == \
         "Flags:\n- **Multiple**: No [1]\n\nExit code 1. [2]"
     assert as_answer(["Use 1. [1]", "Then 2. [2]"]) == "Use 1. [1] Then 2. [2]"
+    # One from another section or file, even unlabelled, opens a paragraph: run on, a
+    # FAQ's answer read as going on into a CLI page's "Rotates every file…".
+    places = [("faq.md", "FAQ › Why?"), ("faq.md", "FAQ › Why?"), ("cli.md", "lograke rotate")]
+    assert as_answer(["Lost. [1]", "Use it. [2]", "Rotates every file. [3]"], None, places) == \
+        "Lost. [1] Use it. [2]\n\nRotates every file. [3]"
     # An introduction reaches its example past a wrapper tag without words (FastAPI's
     # '<div class="termy">' around a console block).
     text = ("# Workers\n\nIf you use the `fastapi` command:\n\n<div class=\"termy\">\n\n```console\n"

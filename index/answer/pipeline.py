@@ -157,15 +157,16 @@ def _answered(q: str, query: str, searcher: Searcher, top_k: int, min_confidence
                 cands = cands + more[0]
                 scores, sims = np.concatenate([scores, more[1]]), np.concatenate([sims, more[2]])
             chosen = quotes(cands, scores, sims, read=read)
-            parts, labelled, cites = [], [], []
+            parts, labelled, places, cites = [], [], [], []
             for n, (c, i) in enumerate(chosen, start=1):
                 name = label(c)
                 parts.append(shown_quote(c, n, name))
                 labelled.append(bool(name))
+                places.append((c.hit.source, c.section))
                 cites.append(Citation(n, c.hit.source, c.hit.page, c.start, c.end, c.text,
                                       round(float(scores[i]), 4), c.lines, c.hit.cited_section(c.section),
                                       c.hit.anchor(c.section)))
-            result = Answer(question=q, answer=as_answer(parts, labelled), abstained=False, citations=cites,
+            result = Answer(question=q, answer=as_answer(parts, labelled, places), abstained=False, citations=cites,
                             passages=hits, evidence=ev)
     t2 = time.perf_counter()
     result.timings_ms = {"retrieve": round((t1 - t0) * 1000, 1), "answer": round((t2 - t1) * 1000, 1)}

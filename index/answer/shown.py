@@ -230,18 +230,22 @@ _MARKER_LINE = re.compile(r"\n\n\[\d+\]\Z")  # a quote's marker on a line of its
 _ITEM_END = re.compile(rf"(?:\A|\n)[ \t]*{ITEM_MARKER}[^\n]*\[\d+\]\Z")
 
 
-def as_answer(parts: list[str], labelled: list[bool] | None = None) -> str:
+def as_answer(parts: list[str], labelled: list[bool] | None = None, places: list | None = None) -> str:
     """The shown quotes as one answer, run together as sentences are; a quote that opens
     with a fence, a row or a list item starts a line, or Markdown reads it as text (a
     fence after "…a file-like object. [1] " opened no block). One shown under its label
     (``labelled``), or after a quote whose marker stands on a line of its own (after a
     block) or ends a list item, starts a paragraph: run on, "…| [1] Directory ›
     Options:" read as if [1] were the next quote's (a reviewer's finding on Starship's
-    option tables)."""
+    option tables). So does one from another section or file than the quote before
+    (``places``: each quote's file and section): an unlabelled one (its text names its
+    heading) ran on as if the FAQ answer before it went on into a CLI page (a reviewer's
+    finding)."""
     labelled = labelled or [False] * len(parts)
+    places = places or [None] * len(parts)
     out = parts[:1]
-    for prev, part, own in zip(parts, parts[1:], labelled[1:]):
-        if own or _MARKER_LINE.search(prev) or _ITEM_END.search(prev):
+    for prev, part, own, was, at in zip(parts, parts[1:], labelled[1:], places, places[1:]):
+        if own or _MARKER_LINE.search(prev) or _ITEM_END.search(prev) or was != at:
             out.append("\n\n" + part)
         else:
             out.append(("\n" if _BLOCK_START.match(part) else " ") + part)
