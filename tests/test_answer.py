@@ -329,3 +329,20 @@ def test_a_question_for_a_version_wants_a_unit_that_gives_one():
     assert answer_type(q) == "version" and answer_type("since which version is it skipped?") == "version"
     assert answer_type("What does photosynthesis release into the air?") is None  # a verb, not a release
     assert has_type("version", "Added in 22.2.", q) and not has_type("version", "Added in the spring of 2022.", q)
+
+
+def test_a_run_of_rows_is_shown_under_its_tables_head_row():
+    # A short section's body is one unit too; opening on a row, it left the head row out
+    # and was shown under no column names (a newcomer's review: six option rows).
+    from helpers import md_hit
+    from index.answer.shown import shown_quote
+    from index.answer.units import candidates
+
+    text = ("# Config\n\n## Options\n\n| Option | Default | Description |\n|---|---|---|\n"
+            "| `keep` | `5` | How many rotated files to keep. |\n| `max_size` | `100MB` | Rotate past this size. |\n")
+    units = [c for c in candidates([md_hit(text, "Config › Options")]) if c.text.startswith("| `keep`")]
+    run = next(c for c in units if c.text.count("\n") == 1)
+    assert "Options:\n| Option | Default | Description |\n| `keep` |" in shown_quote(run, 1)
+    # A row alone already carried it, once.
+    row = next(c for c in units if "\n" not in c.text)
+    assert shown_quote(row, 1).count("| Option |") == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from index.answer.units import Candidate, own_heading
-from index.chunking import FENCE_LINE
+from index.chunking import FENCE_LINE, carried_kind
 from index.answer.rendered import as_shown
 from index.fences import ITEM_MARKER, fence_step
 from index.myst import enclosing_title, still_open
@@ -63,7 +63,7 @@ def shown_quote(c: Candidate, n: int, name: str | None = None) -> str:
     name = label(c) if name is None else name
     # HTML written in Markdown is shown as it reads (the quote keeps it). A bare list item
     # (or a run of them) under the sentence introducing its list (units.BARE_ITEM).
-    over = c.context or (c.intro if c.kind == "item" else "")
+    over = c.context or (c.intro if c.kind == "item" else "") or _table_head(c)
     head = f"{as_shown(over)}\n" if over else ""
     shown = f"{head}{_text_shown(c)}"
     if c.trimmed:
@@ -187,6 +187,29 @@ def _opened(c: Candidate) -> str:
     block carries that block's opening fence line (Chunk.fence)."""
     before = c.hit.text[: c.start - c.hit.start]
     return f"{c.hit.fence}\n{before}" if c.hit.fence else before
+
+
+_TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*")
+
+
+def _table_head(c: Candidate) -> str:
+    """The head row of the table a quote opens inside, when the quote has no context line
+    of its own: a section's run of rows (units' "section" unit leaves the head row out)
+    was shown under no column names (a reviewer's finding: six option rows)."""
+    if not c.text.lstrip().startswith("|"):
+        return ""
+    run = []
+    for line in reversed(c.hit.text[: max(c.start - c.hit.start, 0)].rstrip("\n").split("\n")):
+        if not line.lstrip().startswith("|"):
+            break
+        run.append(line)
+    else:
+        # The chunk opens inside the table: it carries the head row (Chunk.fence).
+        if carried_kind(c.hit.fence) == "table":
+            return c.hit.fence.split("\n", 1)[0].strip()
+    if len(run) >= 2 and _TABLE_RULE.fullmatch(run[-2]):
+        return run[-1].strip()
+    return ""
 
 
 def _text_shown(c: Candidate) -> str:
