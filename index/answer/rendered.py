@@ -6,6 +6,7 @@ is the source's text (markup.py reads it)."""
 from __future__ import annotations
 
 import re
+import textwrap
 
 from index.fences import fence_step
 from index.markup import AUTOREF_ANCHOR, FENCED, REFERENCE_LINK, SHORTCODE_LINE, code_fenced, unpadded, without_tags
@@ -70,8 +71,6 @@ _CODE_DIRECTIVES = ("code-block", "code", "sourcecode")
 
 
 def _rst_code(m: re.Match) -> str:
-    import textwrap
-
     indent, fence, name, arg, body = m.groups()
     code = textwrap.dedent(body).strip("\n")
     lang = arg if name in _CODE_DIRECTIVES else ""
