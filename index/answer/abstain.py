@@ -316,12 +316,12 @@ def _weights(terms: list[tuple[str, str]], dfs: dict[str, int], anywhere: set[st
     for w, s in terms:
         df = max(dfs[s], 1)
         v = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+        absent = dfs[s] == 0 and s not in anywhere
+        z = _zipf(w.lower()) if corpus < 1.0 or absent else None  # wordfreq only when needed
         if corpus < 1.0:
-            v = corpus * v + (1 - corpus) * max(0.5, 7.5 - _zipf(w.lower()))
-        if dfs[s] == 0 and s not in anywhere:
-            z = _zipf(w.lower())
-            if z >= COMMON_FROM:
-                v *= max(COMMON_FLOOR, 1 - (z - COMMON_FROM) / (COMMON_TO - COMMON_FROM) * (1 - COMMON_FLOOR))
+            v = corpus * v + (1 - corpus) * max(0.5, 7.5 - z)
+        if absent and z >= COMMON_FROM:
+            v *= max(COMMON_FLOOR, 1 - (z - COMMON_FROM) / (COMMON_TO - COMMON_FROM) * (1 - COMMON_FLOOR))
         out[s] = v
     return out
 

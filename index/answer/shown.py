@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from index.answer.units import Candidate, own_heading
-from index.chunking import FENCE_LINE, carried_kind
+from index.chunking import FENCE_LINE
 from index.answer.rendered import as_shown
 from index.fences import ITEM_MARKER, fence_step
 from index.myst import enclosing_title, still_open
@@ -199,14 +199,11 @@ def _table_head(c: Candidate) -> str:
     if not c.text.lstrip().startswith("|"):
         return ""
     run = []
-    for line in reversed(c.hit.text[: max(c.start - c.hit.start, 0)].rstrip("\n").split("\n")):
+    # A chunk opening inside the table carries its head row and |---| line (_opened).
+    for line in reversed(_opened(c).rstrip("\n").split("\n")):
         if not line.lstrip().startswith("|"):
             break
         run.append(line)
-    else:
-        # The chunk opens inside the table: it carries the head row (Chunk.fence).
-        if carried_kind(c.hit.fence) == "table":
-            return c.hit.fence.split("\n", 1)[0].strip()
     if len(run) >= 2 and _TABLE_RULE.fullmatch(run[-2]):
         return run[-1].strip()
     return ""
