@@ -245,6 +245,8 @@ def _untagged(text: str, shown: bool, row: bool | None = None) -> str:
 _ROW = re.compile(r"[ \t]*\|")
 _ROW_LINE = re.compile(r"^[ \t]*\|.*$", re.M)
 _PADDING = re.compile(r"[ \t]{2,}(?=\|)|(?<=\|)[ \t]{2,}")
+# A table's delimiter row ("|---|:--:|", "--- | ---"), the line under its head row.
+DELIMITER_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*")
 
 
 def unpadded(text: str) -> str:

@@ -346,3 +346,24 @@ def test_a_run_of_rows_is_shown_under_its_tables_head_row():
     # A row alone already carried it, once.
     row = next(c for c in units if "\n" not in c.text)
     assert shown_quote(row, 1).count("| Option |") == 1
+
+
+def test_a_reference_entrys_description_is_shown_under_its_field_lines():
+    # Gunicorn's settings open each entry with "**Command line:**" and "**Default:**"
+    # lines: the description quoted alone ("Restart workers when code changes.") did not
+    # say which flag it describes. The lines are shown over it, never in the quote.
+    from index.answer.shown import shown_quote
+    from index.answer.units import candidates
+
+    text = ("### `reload`\n\n**Command line:** `--reload`\n\n**Default:** `False`\n\n"
+            "Restart workers when code changes.\n\nThis setting is intended for development. It will cause "
+            "workers to be restarted whenever application code changes. " + "Long text follows here. " * 20
+            + "\n\n### `notes`\n\n**Note:** Since version 2 this is a longer note.\n\nPlain description.\n")
+    cands = candidates([md_hit(text, "Settings")])
+    desc = next(c for c in cands if c.text == "Restart workers when code changes.")
+    shown = shown_quote(desc, 1)
+    assert "**Command line:** `--reload`\n**Default:** `False`\nRestart workers when code changes. [1]" in shown
+    assert desc.text == text[desc.start : desc.end]  # the quote stays the source's text
+    # A note opening a section is its text, not its fields.
+    plain = next(c for c in cands if c.text == "Plain description.")
+    assert "Note" not in shown_quote(plain, 1)

@@ -7,14 +7,13 @@ file's best unit. Every constant here was measured on the dev sets (bench/RESULT
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import numpy as np
 
 from index.answer.units import Candidate
 from index.chunking import readable
-from index.markup import MARKER_LINE, unpadded, without_tags
+from index.markup import DELIMITER_ROW, MARKER_LINE, unpadded, without_tags
 
 # More units join the answer while they score nearly as well as the first and the
 # answer stays readable in a chat message. Chosen on the three dev sets together
@@ -188,13 +187,10 @@ def _holds_best(best: Candidate, hit_id: str, s: int, e: int) -> bool:
     return best.hit.id == hit_id and s < best.end and best.start < e
 
 
-# A table's delimiter row ("|---|:--|"): below a head row, it starts another table.
-_DELIMITER_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
-
-
 def _one_table(span: str) -> bool:
-    """Are all the lines of ``span`` rows of one table (no prose, no second head row)?"""
-    return all("|" in line and not _DELIMITER_ROW.match(line) for line in span.split("\n"))
+    """Are all the lines of ``span`` rows of one table (no prose, no second head row: a
+    delimiter row below a head row starts another table)?"""
+    return all("|" in line and not DELIMITER_ROW.fullmatch(line) for line in span.split("\n"))
 
 
 # When every quote comes from one file, the best unit of another file read joins as a

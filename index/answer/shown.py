@@ -9,6 +9,7 @@ from index.answer.units import Candidate, own_heading
 from index.chunking import FENCE_LINE
 from index.answer.rendered import as_shown
 from index.fences import ITEM_MARKER, fence_step
+from index.markup import DELIMITER_ROW
 from index.myst import enclosing_title, still_open
 from index.notes import TAB_LINE, note_title
 from index.structure import SECTION_SEP
@@ -62,8 +63,9 @@ def shown_quote(c: Candidate, n: int, name: str | None = None) -> str:
     the caller has it: label(c)) and context line."""
     name = label(c) if name is None else name
     # HTML written in Markdown is shown as it reads (the quote keeps it). A bare list item
-    # (or a run of them) under the sentence introducing its list (units.BARE_ITEM).
-    over = c.context or (c.intro if c.kind == "item" else "") or _table_head(c)
+    # (or a run of them) under the sentence introducing its list (units.BARE_ITEM), an
+    # entry's description under its field lines (units._under_fields).
+    over = c.context or c.intro or _table_head(c)
     head = f"{as_shown(over)}\n" if over else ""
     shown = f"{head}{_text_shown(c)}"
     if c.trimmed:
@@ -189,9 +191,6 @@ def _opened(c: Candidate) -> str:
     return f"{c.hit.fence}\n{before}" if c.hit.fence else before
 
 
-_TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*")
-
-
 def _table_head(c: Candidate) -> str:
     """The head row of the table a quote opens inside, when the quote has no context line
     of its own: a section's run of rows (units' "section" unit leaves the head row out)
@@ -204,7 +203,7 @@ def _table_head(c: Candidate) -> str:
         if not line.lstrip().startswith("|"):
             break
         run.append(line)
-    if len(run) >= 2 and _TABLE_RULE.fullmatch(run[-2]):
+    if len(run) >= 2 and DELIMITER_ROW.fullmatch(run[-2]):
         return run[-1].strip()
     return ""
 

@@ -60,7 +60,8 @@ class Unit:
     # fence of a code block begun in the chunk before, the first line of the long
     # definition or list item the chunk continues.
     context: str = ""
-    # Shown over a bare list item, never embedded (see BARE_ITEM).
+    # Shown over it, never embedded: a bare list item's introduction (see BARE_ITEM), a
+    # reference entry's field lines (_under_fields).
     intro: str = ""
 
 
@@ -253,6 +254,7 @@ def units_of(hit: Hit) -> list[Unit]:
         # The rest of a long definition or list item: each unit is shown (and embedded)
         # under the entry's first line ("requests.request(method, url, **kwargs)").
         out = [replace(u, context="\n".join(filter(None, (hit.fence, u.context)))) for u in out]
+    out = _under_fields(text, sections, blocks, out)
     chunk_path = tuple(p for p in hit.section.split(SECTION_SEP) if p) if hit.section else ()
     placed = []
     for u in out:
@@ -281,6 +283,37 @@ def _code_windows(text: str, first: Unit, end: int) -> list[Unit]:
             break
         out.append(unit)
     return out
+
+
+# A field line of a reference entry: "**Command line:** `--reload`", "- **Default**: `30`".
+# Its value is short or code: "**Note:** Since version 2, …" is the entry's text.
+_FIELD = re.compile(r"[ \t]*(?:[-*+][ \t]+)?\*\*(?!(?:Note|Warning|Tip|Important|Caution|Example)\b)[A-Z][\w /-]{0,30}"
+                    r"(?::\*\*|\*\*:)[ \t]*(?:`[^\n]{1,150}|[^\s`][^\n]{0,40})")
+_FIELDS = 300  # more than a signature reads as the entry's text
+
+
+def _under_fields(text: str, sections, blocks, units: list[Unit]) -> list[Unit]:
+    """``units`` with the prose of each section that opens with field lines (Gunicorn's
+    settings: "**Command line:** `--reload`", "**Default:** `False`", then the
+    description) shown under those lines, as a row under its head row: the description
+    alone ("Restart workers when code changes.") does not say which flag it describes,
+    and the question usually asks for the flag. Shown only (Unit.intro), not embedded:
+    embedded, the description's cosine to the question fell and answerable questions
+    were declined (Gunicorn, 2 of 121)."""
+    for sec in sections:
+        body = [b for b in blocks if sec.start <= b.start < sec.end and b.kind not in ("heading", "header")]
+        n = 0
+        while n < len(body) and body[n].kind in ("paragraph", "item") and all(
+                _FIELD.fullmatch(line) for line in text[body[n].start : body[n].end].strip().split("\n")):
+            n += 1
+        if not n or n == len(body) or body[n - 1].end - body[0].start > _FIELDS:
+            continue
+        fields = "\n".join(line.strip() for line in text[body[0].start : body[n - 1].end].strip().split("\n")
+                           if line.strip())
+        after, end = body[n - 1].end, sec.end
+        units = [replace(u, intro=fields) if after <= u.start < end and not u.context and not u.intro
+                 and u.kind in ("sentence", "pair", "lead", "item") else u for u in units]
+    return units
 
 
 def _section_units(text: str, sections, blocks, units: list[Unit]) -> list[Unit]:
