@@ -357,13 +357,19 @@ def test_a_reference_entrys_description_is_shown_under_its_field_lines():
 
     text = ("### `reload`\n\n**Command line:** `--reload`\n\n**Default:** `False`\n\n"
             "Restart workers when code changes.\n\nThis setting is intended for development. It will cause "
-            "workers to be restarted whenever application code changes. " + "Long text follows here. " * 20
-            + "\n\n### `notes`\n\n**Note:** Since version 2 this is a longer note.\n\nPlain description.\n")
+            "workers to be restarted whenever application code changes."
+            "\n\n### `notes`\n\n**Note:** Since version 2 this is a longer note.\n\nPlain description.\n")
     cands = candidates([md_hit(text, "Settings")])
     desc = next(c for c in cands if c.text == "Restart workers when code changes.")
     shown = shown_quote(desc, 1)
     assert "**Command line:** `--reload`\n**Default:** `False`\nRestart workers when code changes. [1]" in shown
     assert desc.text == text[desc.start : desc.end]  # the quote stays the source's text
+    # Under a quote that shows the lines already, they are not shown again.
+    from index.answer.shown import unrepeated
+
+    fields = next(c for c in cands if c.text.startswith("**Command line:**") and "Restart" in c.text)
+    assert [c.intro for c in unrepeated([fields, desc])] == ["", ""]
+    assert unrepeated([desc])[0].intro.startswith("**Command line:**")
     # A note opening a section is its text, not its fields.
     plain = next(c for c in cands if c.text == "Plain description.")
     assert "Note" not in shown_quote(plain, 1)

@@ -15,7 +15,7 @@ from index.answer import abstain
 from index.answer.model import ABSTAIN_TEXT, Answer, Citation
 from index.answer.quotes import quotes
 from index.answer.scoring import RERANK_PASSAGES, RESCUE_FROM, SentenceVectors, rerank, score_sentences
-from index.answer.shown import as_answer, label, shown_quote
+from index.answer.shown import as_answer, label, shown_quote, unrepeated
 from index.answer.neighbours import with_neighbours
 from index.answer.units import candidates
 from index.chunking import indexed_text
@@ -158,6 +158,7 @@ def _answered(q: str, query: str, searcher: Searcher, top_k: int, min_confidence
                 scores, sims = np.concatenate([scores, more[1]]), np.concatenate([sims, more[2]])
             chosen = quotes(cands, scores, sims, read=read)
             parts, labelled, places, cites = [], [], [], []
+            chosen = list(zip(unrepeated([c for c, _ in chosen]), [i for _, i in chosen]))
             for n, (c, i) in enumerate(chosen, start=1):
                 name = label(c)
                 parts.append(shown_quote(c, n, name))

@@ -4,6 +4,7 @@ and its context line, with its citation marker where Markdown keeps it apart."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from index.answer.units import Candidate, own_heading
 from index.chunking import FENCE_LINE
@@ -92,6 +93,19 @@ def shown_quote(c: Candidate, n: int, name: str | None = None) -> str:
     row = last.lstrip().startswith("|") or ("|" in last and c.kind in ("row", "lead", "section", "item"))
     gap = "\n\n" if FENCE_LINE.match(last) or row else " "
     return f"{name + sep if name else ''}{shown}{gap}[{n}]"
+
+
+def unrepeated(chosen: list[Candidate]) -> list[Candidate]:
+    """The quotes of an answer, each shown under its introduction (Candidate.intro) only
+    when no quote before it shows those lines already: a reference entry's field lines
+    over the second quote of the entry, under the first that quotes them, read twice."""
+    out: list[Candidate] = []
+    for c in chosen:
+        lines = [ln for ln in c.intro.split("\n") if ln.strip()]
+        if lines and any(d.section == c.section and all(ln in f"{d.intro}\n{d.text}" for ln in lines) for d in out):
+            c = replace(c, intro="")
+        out.append(c)
+    return out
 
 
 def _list_goes_on(c: Candidate) -> bool:
