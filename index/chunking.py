@@ -28,8 +28,11 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # version notes ("/// version-added | v2.11") as notes; sections-43 a Sphinx attribute's
 # type after its name ("`encoding: str | None`"); sections-44 an HTML page's bold or
 # italic name holding an asterisk as code ("`**kwargs`", was "****kwargs**");
-# sections-45 a MyST target whose label holds a slash ("(labels/line-length)=") for no text.
-CHUNKER = "sections-45"
+# sections-45 a MyST target whose label holds a slash ("(labels/line-length)=") for no text;
+# sections-46 an extension's reST directive named by an option (tox's ".. conf:: :keys:
+# requires") as an entry under that name with its other options as field lines, and a
+# directive's prose with brackets in it as text, not code.
+CHUNKER = "sections-46"
 
 
 @dataclass(frozen=True)

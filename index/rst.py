@@ -51,8 +51,24 @@ _CODE_DIRECTIVES = ("code", "code-block", "sourcecode", "testcode", "testoutput"
                     "jupyter-execute", "ipython", "plot", "mermaid",
                     "program-output", "command-output", "runblock", "exec")
 _DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+(?:\|[^|\n]+\|[ \t]+)?([\w][\w:.+-]*)::", re.M)
-# A line that reads as code: brackets, assignments, a prompt, a decorator, a keyword.
+# A line that reads as code: brackets, assignments, a prompt, a decorator, a keyword;
+# brackets alone not in a line of prose (eight words or more, nearly all plain: "the
+# execution request (command, environment variables, etc.) and its outcome").
 _CODE_LINE = re.compile(r"[(){}\[\];=]|^\s*(?:[$>@#]|def |class |import |from |return\b|if |for |with )")
+_PLAIN_WORD = re.compile(r"[(\"'`]*[A-Za-z][\w'/-]*[)\"'`]*[,.;:!?)]*")
+
+
+def _reads_as_code(line: str) -> bool:
+    if not _CODE_LINE.search(line):
+        return False
+    if "=" in line or re.match(r"\s*(?:[$>@#]|def |class |import |from |return\b)", line):
+        return True
+    words = line.split()
+    return len(words) < 8 or sum(bool(_PLAIN_WORD.fullmatch(w)) for w in words) < 0.75 * len(words)
+
+
+# Options of an extension's directive that name what it documents (see Unknown).
+_NAME_OPTIONS = ("keys", "key", "name", "names", "setting", "option", "title")
 
 # docutils is pure Python: a 1.5 MB file took 18 s, a 10 MB one 232 s and 2.9 GB. Past
 # this many characters a file is read as plain text (sources._rst), which still answers.
@@ -248,24 +264,25 @@ def _register():
             self.state.nested_parse(self.content, self.content_offset, box)
             return [box]
 
+    def entry(directive, signature: str, kind: str, fields=()) -> list:
+        # Marked as Sphinx marks its entries (a dt of class "sig-object", the name in
+        # "sig-name"): the page is then read as a built one is, each entry a section
+        # under its name (html_page._sphinx_entries).
+        term = nodes.term(classes=["sig-object"])
+        if kind in ("class", "exception", "attribute", "data", "property", "method",
+                    "classmethod", "staticmethod", "decorator"):
+            term += nodes.emphasis(text=kind)
+            term += nodes.Text(" ")
+        term += nodes.literal(text=signature, classes=["sig-name"])
+        definition = nodes.definition("", *fields)
+        directive.state.nested_parse(directive.content, directive.content_offset, definition)
+        return [nodes.definition_list("", nodes.definition_list_item("", term, definition), classes=[kind])]
+
     class Entry(Lenient):
         def run(self):
             if self.marker():
                 return []
-            signature = " ".join(self.arguments)
-            name = self.name.split(":")[-1]
-            # Marked as Sphinx marks its entries (a dt of class "sig-object", the name in
-            # "sig-name"): the page is then read as a built one is, each entry a section
-            # under its name (html_page._sphinx_entries).
-            term = nodes.term(classes=["sig-object"])
-            if name in ("class", "exception", "attribute", "data", "property", "method",
-                        "classmethod", "staticmethod", "decorator"):
-                term += nodes.emphasis(text=name)
-                term += nodes.Text(" ")
-            term += nodes.literal(text=signature, classes=["sig-name"])
-            definition = nodes.definition()
-            self.state.nested_parse(self.content, self.content_offset, definition)
-            return [nodes.definition_list("", nodes.definition_list_item("", term, definition), classes=[name])]
+            return entry(self, " ".join(self.arguments), self.name.split(":")[-1])
 
     def literal(content) -> list:
         code = "\n".join(content)
@@ -282,12 +299,22 @@ def _register():
 
         def run(self):
             lines = [line for line in self.content if line.strip()]
+            named = next((o for o in _NAME_OPTIONS if self.options.get(o, "").strip()), None)
+            if lines and named and not self.arguments:
+                # An extension's entry named by an option (tox's ".. conf::" with ":keys:
+                # requires", ":default: <empty list>"): an entry under that name, its other
+                # options its field lines ("**Default:** `<empty list>`"), as the built
+                # page shows them. Dropped, the text said what a setting does, not its name.
+                fields = [nodes.paragraph("", "", nodes.strong(text=f"{k.replace('_', ' ').capitalize()}:"),
+                                          nodes.Text(" "), nodes.literal(text=v.strip()))
+                          for k, v in self.options.items() if k != named and v.strip()]
+                return entry(self, self.options[named].strip(), self.name.split(":")[-1], fields)
             if self.marker() or not lines:
                 # Without a body, an extension's directive makes its text from elsewhere
                 # (".. pip-command-usage:: check", ".. click:run::" output): its arguments
                 # alone were a stray line ('check "python -m pip"') under the heading.
                 return []
-            if sum(bool(_CODE_LINE.search(line)) for line in lines) * 2 >= len(lines):
+            if sum(_reads_as_code(line) for line in lines) * 2 >= len(lines):
                 made = literal(self.content)
             else:
                 box = nodes.container()

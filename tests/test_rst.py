@@ -132,6 +132,25 @@ def test_an_extensions_directive_keeps_its_content(tmp_path):
     assert "Linux\n\nRun the installer from your shell." in ex.text
 
 
+def test_an_extensions_entry_named_by_an_option_is_an_entry_with_its_fields(tmp_path):
+    # tox documents each setting as ".. conf::" with ":keys:" and ":default:" options:
+    # dropped, the text said what a setting does but never its name. Its prose, with
+    # brackets in most lines, was read as a code block.
+    f = tmp_path / "config.rst"
+    f.write_text("Config\n======\n\nThe settings.\n\nBase options\n------------\n\n.. conf::\n    :keys: env_log_dir, envlogdir\n"
+                 "    :default: {work_dir}/{env_name}/log\n    :version_added: 0.5\n\n"
+                 "    A folder containing log files about tox runs (one per process invocation) that is\n"
+                 "    always reset at the start of the run, with each request (command, environment variables,\n"
+                 "    current working directory) and its outcome (exit code and standard output/error\n"
+                 "    content).\n")
+    ex = extracted(f)
+    assert "`env_log_dir, envlogdir`\n\n**Default:** `{work_dir}/{env_name}/log`\n\n**Version added:** `0.5`" in ex.text
+    assert not [b for b in ex.blocks if b.kind == "code"]
+    (sec,) = [s for s in ex.sections if s.path[-1] == "env_log_dir, envlogdir"]
+    assert sec.path[:-1] == ("Config", "Base options")
+    assert "A folder containing log files" in ex.text[sec.start : sec.end]
+
+
 def test_a_target_directive_shows_nothing_and_ends_no_section(tmp_path):
     # Scrapy's and Django's docs mark each setting, request meta key and stat with a
     # directive that only names it (".. setting:: RETRY_TIMES" over its own section):
