@@ -67,8 +67,11 @@ def _reads_as_code(line: str) -> bool:
     return len(words) < 8 or sum(bool(_PLAIN_WORD.fullmatch(w)) for w in words) < 0.75 * len(words)
 
 
-# Options of an extension's directive that name what it documents (see Unknown).
+# Options of an extension's directive that name what it documents (see Unknown), and
+# ones that only wire up its links (":ref_suffix: external"), which the page never shows:
+# shown, two entries of one setting read as two different answers.
 _NAME_OPTIONS = ("keys", "key", "name", "names", "setting", "option", "title")
+_PLUMBING = re.compile(r"ref|index|anchor|label|suffix|prefix|class|target|contents")
 
 # docutils is pure Python: a 1.5 MB file took 18 s, a 10 MB one 232 s and 2.9 GB. Past
 # this many characters a file is read as plain text (sources._rst), which still answers.
@@ -307,7 +310,7 @@ def _register():
                 # page shows them. Dropped, the text said what a setting does, not its name.
                 fields = [nodes.paragraph("", "", nodes.strong(text=f"{k.replace('_', ' ').capitalize()}:"),
                                           nodes.Text(" "), nodes.literal(text=v.strip()))
-                          for k, v in self.options.items() if k != named and v.strip()]
+                          for k, v in self.options.items() if k != named and v.strip() and not _PLUMBING.search(k)]
                 return entry(self, self.options[named].strip(), self.name.split(":")[-1], fields)
             if self.marker() or not lines:
                 # Without a body, an extension's directive makes its text from elsewhere

@@ -138,7 +138,7 @@ def test_an_extensions_entry_named_by_an_option_is_an_entry_with_its_fields(tmp_
     # brackets in most lines, was read as a code block.
     f = tmp_path / "config.rst"
     f.write_text("Config\n======\n\nThe settings.\n\nBase options\n------------\n\n.. conf::\n    :keys: env_log_dir, envlogdir\n"
-                 "    :default: {work_dir}/{env_name}/log\n    :version_added: 0.5\n\n"
+                 "    :default: {work_dir}/{env_name}/log\n    :ref_suffix: external\n    :version_added: 0.5\n\n"
                  "    A folder containing log files about tox runs (one per process invocation) that is\n"
                  "    always reset at the start of the run, with each request (command, environment variables,\n"
                  "    current working directory) and its outcome (exit code and standard output/error\n"
