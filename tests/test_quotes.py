@@ -229,3 +229,27 @@ def test_a_quote_of_a_section_that_stops_inside_a_list_ends_on_an_ellipsis():
     assert shown_quote(span, 1).endswith("piped to the linter. … [1]")
     last = LIST_PAGE.index("ignored.") + len("ignored.")
     assert "…" not in shown_quote(replace(span, end=last, text=LIST_PAGE[s:last]), 1)
+
+
+def test_a_quote_carries_on_through_the_sentence_that_leans_on_its_last():
+    # tox: "A range like `py{39-314}` will not do what you may expect. (It expands to 275
+    # names.)" was quoted without "Instead, use `py3{9-14}`.", the advice the asker wanted.
+    import numpy as np
+
+    from index.answer.quotes import quotes
+    from index.answer.units import candidates
+
+    text = ("# Lists\n\nA range like `py{39-314}` will not do what you may expect. (It expands to 275 names.) "
+            "Instead, use `py3{9-14}`.\n\nOther text about something else entirely.\n")
+    cands = candidates([md_hit(text, "Lists")])
+    kinds = {c.text: c.kind for c in cands}
+    first = next(i for i, c in enumerate(cands) if c.text.startswith("A range like") and kinds[c.text] == "sentence")
+    second = next(i for i, c in enumerate(cands) if c.text == "(It expands to 275 names.)")
+    scores = np.array([1.0 if i == first else 0.95 if i == second else 0.1 for i in range(len(cands))])
+    (c, i), *_ = quotes(cands, scores)
+    assert i == first and c.text.endswith("(It expands to 275 names.) Instead, use `py3{9-14}`.")
+    assert text[c.start - cands[first].hit.start : c.end - cands[first].hit.start] == c.text
+    # A quote whose next sentence stands alone stays as it was.
+    alone = next(i for i, c in enumerate(cands) if c.text.startswith("Other text"))
+    scores = np.array([1.0 if i == alone else 0.1 for i in range(len(cands))])
+    assert quotes(cands, scores)[0][0].text == "Other text about something else entirely."

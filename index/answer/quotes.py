@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from index.answer.units import Candidate
+from index.answer.units import MAX_UNIT_CHARS, Candidate
 from index.chunking import readable
 from index.markup import DELIMITER_ROW, MARKER_LINE, unpadded, without_tags
 
@@ -224,7 +224,7 @@ def quotes(cands: list[Candidate], scores: np.ndarray, similarity: np.ndarray | 
     may only be that other file's."""
     read = len(cands) if read is None else read
     chosen = select(cands[:read], scores[:read], similarity=None if similarity is None else similarity[:read])
-    shown = in_reading_order(joined(cands, chosen)[:MAX_QUOTES])
+    shown = in_reading_order(_carried_on(joined(cands, chosen)[:MAX_QUOTES], cands[:read]))
     files = {c.hit.source for c, _ in shown}
     if not shown or len(shown) == MAX_QUOTES or len(files) >= QUOTED_FILES:
         return shown
@@ -234,6 +234,27 @@ def quotes(cands: list[Candidate], scores: np.ndarray, similarity: np.ndarray | 
         if cands[i].hit.source not in files and not any(_overlaps(cands[i], c) for c, _ in shown):
             return shown + [(cands[i], int(i))]
     return shown
+
+
+def _carried_on(shown: list[tuple[Candidate, int]], cands: list[Candidate]) -> list[tuple[Candidate, int]]:
+    """Each quote carried on through the sentence after it when that one leans on its
+    last ("A range like `py{39-314}` will not do what you may expect. (It expands to 275
+    names…)" then "Instead, use `py3{9-14}`.": a "pair" unit beginning inside the quote
+    and ending after it), within MAX_UNIT_CHARS and clear of the other quotes: what the
+    sentence warns about, the next one says what to do instead."""
+    out = []
+    for n, (c, i) in enumerate(shown):
+        for p in cands:
+            if (p.kind != "pair" or p.hit.id != c.hit.id or p.section != c.section
+                    or not c.start <= p.start < c.end < p.end or c.kind in ("row", "code")):
+                continue
+            hull = c.hit.text[c.start - c.hit.start : p.end - c.hit.start]
+            others = [d for m, (d, _) in enumerate(shown) if m != n]
+            if _read_len(hull) <= MAX_UNIT_CHARS and not any(_meets(d, c.hit.source, c.end, p.end) for d in others):
+                c = replace(c, end=p.end, text=hull, kind="section", trimmed=False)
+            break
+        out.append((c, i))
+    return out
 
 
 # A short section or an introduction with its table or list holds more of the
