@@ -115,6 +115,18 @@ def test_a_name_typed_without_its_accents_is_the_sources_name():
     assert gather("How much Saharan dust falls?", lex, texts[1:], 0.5, 0.5).missing is None  # a place's adjective
 
 
+def test_an_irregular_form_of_the_sources_word_is_the_sources_word():
+    # "overrode" (Zipf 2.3) stems apart from "override": Gunicorn's "overrode LOGGING in
+    # django settings …" was declined as if the sources lacked its subject.
+    from index.answer.abstain import gather
+    from index.lexical import LexicalIndex
+
+    texts = ["Settings in the config file override the defaults.", "Logs go to stderr."]
+    lex = LexicalIndex.build(["a", "b"], texts, "g1")
+    assert gather("I overrode the defaults and now nothing logs", lex, texts[:1], 0.5, 0.5).missing is None
+    assert gather("I overrode the defaults, is there a subnet option?", lex, texts[:1], 0.5, 0.5).missing == "subnet"
+
+
 def test_a_synonym_in_the_passage_counts_as_the_question_s_word(embedder):
     from index.answer.abstain import synonyms_held
     from index.lexical import question_stopwords

@@ -282,9 +282,23 @@ def gather(question: str, lexical, passage_texts: list[str], passage_sim: float,
                 and not lexical.derives(w.lower()) and not lexical.has_folded(s)
                 and not _written_apart(w, passage_texts)):
             z = 0.0 if w.lower() in names else _zipf(w.lower(), inflected=not acronym)
-            if z < RARE_ZIPF and (rarest is None or z < rarest):
+            if z < RARE_ZIPF and (rarest is None or z < rarest) and not _lemma_held(w, lexical):
                 missing, rarest = w, z
     return Evidence(passage_sim, unit_sim, in_passage, in_corpus, 1.0 if missing else 0.0, missing)
+
+
+def _lemma_held(word: str, lexical) -> bool:
+    """Is ``word`` an irregular form of a word the sources use ("overrode" of "override",
+    "rewrote" of "rewrite")? Their stems never meet, so the word read as absent, and as
+    rare (Zipf 2.3) it was taken for the subject the sources lack (Gunicorn's and tox's
+    "I overrode …" questions were declined). lemminflect's English tables hold the
+    irregular forms; loaded (~0.2 s) only for a word about to be named missing."""
+    from lemminflect import getAllLemmas
+
+    own = lexical.stemmer.stemWord(word.lower())
+    stems = {lexical.stemmer.stemWord(lemma.lower()) for lemmas in getAllLemmas(word.lower()).values()
+             for lemma in lemmas} - {own}
+    return any(lexical.doc_freqs([s])[s] > 0 for s in stems)
 
 
 # A small corpus says little about how telling a word is: in the seed article (two
