@@ -31,8 +31,10 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # sections-45 a MyST target whose label holds a slash ("(labels/line-length)=") for no text;
 # sections-46 an extension's reST directive named by an option (tox's ".. conf:: :keys:
 # requires") as an entry under that name with its other options as field lines, and a
-# directive's prose with brackets in it as text, not code.
-CHUNKER = "sections-46"
+# directive's prose with brackets in it as text, not code; sections-47 a bracket only
+# after a word ("f(x)") as code in an unknown directive, Sphinx's own entries with their
+# ":type:" and ":default:" as field lines, ":name:" no entry's name.
+CHUNKER = "sections-47"
 
 
 @dataclass(frozen=True)

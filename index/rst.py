@@ -51,27 +51,24 @@ _CODE_DIRECTIVES = ("code", "code-block", "sourcecode", "testcode", "testoutput"
                     "jupyter-execute", "ipython", "plot", "mermaid",
                     "program-output", "command-output", "runblock", "exec")
 _DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+(?:\|[^|\n]+\|[ \t]+)?([\w][\w:.+-]*)::", re.M)
-# A line that reads as code: brackets, assignments, a prompt, a decorator, a keyword;
-# brackets alone not in a line of prose (eight words or more, nearly all plain: "the
-# execution request (command, environment variables, etc.) and its outcome").
-_CODE_LINE = re.compile(r"[(){}\[\];=]|^\s*(?:[$>@#]|def |class |import |from |return\b|if |for |with )")
-_PLAIN_WORD = re.compile(r"[(\"'`]*[A-Za-z][\w'/-]*[)\"'`]*[,.;:!?)]*")
-
-
-def _reads_as_code(line: str) -> bool:
-    if not _CODE_LINE.search(line):
-        return False
-    if "=" in line or re.match(r"\s*(?:[$>@#]|def |class |import |from |return\b)", line):
-        return True
-    words = line.split()
-    return len(words) < 8 or sum(bool(_PLAIN_WORD.fullmatch(w)) for w in words) < 0.75 * len(words)
+# A line that reads as code: a call or an index ("f(x)", "a[0]"), braces, an
+# assignment, a statement's closing semicolon, a prompt, a decorator, a keyword. A
+# bracket after a space is prose's ("the request (command, environment, etc.)").
+_CODE_LINE = re.compile(r"\w[(\[]|[{}=]|;\s*$|^\s*(?:[$>@#]|def |class |import |from |return\b|if |for |with )")
 
 
 # Options of an extension's directive that name what it documents (see Unknown), and
 # ones that only wire up its links (":ref_suffix: external"), which the page never shows:
 # shown, two entries of one setting read as two different answers.
-_NAME_OPTIONS = ("keys", "key", "name", "names", "setting", "option", "title")
-_PLUMBING = re.compile(r"ref|index|anchor|label|suffix|prefix|class|target|contents")
+# (":name:" is docutils' own reference target, a dropdown's or a tab's, not a name.)
+_NAME_OPTIONS = ("keys", "key", "setting", "settings")
+_PLUMBING = re.compile(r"(?:^|[_-])(?:ref|refs|index|noindex|anchor|label|suffix|prefix|class|target|contents|name)"
+                       r"(?:$|[_-])")
+# Options of Sphinx's own entries that the page shows (".. confval:: timeout" with
+# ":type: int" and ":default: 30").
+_SHOWN_OPTIONS = ("type", "default", "value")
+# An option's value as the page shows it: ``30`` as 30, :class:`int` as int.
+_VALUE_MARKUP = re.compile(r"(?::[\w:.+-]+:)?`{1,2}([^`]+)`{1,2}")
 
 # docutils is pure Python: a 1.5 MB file took 18 s, a 10 MB one 232 s and 2.9 GB. Past
 # this many characters a file is read as plain text (sources._rst), which still answers.
@@ -281,11 +278,18 @@ def _register():
         directive.state.nested_parse(directive.content, directive.content_offset, definition)
         return [nodes.definition_list("", nodes.definition_list_item("", term, definition), classes=[kind])]
 
+    def field_lines(options: dict, keep) -> list:
+        # "**Default:** `<empty list>`", as units._under_fields reads an entry's fields.
+        return [nodes.paragraph("", "", nodes.strong(text=f"{k.replace('_', ' ').capitalize()}:"), nodes.Text(" "),
+                                nodes.literal(text=_VALUE_MARKUP.sub(lambda m: role_text(m.group(1)), v.strip())))
+                for k, v in options.items() if v.strip() and keep(k)]
+
     class Entry(Lenient):
         def run(self):
             if self.marker():
                 return []
-            return entry(self, " ".join(self.arguments), self.name.split(":")[-1])
+            return entry(self, " ".join(self.arguments), self.name.split(":")[-1],
+                         field_lines(self.options, lambda k: k in _SHOWN_OPTIONS))
 
     def literal(content) -> list:
         code = "\n".join(content)
@@ -308,16 +312,14 @@ def _register():
                 # requires", ":default: <empty list>"): an entry under that name, its other
                 # options its field lines ("**Default:** `<empty list>`"), as the built
                 # page shows them. Dropped, the text said what a setting does, not its name.
-                fields = [nodes.paragraph("", "", nodes.strong(text=f"{k.replace('_', ' ').capitalize()}:"),
-                                          nodes.Text(" "), nodes.literal(text=v.strip()))
-                          for k, v in self.options.items() if k != named and v.strip() and not _PLUMBING.search(k)]
+                fields = field_lines(self.options, lambda k: k != named and not _PLUMBING.search(k))
                 return entry(self, self.options[named].strip(), self.name.split(":")[-1], fields)
             if self.marker() or not lines:
                 # Without a body, an extension's directive makes its text from elsewhere
                 # (".. pip-command-usage:: check", ".. click:run::" output): its arguments
                 # alone were a stray line ('check "python -m pip"') under the heading.
                 return []
-            if sum(_reads_as_code(line) for line in lines) * 2 >= len(lines):
+            if sum(bool(_CODE_LINE.search(line)) for line in lines) * 2 >= len(lines):
                 made = literal(self.content)
             else:
                 box = nodes.container()

@@ -249,6 +249,15 @@ def test_a_notes_body_is_shown_under_its_kind_and_a_block_starts_a_line():
     assert as_answer(["Flags:\n- **Multiple**: No [1]", "Exit code 1. [2]"]) == \
         "Flags:\n- **Multiple**: No [1]\n\nExit code 1. [2]"
     assert as_answer(["Use 1. [1]", "Then 2. [2]"]) == "Use 1. [1] Then 2. [2]"
+    # A quote opening a blockquote starts a line, under its label too (tox's "set_env,
+    # setenv: > INI" showed the marker raw).
+    assert as_answer(["Use 1. [1]", "> INI [2]"]) == "Use 1. [1]\n> INI [2]"
+    from index.answer.units import Candidate
+
+    quoted = "> INI\n> FOO = 1"
+    qhit = md_hit(quoted, "Config › set_env")
+    assert shown_quote(Candidate(qhit, 0, 0, len(quoted), quoted, section="Config › set_env"), 1).startswith(
+        "set_env:\n> INI")
     # One from another section or file, even unlabelled, opens a paragraph: run on, a
     # FAQ's answer read as going on into a CLI page's "Rotates every file…".
     places = [("faq.md", "FAQ › Why?"), ("faq.md", "FAQ › Why?"), ("cli.md", "lograke rotate")]
@@ -352,24 +361,33 @@ def test_a_reference_entrys_description_is_shown_under_its_field_lines():
     # Gunicorn's settings open each entry with "**Command line:**" and "**Default:**"
     # lines: the description quoted alone ("Restart workers when code changes.") did not
     # say which flag it describes. The lines are shown over it, never in the quote.
-    from index.answer.shown import shown_quote
+    from index.answer.shown import label, shown_quote, unrepeated
     from index.answer.units import candidates
 
     text = ("### `reload`\n\n**Command line:** `--reload`\n\n**Default:** `False`\n\n"
             "Restart workers when code changes.\n\nThis setting is intended for development. It will cause "
             "workers to be restarted whenever application code changes."
-            "\n\n### `notes`\n\n**Note:** Since version 2 this is a longer note.\n\nPlain description.\n")
+            "\n\n### `recreate`\n\n**Default:** `False`\n\nAlways recreate the environment."
+            "\n\n### `notes`\n\n**NOTE:** Since version 2 this is a longer note.\n\nPlain description."
+            "\n\n### `platform`\n\n**Version added:** `2.0`\n\nRuns on platforms that match."
+            "\n\n### Install\n\n- **Linux:** `apt install foo`\n- **macOS:** `brew install foo`\n\nRestart your shell.\n")
     cands = candidates([md_hit(text, "Settings")])
     desc = next(c for c in cands if c.text == "Restart workers when code changes.")
-    shown = shown_quote(desc, 1)
-    assert "**Command line:** `--reload`\n**Default:** `False`\nRestart workers when code changes. [1]" in shown
+    assert shown_quote(desc, 1) == ("reload:\n**Command line:** `--reload`\n\n**Default:** `False`\n\n"
+                                    "Restart workers when code changes. [1]")
     assert desc.text == text[desc.start : desc.end]  # the quote stays the source's text
-    # Under a quote that shows the lines already, they are not shown again.
-    from index.answer.shown import unrepeated
-
+    # Not twice: under or beside a quote that shows the lines, whichever comes first.
     fields = next(c for c in cands if c.text.startswith("**Command line:**") and "Restart" in c.text)
     assert [c.intro for c in unrepeated([fields, desc])] == ["", ""]
+    assert [c.intro for c in unrepeated([desc, fields])] == ["", ""]
     assert unrepeated([desc])[0].intro.startswith("**Command line:**")
-    # A note opening a section is its text, not its fields.
-    plain = next(c for c in cands if c.text == "Plain description.")
-    assert "Note" not in shown_quote(plain, 1)
+    # A quote opening with field lines names nothing: its entry's name is shown over it,
+    # though its text says the word ("Always recreate…").
+    recreate = next(c for c in cands if c.text.startswith("**Default:**") and "recreate" in c.text)
+    assert label(recreate) == "recreate"
+    # A note, a version alone (it says when, not what), a list of platforms: no fields.
+    for shown_alone in ("Plain description.", "Runs on platforms that match.", "Restart your shell."):
+        c = next(c for c in cands if c.text == shown_alone)
+        assert not c.intro, shown_alone
+    # "platform" is not said by "platforms": the name is shown.
+    assert label(next(c for c in cands if c.text == "Runs on platforms that match.")) == "platform"

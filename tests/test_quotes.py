@@ -249,6 +249,12 @@ def test_a_quote_carries_on_through_the_sentence_that_leans_on_its_last():
     (c, i), *_ = quotes(cands, scores)
     assert i == first and c.text.endswith("(It expands to 275 names.) Instead, use `py3{9-14}`.")
     assert text[c.start - cands[first].hit.start : c.end - cands[first].hit.start] == c.text
+    # Nor through an introduction: without what it introduces, it would dangle.
+    text2 = "# Ranges\n\nUse `3.{10-}` for ranges. This expands from the oldest version. Both forms can be mixed:\n"
+    cands2 = candidates([md_hit(text2, "Ranges")])
+    top = next(i for i, c in enumerate(cands2) if c.text == "Use `3.{10-}` for ranges. This expands from the oldest version.")
+    shown = quotes(cands2, np.array([1.0 if i == top else 0.1 for i in range(len(cands2))]))
+    assert shown[0][0].text == cands2[top].text
     # A quote whose next sentence stands alone stays as it was.
     alone = next(i for i, c in enumerate(cands) if c.text.startswith("Other text"))
     scores = np.array([1.0 if i == alone else 0.1 for i in range(len(cands))])

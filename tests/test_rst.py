@@ -134,8 +134,8 @@ def test_an_extensions_directive_keeps_its_content(tmp_path):
 
 def test_an_extensions_entry_named_by_an_option_is_an_entry_with_its_fields(tmp_path):
     # tox documents each setting as ".. conf::" with ":keys:" and ":default:" options:
-    # dropped, the text said what a setting does but never its name. Its prose, with
-    # brackets in most lines, was read as a code block.
+    # dropped, the text said what a setting does but never its name. Link plumbing
+    # (":ref_suffix:") is not shown.
     f = tmp_path / "config.rst"
     f.write_text("Config\n======\n\nThe settings.\n\nBase options\n------------\n\n.. conf::\n    :keys: env_log_dir, envlogdir\n"
                  "    :default: {work_dir}/{env_name}/log\n    :ref_suffix: external\n    :version_added: 0.5\n\n"
@@ -149,6 +149,28 @@ def test_an_extensions_entry_named_by_an_option_is_an_entry_with_its_fields(tmp_
     (sec,) = [s for s in ex.sections if s.path[-1] == "env_log_dir, envlogdir"]
     assert sec.path[:-1] == ("Config", "Base options")
     assert "A folder containing log files" in ex.text[sec.start : sec.end]
+    # Sphinx's own entries show their type and default; a value's markup is not shown.
+    f.write_text("Config\n======\n\nThe settings.\n\n.. confval:: timeout\n    :type: :class:`int`\n"
+                 "    :default: ``30``\n\n    Seconds before a worker is killed.\n")
+    assert "`timeout`\n\n**Type:** `int`\n\n**Default:** `30`\n\nSeconds before" in extracted(f).text
+
+
+def test_an_unknown_directives_prose_with_brackets_is_text_and_name_is_no_entry(tmp_path):
+    # Prose in brackets ("(command, environment variables, etc.)", "(or newer)") was read
+    # as a code block; a call, an assignment or a decorator still is code. docutils'
+    # ":name:" is a reference target (a dropdown's), not the name of an entry.
+    f = tmp_path / "box.rst"
+    f.write_text("Title\n=====\n\nIntro.\n\n.. tip-box::\n\n    Requires tox 4 (or newer).\n    Set it per environment"
+                 " (not globally).\n    Each request (command, environment variables) is logged.\n\n"
+                 ".. dropdown:: Linux install\n    :name: linux-install\n    :color: info\n\n"
+                 "    Run the installer from your shell.\n\n"
+                 ".. ext-example::\n\n    import tox\n    config = tox.load(path)\n    print(config)\n")
+    ex = extracted(f)
+    (code,) = [b for b in ex.blocks if b.kind == "code"]
+    assert "config = tox.load(path)" in ex.text[code.start : code.end]
+    assert "Requires tox 4 (or newer)." in ex.text and "Requires" not in ex.text[code.start : code.end]
+    assert "linux-install" not in ex.text and "Color" not in ex.text
+    assert "Linux install\n\nRun the installer from your shell." in ex.text
 
 
 def test_a_target_directive_shows_nothing_and_ends_no_section(tmp_path):

@@ -248,6 +248,8 @@ def _carried_on(shown: list[tuple[Candidate, int]], cands: list[Candidate]) -> l
             if (p.kind != "pair" or p.hit.id != c.hit.id or p.section != c.section
                     or not c.start <= p.start < c.end < p.end or c.kind in ("row", "code")):
                 continue
+            if p.text.rstrip().endswith(":"):
+                break  # an introduction, carried on without what it introduces, would dangle
             hull = c.hit.text[c.start - c.hit.start : p.end - c.hit.start]
             others = [d for m, (d, _) in enumerate(shown) if m != n]
             if _read_len(hull) <= MAX_UNIT_CHARS and not any(_meets(d, c.hit.source, c.end, p.end) for d in others):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from index.answer.units import Candidate, own_heading
+from index.answer.units import FIELD, Candidate, own_heading
 from index.chunking import FENCE_LINE
 from index.answer.rendered import as_shown
 from index.fences import ITEM_MARKER, fence_step
@@ -29,7 +29,7 @@ _NAMING = re.compile(rf"^{_NAME}(?:\(.*\)|\s+\[.*\])?$")
 # How far into a unit its name counts as said (see label): about a line and a half.
 LABEL_SEEN = 120
 
-_BLOCK_START = re.compile(r"\||```|~~~|[-*+] |\d+[.)] ")
+_BLOCK_START = re.compile(r"\||```|~~~|[-*+] |\d+[.)] |>")
 
 
 def label(c: Candidate) -> str:
@@ -43,14 +43,21 @@ def label(c: Candidate) -> str:
     headings = c.section.split(SECTION_SEP) if c.section else []
     # Repeated only far into the unit, the name comes too late: "Default: `2` … over the
     # `RETRY_TIMES` setting" read as no one's default (a reviewer's finding on Scrapy).
-    text = _words_of(c.text[:LABEL_SEEN])
+    # A quote that opens with an entry's field lines ("**Default:** `False`") names
+    # nothing, whatever its text says after them ("Always recreate…" under `recreate`).
+    text = "" if FIELD.match(c.text.lstrip()) else _words_of(c.text[:LABEL_SEEN])
     for heading in reversed(headings):
         if _NAMING.match(heading):
-            return "" if _words_of(heading) in text else heading
-    if headings and _words_of(headings[-1]) not in text:
+            return "" if _said(heading, text) else heading
+    if headings and not _said(headings[-1], text):
         # "…on a CI server." is shown "…on a CI server: …"; "Options" as "Directory › Options".
         return own_heading(c.section).rstrip(" .:")
     return ""
+
+
+def _said(heading: str, text: str) -> bool:
+    # As a word: "platform" is not said by "platforms".
+    return re.search(rf"(?<![\w-]){re.escape(_words_of(heading))}(?![\w-])", text) is not None
 
 
 def _words_of(text: str) -> str:
@@ -78,7 +85,7 @@ def shown_quote(c: Candidate, n: int, name: str | None = None) -> str:
     if (note := _note_of(c)) and not shown.lower().startswith(note.lower()):
         # A note's body quoted without its opening line would read as the page's prose.
         # A block (a fence, a row, a quoted alert's "> ") keeps its first line to itself.
-        shown = f"{note}:\n{shown}" if _BLOCK_START.match(shown) or shown.startswith(">") else f"{note}: {shown}"
+        shown = f"{note}:\n{shown}" if _BLOCK_START.match(shown) else f"{note}: {shown}"
     # A code block cut by a chunk or a trim is closed for the reader (never in the quote),
     # and one cut by a chunk says so as a trim does: closed, half a function read whole.
     if len(FENCE_LINE.findall(shown)) % 2:
@@ -96,14 +103,19 @@ def shown_quote(c: Candidate, n: int, name: str | None = None) -> str:
 
 
 def unrepeated(chosen: list[Candidate]) -> list[Candidate]:
-    """The quotes of an answer, each shown under its introduction (Candidate.intro) only
-    when no quote before it shows those lines already: a reference entry's field lines
-    over the second quote of the entry, under the first that quotes them, read twice."""
+    """The quotes of an answer, a reference entry's description shown under its field
+    lines (Candidate.intro, units._under_fields) only when no other quote of the entry
+    quotes those lines, and no quote before it shows them over itself: read twice, they
+    say nothing more. A bare item's introduction is kept (units.BARE_ITEM)."""
     out: list[Candidate] = []
-    for c in chosen:
+    for n, c in enumerate(chosen):
         lines = [ln for ln in c.intro.split("\n") if ln.strip()]
-        if lines and any(d.section == c.section and all(ln in f"{d.intro}\n{d.text}" for ln in lines) for d in out):
-            c = replace(c, intro="")
+        if lines and all(FIELD.fullmatch(ln) for ln in lines):
+            def shows(d: Candidate, own: bool) -> bool:
+                return (d.hit.source == c.hit.source and d.section == c.section
+                        and all(ln in (f"{d.intro}\n{d.text}" if own else d.text) for ln in lines))
+            if any(shows(d, m < n) for m, d in enumerate(chosen) if m != n):
+                c = replace(c, intro="")
         out.append(c)
     return out
 
