@@ -33,8 +33,9 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # requires") as an entry under that name with its other options as field lines, and a
 # directive's prose with brackets in it as text, not code; sections-47 a bracket only
 # after a word ("f(x)") as code in an unknown directive, Sphinx's own entries with their
-# ":type:" and ":default:" as field lines, ":name:" no entry's name.
-CHUNKER = "sections-47"
+# ":type:" and ":default:" as field lines, ":name:" no entry's name; sections-48 an HTML
+# note box that is only its title ("Added in 25.1.0") as a sentence, not an opening.
+CHUNKER = "sections-48"
 
 
 @dataclass(frozen=True)

@@ -287,6 +287,11 @@ def _admonitions(soup) -> None:
         if name and body is not None and body.name == "p":
             body.insert(0, name + ": ")
             title.decompose()
+        elif name and body is None:
+            # A box that is only its title (Gunicorn's "Added in 25.1.0" under each
+            # setting) says it whole: with a colon, the quote ended on an opening.
+            title.clear()
+            title.append(name if name[-1] in ".!?" else name + ".")
         elif name:
             title.clear()
             title.append(name + ":")

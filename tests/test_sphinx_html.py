@@ -100,6 +100,7 @@ SPHINX_NOTES = """<html><body><div role="main"><section id="timeouts"><h2>Timeou
 <p>The connect timeout applies to each connection attempt to an IP address.</p></div>
 <div class="admonition warning"><p class="admonition-title">Mind the proxies</p>
 <ul><li>Proxies see everything.</li><li>Use HTTPS.</li></ul></div>
+<div class="admonition info"><p class="admonition-title">Added in 25.1.0</p></div>
 </section></div></body></html>"""
 
 
@@ -115,6 +116,8 @@ def test_an_html_note_box_title_opens_its_body(tmp_path):
     ex = extracted(f)
     assert "\n\nNote: The connect timeout applies to each connection attempt to an IP address.\n\n" in ex.text
     assert "\n\nMind the proxies:\n\n- Proxies see everything.\n- Use HTTPS." in ex.text
+    # A box that is only its title says it whole (Gunicorn's settings ended on "Added in 25.1.0:").
+    assert ex.text.rstrip().endswith("\n\nAdded in 25.1.0.")
     hit = Hit("c", "advanced.html", None, 0, len(ex.text), ex.text, 0.5, 0.5, 0.5, None, "Timeouts", "Timeouts")
     units = [(u.kind, ex.text[u.start : u.end]) for u in units_of(hit)]
     assert ("sentence", "Note: The connect timeout applies to each connection attempt to an IP address.") in units
