@@ -34,9 +34,10 @@ FEATURES = OUT / "abstain_features.json"
 REPO = Path(__file__).resolve().parents[1]
 
 
-def features(cited, question: str) -> list[float] | None:
+def features(cited, question: str) -> list[float]:
+    # No evidence (no passage found): every feature at 0.
     ans = cited.ask(question)
-    return None if ans.evidence is None else ans.evidence.vector().tolist()
+    return [0.0] * len(FEATURES_NAMES) if ans.evidence is None else ans.evidence.vector().tolist()
 
 
 def gather(every: int) -> dict[str, list[tuple[list[float], int]]]:
@@ -54,8 +55,7 @@ def gather(every: int) -> dict[str, list[tuple[list[float], int]]]:
         rows = []
         for c in load_checks(qfile):
             f = features(cited, c.q)
-            rows.append((f if f is not None else [0.0] * len(abstain.Evidence(0, 0, 0, 0, 0).vector()), 0 if c.abstain else 1,
-                         c.kind))
+            rows.append((f, 0 if c.abstain else 1, c.kind))
         sets[name] = rows
     from bench.calibrate import article_stores
 
@@ -67,7 +67,7 @@ def gather(every: int) -> dict[str, list[tuple[list[float], int]]]:
         other = arts[(arts.index(q.article) + 1) % len(arts)]
         for art, label in ((q.article, 1), (other, 0)):
             f = features(stores[art], q.question)
-            rows.append((f if f is not None else [0.0] * len(abstain.Evidence(0, 0, 0, 0, 0).vector()), label, "off"))
+            rows.append((f, label, "off"))
     sets["squad"] = rows
     return sets
 

@@ -279,7 +279,7 @@ def _register():
         return [nodes.definition_list("", nodes.definition_list_item("", term, definition), classes=[kind])]
 
     def field_lines(options: dict, keep) -> list:
-        # "**Default:** `<empty list>`", as units._under_fields reads an entry's fields.
+        # "**Default:** `<empty list>`", as answer/fields.py reads an entry's fields.
         return [nodes.paragraph("", "", nodes.strong(text=f"{k.replace('_', ' ').capitalize()}:"), nodes.Text(" "),
                                 nodes.literal(text=_VALUE_MARKUP.sub(lambda m: role_text(m.group(1)), v.strip())))
                 for k, v in options.items() if v.strip() and keep(k)]

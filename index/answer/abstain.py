@@ -298,7 +298,7 @@ def _lemma_held(word: str, lexical) -> bool:
     own = lexical.stemmer.stemWord(word.lower())
     stems = {lexical.stemmer.stemWord(lemma.lower()) for lemmas in getAllLemmas(word.lower()).values()
              for lemma in lemmas} - {own}
-    return any(lexical.doc_freqs([s])[s] > 0 for s in stems)
+    return any(df > 0 for df in lexical.doc_freqs(sorted(stems)).values())
 
 
 # A small corpus says little about how telling a word is: in the seed article (two

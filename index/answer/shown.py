@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from index.answer.units import FIELD, Candidate, own_heading
+from index.answer.fields import FIELD
+from index.answer.units import Candidate, own_heading
 from index.chunking import FENCE_LINE
 from index.answer.rendered import as_shown
 from index.fences import ITEM_MARKER, fence_step
@@ -72,7 +73,7 @@ def shown_quote(c: Candidate, n: int, name: str | None = None) -> str:
     name = label(c) if name is None else name
     # HTML written in Markdown is shown as it reads (the quote keeps it). A bare list item
     # (or a run of them) under the sentence introducing its list (units.BARE_ITEM), an
-    # entry's description under its field lines (units._under_fields).
+    # entry's description under its field lines (fields.under_fields).
     over = c.context or c.intro or _table_head(c)
     head = f"{as_shown(over)}\n" if over else ""
     shown = f"{head}{_text_shown(c)}"
@@ -104,7 +105,7 @@ def shown_quote(c: Candidate, n: int, name: str | None = None) -> str:
 
 def unrepeated(chosen: list[Candidate]) -> list[Candidate]:
     """The quotes of an answer, a reference entry's description shown under its field
-    lines (Candidate.intro, units._under_fields) only when no other quote of the entry
+    lines (Candidate.intro, fields.under_fields) only when no other quote of the entry
     quotes those lines, and no quote before it shows them over itself: read twice, they
     say nothing more. A bare item's introduction is kept (units.BARE_ITEM)."""
     out: list[Candidate] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from index.answer.fields import under_fields
 from index.answer.layout import passage_structure
 from index.chunking import FENCE_LINE, carried_kind, readable
 from index.markup import unpadded, without_tags
@@ -61,7 +62,7 @@ class Unit:
     # definition or list item the chunk continues.
     context: str = ""
     # Shown over it, never embedded: a bare list item's introduction (see BARE_ITEM), a
-    # reference entry's field lines (_under_fields).
+    # reference entry's field lines (fields.under_fields).
     intro: str = ""
 
 
@@ -254,7 +255,7 @@ def units_of(hit: Hit) -> list[Unit]:
         # The rest of a long definition or list item: each unit is shown (and embedded)
         # under the entry's first line ("requests.request(method, url, **kwargs)").
         out = [replace(u, context="\n".join(filter(None, (hit.fence, u.context)))) for u in out]
-    out = _under_fields(text, sections, blocks, out)
+    out = under_fields(text, sections, blocks, out)
     chunk_path = tuple(p for p in hit.section.split(SECTION_SEP) if p) if hit.section else ()
     placed = []
     for u in out:
@@ -283,50 +284,6 @@ def _code_windows(text: str, first: Unit, end: int) -> list[Unit]:
             break
         out.append(unit)
     return out
-
-
-# A field line of a reference entry: "**Command line:** `--reload`", "- **Default**: `30`",
-# "**Type:** int". Only labels that entries use (a sponsor list's "**GitHub Sponsors**:",
-# an OS list's "**Linux:**", a "**NOTE:**" are the page's text), and a value that is
-# code or short.
-_FIELD_LABEL = (r"(?:default(?: value)?|type|value|values|possible values|allowed values|command[- ]line|cli|flag|"
-                r"option|env(?:ironment)?(?: var(?:iable)?)?|config(?:uration)?(?: key| file)?|setting|required|"
-                r"aliases?|scope|argument type|multiple arguments|units?|(?:version )?(?:added|changed|deprecated)"
-                r"(?: in)?|since)")
-FIELD = re.compile(rf"[ \t]*(?:[-*+][ \t]+)?\*\*(?i:{_FIELD_LABEL})(?::\*\*|\*\*:)[ \t]*(?:`[^\n]{{1,150}}|[^\s`][^\n]{{0,40}})")
-# A version field says when, not what: fields that are all of this kind name nothing.
-_WHEN = re.compile(r"[ \t]*(?:[-*+][ \t]+)?\*\*(?i:(?:version )?(?:added|changed|deprecated)(?: in)?|since)")
-_FIELDS = 300  # more than a signature reads as the entry's text
-
-
-def _under_fields(text: str, sections, blocks, units: list[Unit]) -> list[Unit]:
-    """``units`` with the prose, items and introductions of each section that opens with
-    field lines (Gunicorn's settings: "**Command line:** `--reload`", "**Default:**
-    `False`", then the description) shown under those lines, as a row under its head
-    row: the description alone ("Restart workers when code changes.") does not say which
-    flag it describes, and the question usually asks for the flag. Shown only
-    (Unit.intro), not embedded: embedded, the description's cosine fell and answerable
-    questions were declined (Gunicorn, 2 of 121). A list whose first items are fields
-    and whose others are not is a list, not an entry's fields."""
-    for sec in sections:
-        body = [b for b in blocks if sec.start <= b.start < sec.end and b.kind not in ("heading", "header")]
-        n = 0
-        while n < len(body) and body[n].kind in ("paragraph", "item") and all(
-                FIELD.fullmatch(line) for line in text[body[n].start : body[n].end].strip().split("\n")):
-            n += 1
-        if (not n or n == len(body) or body[n - 1].end - body[0].start > _FIELDS
-                or body[n - 1].kind == "item" and body[n].kind == "item"):
-            continue
-        lines = [line.strip() for line in text[body[0].start : body[n - 1].end].strip().split("\n") if line.strip()]
-        if all(_WHEN.match(line) for line in lines):
-            continue
-        # Apart, as the page shows them (in a Markdown reader, lines one newline apart
-        # run into one paragraph, and into the quote under them).
-        fields = "\n\n".join(lines) + "\n"
-        after, end = body[n - 1].end, sec.end
-        units = [replace(u, intro=fields) if after <= u.start < end and not u.context and not u.intro
-                 and u.kind in ("sentence", "pair", "lead", "item") else u for u in units]
-    return units
 
 
 def _section_units(text: str, sections, blocks, units: list[Unit]) -> list[Unit]:
