@@ -35,7 +35,7 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # after a word ("f(x)") as code in an unknown directive, Sphinx's own entries with their
 # ":type:" and ":default:" as field lines, ":name:" no entry's name; sections-48 an HTML
 # note box that is only its title ("Added in 25.1.0") as a sentence, not an opening.
-CHUNKER = "sections-48"
+CHUNKER = "sections-49"
 
 
 @dataclass(frozen=True)

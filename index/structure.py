@@ -133,6 +133,10 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 LINK_TARGET = r"\((?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)"
 # An HTML block that is one entry of a list or definition list.
 _HTML_ENTRY = re.compile(r"[ \t]*<(?:dt|li)[\s>]", re.I)
+# A heading written as HTML in Markdown: ripgrep's FAQ puts each question between
+# '<h3 name="config">' and '</h3>' lines, READMEs open with '<h1 align="center">'.
+# Read as an HTML block, the FAQ was one section and its questions no headings.
+_HTML_HEADING = re.compile(r"\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>\s*", re.I | re.S)
 _LINK = re.compile(r"!?\[([^\]]*)\]" + LINK_TARGET)
 
 
@@ -343,7 +347,12 @@ def _blocks(text: str, at: int, starts: list[int], end: int | None = None,
                 blocks.append(Block(s, e, "code"))
         elif t.type == "html_block" and not covered:
             s, e = _span(text, starts, a, b)
-            if not (COMMENT.fullmatch(text, s, e) or MDX_LINES.fullmatch(text, s, e)):
+            heading = _HTML_HEADING.fullmatch(text, s, e)
+            title = " ".join(plain(heading.group(2)).split()) if heading else ""
+            if title:
+                headings.append((s, int(heading.group(1)), title))
+                blocks.append(Block(s, e, "heading"))
+            elif not (COMMENT.fullmatch(text, s, e) or MDX_LINES.fullmatch(text, s, e)):
                 # An option list written as HTML (Cargo's command pages: "<dt>--depth
                 # <em>depth</em></dt><dd>Maximum display depth…</dd>") answers by entry,
                 # as a Markdown list or definition list does.

@@ -96,6 +96,9 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     assert missing("Eclipse: how do I hook it in?") is None
     assert missing("can I keep the DB pool open?") is None
     assert missing("how do I give the flag as `--name Bob`?") is None
+    # A file given to a command the asker ran is theirs; the command's own name is not.
+    assert missing("why does `rg foo somefile.bin` skip it?") is None
+    assert missing("is there a `frobnicate somefile.bin` command?") == "frobnicate"
     # An inflected form of an everyday word is an everyday word ("mutes", "riskier"),
     # an acronym is not inflected, and a version tag is a number.
     assert missing("the flag mutes everything; is one way riskier?") is None
@@ -125,6 +128,10 @@ def test_an_irregular_form_of_the_sources_word_is_the_sources_word():
     lex = LexicalIndex.build(["a", "b"], texts, "g1")
     assert gather("I overrode the defaults and now nothing logs", lex, texts[:1], 0.5, 0.5).missing is None
     assert gather("I overrode the defaults, is there a subnet option?", lex, texts[:1], 0.5, 0.5).missing == "subnet"
+    # And the other way: ripgrep's guide says "parentheses", the asker "parenthesis".
+    texts = ["Escape the parentheses in a pattern, or pass -F to search for it literally."]
+    lex = LexicalIndex.build(["a"], texts, "g1")
+    assert gather("can I search for `fn write(` without escaping the parenthesis?", lex, texts, 0.5, 0.5).missing is None
 
 
 def test_a_synonym_in_the_passage_counts_as_the_question_s_word(embedder):

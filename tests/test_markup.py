@@ -349,3 +349,16 @@ def test_a_collapsible_blocks_summary_shows_as_the_label_of_its_body():
             "<details>\n<summary>Fish</summary>\n\nAdd that.\n\n</details>")
     assert as_shown(text) == "Step 2.\n\nBash:\n\nAdd this:\n\n```sh\neval x\n```\n\nFish:\n\nAdd that.\n"
     assert note_title("<details><summary><b>Fish</b></summary>") == "Fish" and note_title("<summary></summary>") is None
+
+
+def test_a_heading_written_as_html_in_markdown_opens_a_section(tmp_path):
+    # ripgrep's FAQ: each question between '<h3 name="…">' and '</h3>' lines.
+    f = tmp_path / "FAQ.md"
+    f.write_text('## FAQ\n\n<h3 name="config">\nDoes ripgrep support <code>config</code> files?\n</h3>\n\n'
+                 'Yes. See the guide.\n\n<h3 name="release">When is the next release?</h3>\n\n'
+                 'No dates will ever be given.\n\n<h1 align="center"><img src="logo.png"></h1>\n\nThe end.\n')
+    ex = extracted(f)
+    assert [s.label for s in ex.sections] == ["FAQ", "FAQ › Does ripgrep support config files?",
+                                              "FAQ › When is the next release?"]
+    release = next(s for s in ex.sections if s.label.endswith("release?"))
+    assert "No dates" in ex.text[release.start : release.end] and "The end." in ex.text[release.start : release.end]

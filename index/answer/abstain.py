@@ -99,8 +99,15 @@ _PLACEHOLDER = re.compile(r"^my_?([a-z]{3,})$")
 _QUANTITY = re.compile(r"^\d+(?:\.\d+)?[a-zA-Z]{1,3}$")
 
 
+# A file named as an argument of a command the asker ran is theirs: "why does `rg foo
+# somefile.bin` search the binary file?" (ripgrep; "somefile" was taken for the subject
+# the sources lack). Not a command's first word, which may be a name the docs lack.
+_FILE_ARGUMENT = re.compile(r"(?<=\s)[\w-]+\.[A-Za-z][A-Za-z0-9]{0,4}(?=[\s`])")
+
+
 def _example_spans(question: str) -> set[str]:
     spans = [m.group(0) for m in _EXAMPLE.finditer(question)] + [m.group(1) for m in _OWNED.finditer(question)]
+    spans += [f.group(0) for m in _CODE_EXAMPLE.finditer(question) for f in _FILE_ARGUMENT.finditer(m.group(0))]
     words = {w for s in spans for w in _WORD.findall(s)}
     for w in _WORD.findall(question):
         placeholder = _PLACEHOLDER.match(w)
@@ -289,15 +296,17 @@ def gather(question: str, lexical, passage_texts: list[str], passage_sim: float,
 
 def _lemma_held(word: str, lexical) -> bool:
     """Is ``word`` an irregular form of a word the sources use ("overrode" of "override",
-    "rewrote" of "rewrite")? Their stems never meet, so the word read as absent, and as
-    rare (Zipf 2.3) it was taken for the subject the sources lack (Gunicorn's and tox's
-    "I overrode …" questions were declined). lemminflect's English tables hold the
+    "rewrote" of "rewrite"), or the sources an irregular form of it ("parentheses" of
+    "parenthesis", ripgrep's guide)? Their stems never meet, so the word read as absent,
+    and as rare (Zipf 2.3) it was taken for the subject the sources lack (Gunicorn's and
+    tox's "I overrode …" questions were declined). lemminflect's English tables hold the
     irregular forms; loaded (~0.2 s) only for a word about to be named missing."""
-    from lemminflect import getAllLemmas
+    from lemminflect import getAllInflections, getAllLemmas
 
     own = lexical.stemmer.stemWord(word.lower())
-    stems = {lexical.stemmer.stemWord(lemma.lower()) for lemmas in getAllLemmas(word.lower()).values()
-             for lemma in lemmas} - {own}
+    lemmas = {lemma for found in getAllLemmas(word.lower()).values() for lemma in found}
+    forms = lemmas | {form for lemma in lemmas for found in getAllInflections(lemma).values() for form in found}
+    stems = {lexical.stemmer.stemWord(form.lower()) for form in forms} - {own}
     return any(df > 0 for df in lexical.doc_freqs(sorted(stems)).values())
 
 
