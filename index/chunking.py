@@ -34,8 +34,10 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # directive's prose with brackets in it as text, not code; sections-47 a bracket only
 # after a word ("f(x)") as code in an unknown directive, Sphinx's own entries with their
 # ":type:" and ":default:" as field lines, ":name:" no entry's name; sections-48 an HTML
-# note box that is only its title ("Added in 25.1.0") as a sentence, not an opening.
-CHUNKER = "sections-49"
+# note box that is only its title ("Added in 25.1.0") as a sentence, not an opening;
+# sections-49 a heading written as HTML in Markdown ("<h3 name=…>") opens a section;
+# sections-50 Asciidoctor's note tables read as notes, its TOC and footer left out.
+CHUNKER = "sections-50"
 
 
 @dataclass(frozen=True)

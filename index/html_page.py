@@ -49,6 +49,8 @@ def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]
     # Sphinx's "[source]" and "[docs]" links beside each API entry (viewcode) are
     # chrome too: they would sit in every signature a chunk carries.
     chrome += soup.find_all("a", class_="headerlink") + soup.find_all(class_=["viewcode-link", "viewcode-back"])
+    # Asciidoctor's table of contents and "Last updated" footer are divs, not <nav>.
+    chrome += soup.find_all(id=["toc", "footer"]) + soup.find_all("div", class_="toc")
     # Any heading's permalink that shows only a symbol ("#" in Node.js's pages, "§",
     # "🔗"): left in, every section path read "URL# › Legacy URL API#".
     chrome += [a for h in soup.find_all(_HEADINGS) for a in h.find_all("a", href=re.compile(r"^#"))
@@ -76,6 +78,7 @@ def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]
     for tag in soup(_HIDDEN_TAGS):
         tag.decompose()
     _sphinx_entries(soup)
+    _asciidoc_admonitions(soup)
     _admonitions(soup)
     for tag in soup.find_all(True):
         if tag.decomposed:
@@ -269,6 +272,36 @@ def _field_lists(soup) -> None:
                         dl.insert_before(part)
                 label = None
         dl.decompose()
+
+
+def _asciidoc_admonitions(soup) -> None:
+    """A note box as Asciidoctor builds it: a one-row table whose first cell holds the
+    label ("Note", or an icon titled so) and whose second the text. Read as a table, it
+    was a row "| Note | The installer needs root. |"; it becomes the note box Sphinx
+    builds (a title and the text's paragraphs), which _admonitions reads."""
+    for box in soup.find_all("div", class_="admonitionblock"):
+        icon, content = box.find("td", class_="icon"), box.find("td", class_="content")
+        if content is None:
+            continue
+        label = icon.find(class_="title") or icon.find(attrs={"title": True}) or icon.find("img") if icon else None
+        name = "" if label is None else " ".join((label.get_text(" ") or label.get("title") or label.get("alt") or "").split())
+        note = soup.new_tag("div")
+        title = soup.new_tag("p", attrs={"class": "admonition-title"})
+        title.string = name
+        if name:
+            note.append(title)
+        for wrapper in content.find_all("div", class_="paragraph"):
+            wrapper.unwrap()  # so the title opens the first paragraph
+        if content.find(["p", "div", "ul", "ol", "pre", "table", "dl"]) is None:
+            para = soup.new_tag("p")  # bare text, as Asciidoctor writes a one-paragraph note
+            para.extend(list(content.contents))
+            first = para.contents[0] if para.contents else None
+            if isinstance(first, str):
+                first.replace_with(first.lstrip())
+            note.append(para)
+        else:
+            note.extend([c for c in content.contents if not (isinstance(c, str) and not c.strip())])
+        box.replace_with(note)
 
 
 def _admonitions(soup) -> None:

@@ -101,6 +101,26 @@ def test_html_page_chrome_is_left_out(tmp_path):
     assert extracted(f).text == "# Options\n\nText."
 
 
+def test_an_asciidoctor_page_reads_its_notes_as_notes_without_its_toc_and_footer(tmp_path):
+    # Asciidoctor writes a note as a one-row table (label cell, text cell), its table of
+    # contents and "Last updated" footer as divs.
+    f = tmp_path / "install.html"
+    f.write_text(
+        "<html><body><div id='header'><h1>Installing</h1><div id='toc' class='toc'><div id='toctitle'>Contents"
+        "</div><ul><li><a href='#_install'>Install</a></li></ul></div></div><div id='content'>"
+        "<div class='sect1'><h2 id='_install'>Install</h2><div class='sectionbody'>"
+        "<div class='paragraph'><p>Run the installer.</p></div>"
+        "<div class='admonitionblock note'><table><tr><td class='icon'><div class='title'>Note</div></td>"
+        "<td class='content'>\nIt needs <code>root</code> on Linux.\n</td></tr></table></div>"
+        "<div class='admonitionblock warning'><table><tr><td class='icon'><i class='fa icon-warning' title='Warning'></i>"
+        "</td><td class='content'><div class='paragraph'><p>Never run it twice.</p></div>"
+        "<div class='ulist'><ul><li><p>Not even in CI.</p></li></ul></div></td></tr></table></div>"
+        "</div></div></div><div id='footer'><div id='footer-text'>Last updated 2026-01-01</div></div></body></html>")
+    ex = extracted(f)
+    assert ex.text == ("# Installing\n\n## Install\n\nRun the installer.\n\nNote: It needs `root` on Linux.\n\n"
+                       "Warning: Never run it twice.\n\n- Not even in CI.")
+
+
 def test_html_api_page_as_nodes_tooling_builds_it(tmp_path):
     """Node.js's own HTML pages: a "#" permalink in each heading, a collapsed version
     history under each entry, one <pre> holding the ES module and CommonJS examples."""
