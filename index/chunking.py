@@ -36,8 +36,10 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # ":type:" and ":default:" as field lines, ":name:" no entry's name; sections-48 an HTML
 # note box that is only its title ("Added in 25.1.0") as a sentence, not an opening;
 # sections-49 a heading written as HTML in Markdown ("<h3 name=…>") opens a section;
-# sections-50 Asciidoctor's note tables read as notes, its TOC and footer left out.
-CHUNKER = "sections-50"
+# sections-50 Asciidoctor's note tables read as notes, its TOC and footer left out;
+# sections-51 HTML parsed by lxml (a minified page's tables), Docusaurus' code lines,
+# notes, tabs and "On this page" list.
+CHUNKER = "sections-51"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,10 @@ def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]
     from bs4 import BeautifulSoup
     from markdownify import MarkdownConverter
 
-    soup = BeautifulSoup(markup, "html.parser")
+    # lxml, not html.parser: a minified page leaves out the end tags HTML lets it omit
+    # ("<tr><th>Default<th>CLI Override"), and html.parser nested each cell in the one
+    # before, so Docusaurus' option tables read as a table inside a table.
+    soup = BeautifulSoup(markup, "lxml")
     title_tag = soup.find("title")
     title = " ".join(title_tag.get_text(" ").split()) if title_tag else None
     # A docs site's page is its content plus chrome repeated on every page (menus,
@@ -49,8 +52,11 @@ def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]
     # Sphinx's "[source]" and "[docs]" links beside each API entry (viewcode) are
     # chrome too: they would sit in every signature a chunk carries.
     chrome += soup.find_all("a", class_="headerlink") + soup.find_all(class_=["viewcode-link", "viewcode-back"])
-    # Asciidoctor's table of contents and "Last updated" footer are divs, not <nav>.
+    # Tables of contents that are not <nav>: Asciidoctor's (a div, with its "Last
+    # updated" footer), Docusaurus' "On this page" list beside the text (inside <main>,
+    # so every page ended with its own headings run together).
     chrome += soup.find_all(id=["toc", "footer"]) + soup.find_all("div", class_="toc")
+    chrome += soup.find_all(class_=["table-of-contents", "theme-doc-toc-desktop", "theme-doc-toc-mobile"])
     # Any heading's permalink that shows only a symbol ("#" in Node.js's pages, "§",
     # "🔗"): left in, every section path read "URL# › Legacy URL API#".
     chrome += [a for h in soup.find_all(_HEADINGS) for a in h.find_all("a", href=re.compile(r"^#"))
@@ -62,13 +68,22 @@ def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]
     # is clicked, so it is read like the one shown, under its tab's label ("Windows"):
     # the Flask dev set's Windows commands were only there. Read before the buttons
     # holding the labels go.
+    # Docusaurus names no panel's tab: its tabs and panels pair in order.
+    paired = {}
+    for tablist in soup.find_all(attrs={"role": "tablist"}):
+        tabs = tablist.find_all(attrs={"role": "tab"})
+        panels = tablist.parent.find_all(attrs={"role": "tabpanel"}) if tablist.parent else []
+        if tabs and len(tabs) == len(panels):
+            paired.update({id(panel): tab for tab, panel in zip(tabs, panels)})
     for panel in soup.find_all(attrs={"role": "tabpanel"}):
-        tab = soup.find(id=panel.get("aria-labelledby")) if panel.get("aria-labelledby") else None
+        tab = soup.find(id=panel.get("aria-labelledby")) if panel.get("aria-labelledby") else paired.get(id(panel))
         name = " ".join(tab.get_text(" ").split()) if tab is not None else ""
         if name and not " ".join(panel.get_text(" ").split()).startswith(name):
             label = soup.new_tag("p")
             label.string = name + ":"
             panel.insert(0, label)
+    for tablist in soup.find_all(attrs={"role": "tablist"}):
+        tablist.decompose()  # the tabs' labels now open their panels
     # A collapsed version history (Node.js's "History" under each API entry: the
     # table its Markdown keeps in a comment) is metadata, not the entry's text.
     for details in soup.find_all("details"):
@@ -79,6 +94,7 @@ def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]
         tag.decompose()
     _sphinx_entries(soup)
     _asciidoc_admonitions(soup)
+    _docusaurus_admonitions(soup)
     _admonitions(soup)
     for tag in soup.find_all(True):
         if tag.decomposed:
@@ -89,6 +105,16 @@ def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]
         if ("hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true"
                 or _HIDDEN_STYLE.search(str(attrs.get("style", "")))):
             tag.decompose()
+    # A code block written one <div> per line, each ending in <br> (Docusaurus'
+    # prism-react-renderer: '<div class="token-line"><span>build</span><br/></div>'):
+    # read as blocks and breaks, every line was followed by an empty one.
+    for pre in soup.find_all("pre"):
+        lines = [d for d in pre.find_all("div") if d.find("div") is None]
+        if lines and not any(isinstance(c, str) and c.strip() for c in pre.find_all(string=True, recursive=False)):
+            code = pre.find("code") or pre
+            text = "\n".join(line.get_text() for line in lines)
+            code.clear()
+            code.append(text)
     # One <pre> holding the same example twice, one <code> per flavour that a toggle
     # shows (Node.js's ES module and CommonJS examples): each its own code block, as
     # in the page's Markdown, not the last line of one run into the first of the next.
@@ -302,6 +328,22 @@ def _asciidoc_admonitions(soup) -> None:
         else:
             note.extend([c for c in content.contents if not (isinstance(c, str) and not c.strip())])
         box.replace_with(note)
+
+
+def _docusaurus_admonitions(soup) -> None:
+    """A note box as Docusaurus builds it: a heading div ("tip", upper-cased by its
+    style) over a content div. It becomes the note box Sphinx builds, which
+    _admonitions reads ("Tip: Prettier will follow…")."""
+    for box in soup.find_all("div", class_="theme-admonition"):
+        parts = box.find_all("div", recursive=False)
+        if len(parts) != 2:
+            continue
+        heading, content = parts
+        name = " ".join(heading.get_text(" ").split())
+        title = soup.new_tag("p", attrs={"class": "admonition-title"})
+        title.string = name[:1].upper() + name[1:]
+        heading.replace_with(title)
+        content.unwrap()
 
 
 def _admonitions(soup) -> None:

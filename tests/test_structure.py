@@ -121,6 +121,27 @@ def test_an_asciidoctor_page_reads_its_notes_as_notes_without_its_toc_and_footer
                        "Warning: Never run it twice.\n\n- Not even in CI.")
 
 
+def test_a_minified_docusaurus_page_reads_as_its_markdown(tmp_path):
+    # Docusaurus 3 writes a table without its optional end tags, a code block one <div>
+    # per line ending in <br/>, a note as a heading div over a content div, tabs as a
+    # list of labels over unnamed panels, and its "On this page" list inside <main>.
+    f = tmp_path / "options.html"
+    line = "<div class=token-line><span class='token plain'>{}</span><br/></div>"
+    f.write_text(
+        "<html><body><main><article><h1>Options</h1>"
+        "<table><thead><tr><th>Default<th>CLI Override<tbody><tr><td><code>false</code><td><code>--semi</code></table>"
+        "<pre class=prism-code><code>" + "".join(line.format(t) for t in ["# artifacts:", "build", ""]) + "</code></pre>"
+        "<div class='theme-admonition theme-admonition-tip alert'><div class=admonitionHeading_x><span><svg></svg></span>"
+        "tip</div><div class=admonitionContent_y><p>Follow .gitignore.</div></div>"
+        "<div class=tabs-container><ul role=tablist><li role=tab>npm<li role=tab>yarn</ul><div>"
+        "<div role=tabpanel><p>Run it.</div><div role=tabpanel hidden><p>Run yarn.</div></div></div>"
+        "</article><div class='theme-doc-toc-desktop'><ul class=table-of-contents><li><a href=#x>Options</a></ul></div>"
+        "</main></body></html>")
+    assert extracted(f).text == (
+        "# Options\n\n| Default | CLI Override |\n| --- | --- |\n| `false` | `--semi` |\n\n"
+        "```\n# artifacts:\nbuild\n```\n\nTip: Follow .gitignore.\n\nnpm:\n\nRun it.\n\nyarn:\n\nRun yarn.")
+
+
 def test_html_api_page_as_nodes_tooling_builds_it(tmp_path):
     """Node.js's own HTML pages: a "#" permalink in each heading, a collapsed version
     history under each entry, one <pre> holding the ES module and CommonJS examples."""
