@@ -110,7 +110,9 @@ def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]
     # read as blocks and breaks, every line was followed by an empty one.
     for pre in soup.find_all("pre"):
         lines = [d for d in pre.find_all("div") if d.find("div") is None]
-        if lines and not any(isinstance(c, str) and c.strip() for c in pre.find_all(string=True, recursive=False)):
+        inside = {id(d) for d in lines}
+        loose = [t for t in pre.find_all(string=True) if t.strip() and not any(id(p) in inside for p in t.parents)]
+        if lines and not loose:  # text outside the line divs would be lost
             code = pre.find("code") or pre
             text = "\n".join(line.get_text() for line in lines)
             code.clear()

@@ -327,7 +327,12 @@ def _html(markup: str) -> Extracted:
     from index.html_page import html_to_markdown, with_anchors
     from index.structure import markdown_structure
 
-    text, page_title, anchors = html_to_markdown(markup)
+    try:
+        text, page_title, anchors = html_to_markdown(markup)
+    except RecursionError:
+        # markdownify walks the tree recursively: thousands of nested elements (a
+        # generated or hostile page) are input it cannot read, not a bug to log.
+        raise SourceError("its HTML is nested too deeply to read") from None
     title, sections, blocks = markdown_structure(text)
     return Extracted(text, None, title=page_title or title, sections=with_anchors(sections, anchors), blocks=blocks)
 

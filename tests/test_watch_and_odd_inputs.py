@@ -42,6 +42,17 @@ def test_odd_and_non_utf8_names(tmp_path):
     json.dumps([h.source for h in hits])  # names stay printable
 
 
+def test_html_nested_too_deeply_is_skipped_with_one_line(tmp_path, caplog):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "deep.html").write_text("<html><body>" + "<div>" * 5000 + "<p>deep</p>" + "</div>" * 5000 + "</body></html>")
+    (src / "ok.md").write_text("Quokkas smile for photographs.")
+    report = make(tmp_path, {}).index(src)
+    assert [(s.rel, s.reason) for s in report.skipped] == [("deep.html", "its HTML is nested too deeply to read")]
+    assert report.added == ["ok.md"]
+    assert "Traceback" not in caplog.text and "unexpected" not in caplog.text
+
+
 def test_file_vanishing_mid_index_is_reported_and_the_rest_goes_on(tmp_path, monkeypatch):
     src = tmp_path / "src"
     src.mkdir()
