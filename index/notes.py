@@ -1,8 +1,8 @@
 """The opening lines of notes, as the docs tools write them: admonitions (":::tip",
 "!!! note", pymdownx's "/// tip"), containers, content tabs' "//// tab" and GitHub's
 alerts, MkDocs Material's '=== "tab"' (MyST's directive fences: myst.py; MDX components: mdx.py); what a note's opener
-is shown as over its body. structure.py reads the notes with them, markup.py and the
-answer show them."""
+is shown as over its body; the markdown-it rule that reads a content tab's body
+(tabbed). structure.py reads the notes with them, markup.py and the answer show them."""
 
 from __future__ import annotations
 
@@ -94,3 +94,38 @@ def opener_shown(line: str) -> str | None:
         return None
     indent = line[: len(line) - len(line.lstrip())]
     return f"{indent}> {title}:" if m.re is _NOTE_OPEN and m.group(6) else f"{indent}{title}:"
+
+
+# A content tab as MkDocs Material writes it (pymdownx.tabbed): '=== "Docker"' over a
+# body indented four spaces. Without a rule the body joins the marker's paragraph or is
+# read as an indented code block, so the tables and code in tabs (Traefik's metrics,
+# Hatch's VCS schemes) were no rows. mdit-py-plugins has no tabs plugin: this rule is
+# admon_plugin's, for the "===" marker (TAB_LINE), emitting tabbed_open /
+# tabbed_close around the body's own blocks.
+
+
+def tabbed(state, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False  # an indented code block's line
+    start, maximum = state.bMarks[start_line] + state.tShift[start_line], state.eMarks[start_line]
+    if not state.src.startswith("===", start) or not TAB_LINE.match(state.src[start:maximum]):
+        return False
+    if silent:
+        return True
+    old_parent, old_line_max, old_indent = state.parentType, state.lineMax, state.blkIndent
+    state.parentType = "tabbed"
+    state.blkIndent = state.sCount[start_line] + 4
+    line = start_line
+    while (line := line + 1) < end_line:
+        # Ends at a line with text indented less than the body; blank lines, however
+        # many, stay in it (as pymdownx.tabbed reads it; admon_plugin ends at two).
+        if state.bMarks[line] + state.tShift[line] < state.eMarks[line] and state.sCount[line] < state.blkIndent:
+            break
+    state.lineMax = line
+    token = state.push("tabbed_open", "div", 1)
+    token.block, token.map, token.info = True, [start_line, line], state.src[start:maximum]
+    state.md.block.tokenize(state, start_line + 1, line)
+    state.push("tabbed_close", "div", -1).block = True
+    state.parentType, state.lineMax, state.blkIndent = old_parent, old_line_max, old_indent
+    state.line = line
+    return True

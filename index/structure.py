@@ -19,7 +19,7 @@ from index.markup import (COMMENT, IMPORT_FROM, MDX_LINES, REFERENCE_LINK, TEMPL
                           without_shortcodes)
 from index.mdx import mdx_lines, mover
 from index.myst import DIRECTIVE, DIRECTIVE_OPTIONS, MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES
-from index.notes import ALERT, COLON_ADMONITIONS, SLASH_OPEN, TAB_LINE
+from index.notes import ALERT, COLON_ADMONITIONS, SLASH_OPEN, tabbed
 
 SECTION_SEP = " › "
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def _parser(mdx: bool = False):
     # pymdownx.blocks ("/// tip" … "///", notes.SLASH_OPEN): the same rule, with slashes.
     md.use(container_plugin, "slash", marker="/",
            validate=lambda params, *_: SLASH_OPEN.fullmatch("///" + params) is not None)
-    md.block.ruler.before("fence", "tabbed", _tabbed, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before("fence", "tabbed", tabbed, {"alt": ["paragraph", "reference", "blockquote", "list"]})
     if mdx:
         # MDX has no HTML blocks: a component's tag on its line ("<Step title=…>") is
         # JSX, and the lines after it are Markdown. Read as CommonMark's HTML block, the
@@ -81,41 +81,6 @@ def _parser(mdx: bool = False):
         # fence opened a code block instead (crewAI: 9 chunks began with one).
         md.disable("html_block")
     return md
-
-
-# A content tab as MkDocs Material writes it (pymdownx.tabbed): '=== "Docker"' over a
-# body indented four spaces. Without a rule the body joins the marker's paragraph or is
-# read as an indented code block, so the tables and code in tabs (Traefik's metrics,
-# Hatch's VCS schemes) were no rows. mdit-py-plugins has no tabs plugin: this rule is
-# admon_plugin's, for the "===" marker (notes.TAB_LINE), emitting tabbed_open /
-# tabbed_close around the body's own blocks.
-
-
-def _tabbed(state, start_line: int, end_line: int, silent: bool) -> bool:
-    if state.sCount[start_line] - state.blkIndent >= 4:
-        return False  # an indented code block's line
-    start, maximum = state.bMarks[start_line] + state.tShift[start_line], state.eMarks[start_line]
-    if not state.src.startswith("===", start) or not TAB_LINE.match(state.src[start:maximum]):
-        return False
-    if silent:
-        return True
-    old_parent, old_line_max, old_indent = state.parentType, state.lineMax, state.blkIndent
-    state.parentType = "tabbed"
-    state.blkIndent = state.sCount[start_line] + 4
-    line = start_line
-    while (line := line + 1) < end_line:
-        # Ends at a line with text indented less than the body; blank lines, however
-        # many, stay in it (as pymdownx.tabbed reads it; admon_plugin ends at two).
-        if state.bMarks[line] + state.tShift[line] < state.eMarks[line] and state.sCount[line] < state.blkIndent:
-            break
-    state.lineMax = line
-    token = state.push("tabbed_open", "div", 1)
-    token.block, token.map, token.info = True, [start_line, line], state.src[start:maximum]
-    state.md.block.tokenize(state, start_line + 1, line)
-    state.push("tabbed_close", "div", -1).block = True
-    state.parentType, state.lineMax, state.blkIndent = old_parent, old_line_max, old_indent
-    state.line = line
-    return True
 
 
 _FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)
