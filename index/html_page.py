@@ -110,9 +110,11 @@ def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]
     # read as blocks and breaks, every line was followed by an empty one.
     for pre in soup.find_all("pre"):
         lines = [d for d in pre.find_all("div") if d.find("div") is None]
+        if not lines:
+            continue  # most blocks: no text is walked for them
         inside = {id(d) for d in lines}
-        loose = [t for t in pre.find_all(string=True) if t.strip() and not any(id(p) in inside for p in t.parents)]
-        if lines and not loose:  # text outside the line divs would be lost
+        if not any(t.strip() and not any(id(p) in inside for p in t.parents) for t in pre.find_all(string=True)):
+            # (text outside the line divs would be lost)
             code = pre.find("code") or pre
             text = "\n".join(line.get_text() for line in lines)
             code.clear()
