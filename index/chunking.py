@@ -11,7 +11,7 @@ from index.sentences import sentence_start
 from index.sources import Extracted
 from index.splitter import Splitter, as_splitter
 from index.markup import FENCE_LINE, code_opener, without_tags
-from index.structure import LINK_TARGET, SECTION_SEP, Section
+from index.structure import FRONT_FENCES, LINK_TARGET, SECTION_SEP, Section
 
 # Recorded in the store: a store cut by another version of this module (or of the text
 # extraction it cuts) is refused, not mixed, until `cited index --rebuild`. Bumped with
@@ -39,7 +39,7 @@ from index.structure import LINK_TARGET, SECTION_SEP, Section
 # sections-50 Asciidoctor's note tables read as notes, its TOC and footer left out;
 # sections-51 HTML parsed by lxml (a minified page's tables), Docusaurus' code lines,
 # notes, tabs and "On this page" list.
-CHUNKER = "sections-51"
+CHUNKER = "sections-52"
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,12 @@ def with_context(context: str, text: str) -> str:
 
 
 def carried_kind(fence: str) -> str:
-    """What a chunk's ``fence`` (see Chunk.fence) carries: "code", "table", "item" or ""."""
+    """What a chunk's ``fence`` (see Chunk.fence) carries: "code", "table", "item",
+    "front" (it is a page's front matter, structure.front_block) or ""."""
     if not fence:
         return ""
+    if fence in FRONT_FENCES:
+        return "front"
     if FENCE_LINE.match(fence):
         return "code"
     return "table" if "\n" in fence else "item"
@@ -133,7 +136,7 @@ def indexed_text(title: str | None, section: str, text: str, fence: str = "") ->
     """A chunk as it is embedded and as BM25 indexes it: its contextual header, the first
     line it carries from a block begun before it (a table's head row names the columns
     of its rows), then its text."""
-    body = fence.partition("\n")[0] + "\n" + text if fence else text
+    body = fence.partition("\n")[0] + "\n" + text if fence and fence not in FRONT_FENCES else text
     return with_context(context_header(title, section), body)
 
 
@@ -280,6 +283,8 @@ def _packed(text: str, blocks, sp: Splitter, budget: int, section: str, title) -
                 fence = first if FENCE_LINE.match(first) else code_opener(first)
                 if fence:
                     pieces = [replace(c, fence=fence) if c.start > b.start else c for c in pieces]
+            elif b.fence in FRONT_FENCES:
+                pieces = [replace(c, fence=b.fence) for c in pieces]
             elif lead:
                 # A long definition (an API entry: its signature, then parameters) or
                 # list item: the later pieces say what they are part of.

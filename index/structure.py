@@ -83,7 +83,9 @@ def _parser(mdx: bool = False):
     return md
 
 
-_FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)
+# The fences of YAML and TOML front matter; a chunk of it carries one (Chunk.fence).
+FRONT_FENCES = ("---", "+++")
+_FRONT = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?)\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)
 _FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(.*?)[\"']?\s*$", re.M)
 # MDX (Docusaurus) pages open with ES module lines ("import Tabs from '@theme/Tabs';"):
 # code for the site's build, not text for a reader.
@@ -178,10 +180,12 @@ def markdown_structure(text: str, mdx: bool = False) -> tuple[str | None, list[S
     """Title, sections and blocks of Markdown ``text`` (offsets into ``text`` itself);
     ``mdx``: read as MDX reads it (see mdx_lines).
 
-    Front matter is skipped (its ``title`` is used). Sections run from one heading to
-    the next, whatever their levels; text before the first heading has an empty path.
+    Front matter is a section of its own, one block (see front_block); its ``title``
+    is the page's. Sections run from one heading to the next, whatever their levels;
+    text before the first heading has an empty path.
     """
     body, title = front_matter(text)
+    front = front_block(text)
     moved: list[tuple[int, int, int]] = []
     if mdx:
         text, moved = mdx_lines(text, body)
@@ -196,7 +200,36 @@ def markdown_structure(text: str, mdx: bool = False) -> tuple[str | None, list[S
         blocks = [replace(b, start=at(b.start), end=at(b.end), opens=None if b.opens is None else at(b.opens))
                   for b in blocks]
         sections = [replace(x, start=at(x.start), end=at(x.end)) for x in sections]
+    if front is not None:
+        sections, blocks = [Section(front.start, front.end, ())] + sections, [front] + blocks
     return title, sections, blocks
+
+
+# A top-level key of YAML or TOML front matter.
+_FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*[:=]", re.M)
+# What a page's front matter tells its site about the page, and the page's text says again.
+_PAGE_KEYS = {"title", "description"}
+# Front matter with at least this many other keys holds facts of its own.
+FRONT_FIELDS = 3
+
+
+def front_block(text: str) -> Block | None:
+    """The lines of ``text``'s front matter, between its fences, as one block that
+    answers whole, carrying its fence (Chunk.fence) so a passage of it is read as front
+    matter again; when it holds fields of its own (FRONT_FIELDS). Facts live there:
+    curl's option pages give the version an option was added in and its one-line help
+    only there; skipped, "since which version does curl have --json?" had no answer.
+    A title and a description alone say what the page does: indexed, they took the
+    place of its text among the passages read (crewAI -2 questions, npm -1)."""
+    m = _FRONT.match(text)
+    if m is None or len({k.lower() for k in _FRONT_KEY.findall(m.group(2))} - _PAGE_KEYS) < FRONT_FIELDS:
+        return None
+    s, e = m.start(2), m.end(2)
+    while text[s] in "\r\n":
+        s += 1
+    while text[e - 1].isspace():
+        e -= 1
+    return Block(s, e, "item", fence=m.group(1))
 
 
 def _blocks(text: str, at: int, starts: list[int], end: int | None = None,

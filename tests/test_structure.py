@@ -43,6 +43,38 @@ def test_markdown_sections_atx_setext_and_front_matter(tmp_path, splitter):
     assert prompt.line == ex.text.count("\n", 0, prompt.start) + 1
 
 
+# As curl writes its option pages: facts (the version an option came in, its one-line
+# help) only in the front matter.
+OPTION_PAGE = ("---\nLong: retry-all-errors\nHelp: Retry on any error\nAdded: 7.71.0\nCategory: curl\n"
+               "See-also:\n  - retry\n---\n\n# `--retry-all-errors`\n\nRetry on any and all errors.\n")
+
+
+def test_front_matter_with_fields_of_its_own_is_a_section(tmp_path, splitter):
+    (tmp_path / "retry.md").write_text(OPTION_PAGE)
+    # Only a title and a description: what the page's text says again, not indexed.
+    (tmp_path / "plain.md").write_text("---\ntitle: Plain\ndescription: A page.\nweight: 3\n---\n\nSome text.\n")
+    ex = extracted(tmp_path / "retry.md")
+    front, body = chunk(ex, splitter)
+    assert front.section == "" and front.fence == "---" and ex.text[front.start : front.end] == front.text
+    assert front.text.startswith("Long: retry-all-errors") and front.text.endswith("  - retry")
+    assert "Added" not in body.text and body.section == "--retry-all-errors"
+    assert not front.embed_text.startswith("---")
+    (only,) = chunk(extracted(tmp_path / "plain.md"), splitter)
+    assert only.text == "Some text."
+
+
+def test_a_fact_only_in_front_matter_is_answered(tmp_path, embedder):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "retry.md").write_text(OPTION_PAGE)
+    (docs / "json.md").write_text(OPTION_PAGE.replace("retry-all-errors", "json").replace("7.71.0", "7.82.0")
+                                  .replace("Retry on any error", "Post JSON"))
+    ans = indexed(docs, tmp_path / "data", embedder).ask("Since which version does curl have --retry-all-errors?")
+    first = ans.citations[0]
+    assert first.source == "retry.md" and "Added: 7.71.0" in first.quote
+    assert first.section == "--retry-all-errors"  # under the page's title, as text before its first heading
+
+
 def test_html_sections_lists_tables_and_hidden_text(tmp_path, splitter):
     f = tmp_path / "page.html"
     f.write_text(

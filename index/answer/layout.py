@@ -22,6 +22,9 @@ def passage_structure(hit: Hit):
     from index.structure import Block, Section, markdown_structure
 
     carried = carried_kind(hit.fence)
+    if carried == "front":
+        # Key-value lines, not Markdown: they answer whole, as the block they were.
+        return [], [Block(0, len(hit.text.rstrip()), "item")]
     if carried == "item":
         # Inside a definition or list item its lines are indented; read alone, they
         # would be an indented code block. They are read dedented instead.
