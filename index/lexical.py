@@ -73,6 +73,10 @@ def tokenize(texts: list[str], stemmer) -> list[list[str]]:
                           return_ids=False, show_progress=False, token_pattern=TOKEN_PATTERN)
 
 
+# At most this many of the identifiers a question's partial name ends are searched for it.
+NAMES_ENDING = 3
+
+
 # A question word derived from a source's word is not absent from the sources (see
 # LexicalIndex.derives). On the Click dev set, 4 of its 11 false abstentions were such
 # words ("countable", "cleanest", "reinstalling", "nonzero"); no near-domain question
@@ -114,6 +118,8 @@ class LexicalIndex:
         tokens = tokenize([query], self._stemmer)
         if not tokens[0]:
             return []
+        vocab = self._bm25.vocab_dict
+        tokens[0] = [n for t in tokens[0] for n in ([t] if t in vocab else self.names_ending(t)[:NAMES_ENDING] or [t])]
         # get_scores + argpartition: bm25s' retrieve() adds ~4 ms of per-call set-up,
         # which was a fifth of a warm query; the scores are the same.
         scores = self._bm25.get_scores(tokens[0])
@@ -175,6 +181,26 @@ class LexicalIndex:
         # is, and "beyonce" stems to "beyonc".
         vocab = self._bm25.vocab_dict if self._bm25 is not None else {}
         return frozenset(self._stemmer.stemWord(fold(w)) for w in vocab if not w.isascii())
+
+    @cached_property
+    def _reversed_names(self) -> list[str]:
+        vocab = self._bm25.vocab_dict if self._bm25 is not None else {}
+        return sorted(w[::-1] for w in vocab if "_" in w)
+
+    def names_ending(self, stem: str) -> list[str]:
+        """The indexed identifiers that ``stem``, an identifier itself, ends: askers
+        leave out a name's prefix ("emu_group_mapping" for the Terraform GitHub
+        provider's "github_emu_group_mapping"), and BM25 matches whole tokens."""
+        import bisect
+
+        if "_" not in stem.strip("_"):
+            return []
+        key, names = ("_" + stem)[::-1], self._reversed_names
+        at, out = bisect.bisect_left(names, key), []
+        while at < len(names) and names[at].startswith(key):
+            out.append(names[at][::-1])
+            at += 1
+        return out
 
     def has_folded(self, stem: str) -> bool:
         """Is ``stem`` the stem of an indexed word written without its accents

@@ -195,3 +195,21 @@ def test_every_answerable_seed_question_is_answered_and_off_topic_ones_declined(
     assert [c.q for c in checks if c.kind == "off" and not seeded.ask(c.q).abstained] == []
     # And answered right: the expected words in the answer for at least 9 in 10.
     assert eval_checks(seeded, answerable)["answer_hit"] >= 0.9
+
+
+def test_a_name_without_its_prefix_and_a_spelled_out_acronym_are_the_sources_words():
+    # Found on the Terraform GitHub provider's and curl's docs: askers write
+    # "emu_group_mapping" for "github_emu_group_mapping", "TLD" for "top-level domain".
+    from index.answer.abstain import gather
+    from index.lexical import LexicalIndex
+
+    texts = ["Use github_emu_group_mapping to map an IdP group to a team.", "Cookies for a top-level domain are refused.",
+             "The team is the unit of access."]
+    lex = LexicalIndex.build(["a", "b", "c"], texts, "g1")
+    assert gather("emu_group_mapping import format?", lex, texts[:1], 0.5, 0.5).missing is None
+    assert [i for i, _ in lex.search("emu_group_mapping import", 3)] == ["a"]  # BM25 searches the name it ends
+    assert gather("is there a copilot_seat_mapping resource?", lex, texts[:1], 0.5, 0.5).missing == "copilot_seat_mapping"
+    assert gather("can it refuse cookies for a whole TLD?", lex, texts[1:2], 0.5, 0.5).missing is None
+    assert gather("can it refuse cookies listed in the PSL?", lex, texts[1:2], 0.5, 0.5).missing == "PSL"
+    # Stop words spell nothing: "the unit of" is no "TUO".
+    assert gather("is the team a TUO?", lex, texts[2:], 0.5, 0.5).missing == "TUO"
