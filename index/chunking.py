@@ -38,8 +38,9 @@ from index.structure import FRONT_FENCES, LINK_TARGET, SECTION_SEP, Section
 # sections-49 a heading written as HTML in Markdown ("<h3 name=…>") opens a section;
 # sections-50 Asciidoctor's note tables read as notes, its TOC and footer left out;
 # sections-51 HTML parsed by lxml (a minified page's tables), Docusaurus' code lines,
-# notes, tabs and "On this page" list.
-CHUNKER = "sections-52"
+# notes, tabs and "On this page" list; sections-52 front matter with fields of its own
+# a section; sections-53 a site generator's keys not counted as such fields.
+CHUNKER = "sections-53"
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class Chunk:
     title: str | None = None  # the file's title
     # What a chunk that begins inside a block needs before it to be read right: a code
     # block's opening fence line, a table's head row and its |---| line, or the first
-    # line of a list item or definition (an API entry's signature) too long for one chunk.
+    # line of a list item or definition (an API entry's signature) too long for one chunk;
+    # or front matter's fence ("---"): the chunk is its lines (structure.front_block).
     fence: str = ""
     # The anchors of the sections it holds (HTML: page.html#anchor): (section label, id).
     anchors: tuple[tuple[str, str], ...] = ()

@@ -48,7 +48,7 @@ class Block:
     opens: int | None = None
     # What a chunk opening with this block carries (Chunk.fence): a long MyST note's
     # opening fence line, for its blocks after the first, or its closing fence would
-    # read as opening a code block.
+    # read as opening a code block; front matter's fence ("---"), marking its lines.
     fence: str = ""
 
 
@@ -180,8 +180,8 @@ def markdown_structure(text: str, mdx: bool = False) -> tuple[str | None, list[S
     """Title, sections and blocks of Markdown ``text`` (offsets into ``text`` itself);
     ``mdx``: read as MDX reads it (see mdx_lines).
 
-    Front matter is a section of its own, one block (see front_block); its ``title``
-    is the page's. Sections run from one heading to the next, whatever their levels;
+    Front matter holding fields of its own is a section, one block (see front_block);
+    its ``title`` is the page's. Sections run from one heading to the next, whatever their levels;
     text before the first heading has an empty path.
     """
     body, title = front_matter(text)
@@ -207,25 +207,32 @@ def markdown_structure(text: str, mdx: bool = False) -> tuple[str | None, list[S
 
 # A top-level key of YAML or TOML front matter.
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*[:=]", re.M)
-# What a page's front matter tells its site about the page, and the page's text says again.
-_PAGE_KEYS = {"title", "description"}
-# Front matter with at least this many other keys holds facts of its own.
+# What a page's front matter tells its site generator (Jekyll, Hugo, Docusaurus,
+# VitePress, Starlight, Mintlify) about the page: its title and description, which the
+# page's text says again, and where and how to show it.
+_SITE_KEYS = frozenset("""title description page_title linktitle sidebar_label sidebar_position sidebar slug id
+    permalink layout type draft weight menu aliases redirect_from date lastmod author tags categories keywords
+    icon mode hide toc hide-toc tableofcontents template nav_order parent""".split())
+# Front matter with at least this many other keys holds facts of its own: curl's option
+# pages have 8 to 11 (Long, Arg, Help, Added, Protocols…); a page with a key or two
+# besides (npm's "section: 1", a "source:" link) says nothing its text does not.
 FRONT_FIELDS = 3
 
 
 def front_block(text: str) -> Block | None:
     """The lines of ``text``'s front matter, between its fences, as one block that
     answers whole, carrying its fence (Chunk.fence) so a passage of it is read as front
-    matter again; when it holds fields of its own (FRONT_FIELDS). Facts live there:
-    curl's option pages give the version an option was added in and its one-line help
-    only there; skipped, "since which version does curl have --json?" had no answer.
-    A title and a description alone say what the page does: indexed, they took the
-    place of its text among the passages read (crewAI -2 questions, npm -1)."""
+    matter again, when it holds fields of its own (FRONT_FIELDS); else None. Facts live
+    there: curl's option pages give the version an option was added in and its
+    one-line help only there; skipped, "since which version does curl have --json?"
+    had no answer. A site's keys alone say what the page's text does: indexed, they
+    took the place of that text among the passages read (crewAI -2 questions, Jekyll,
+    npm, Traefik -1)."""
     m = _FRONT.match(text)
-    if m is None or len({k.lower() for k in _FRONT_KEY.findall(m.group(2))} - _PAGE_KEYS) < FRONT_FIELDS:
+    if m is None or len({k.lower() for k in _FRONT_KEY.findall(m.group(2))} - _SITE_KEYS) < FRONT_FIELDS:
         return None
     s, e = m.start(2), m.end(2)
-    while text[s] in "\r\n":
+    while text[s] == "\n":
         s += 1
     while text[e - 1].isspace():
         e -= 1

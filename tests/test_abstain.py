@@ -210,6 +210,7 @@ def test_a_name_without_its_prefix_and_a_spelled_out_acronym_are_the_sources_wor
     assert [i for i, _ in lex.search("emu_group_mapping import", 3)] == ["a"]  # BM25 searches the name it ends
     assert gather("is there a copilot_seat_mapping resource?", lex, texts[:1], 0.5, 0.5).missing == "copilot_seat_mapping"
     assert gather("can it refuse cookies for a whole TLD?", lex, texts[1:2], 0.5, 0.5).missing is None
+    assert gather("are cookies for TLDs refused?", lex, texts[1:2], 0.5, 0.5).missing is None
     assert gather("can it refuse cookies listed in the PSL?", lex, texts[1:2], 0.5, 0.5).missing == "PSL"
     # Stop words spell nothing: "the unit of" is no "TUO".
     assert gather("is the team a TUO?", lex, texts[2:], 0.5, 0.5).missing == "TUO"

@@ -58,9 +58,14 @@ def test_front_matter_with_fields_of_its_own_is_a_section(tmp_path, splitter):
     assert front.section == "" and front.fence == "---" and ex.text[front.start : front.end] == front.text
     assert front.text.startswith("Long: retry-all-errors") and front.text.endswith("  - retry")
     assert "Added" not in body.text and body.section == "--retry-all-errors"
-    assert not front.embed_text.startswith("---")
+    assert front.embed_text == "--retry-all-errors\n\n" + front.text  # no fence embedded
     (only,) = chunk(extracted(tmp_path / "plain.md"), splitter)
     assert only.text == "Some text."
+    # TOML front matter too; a site generator's keys (layout, weight, menu) are no facts.
+    (tmp_path / "toml.md").write_text("+++\nlong = 'x'\narg = '<n>'\nadded = '1.2'\n+++\n\n# X\n\nText.\n")
+    (tmp_path / "site.md").write_text("---\ntitle: T\nlayout: docs\nweight: 3\nmenu:\n  docs: 1\n---\n\nText.\n")
+    assert chunk(extracted(tmp_path / "toml.md"), splitter)[0].fence == "+++"
+    assert len(chunk(extracted(tmp_path / "site.md"), splitter)) == 1
 
 
 def test_a_fact_only_in_front_matter_is_answered(tmp_path, embedder):

@@ -248,9 +248,10 @@ def _written_apart(word: str, passage_texts: list[str]) -> bool:
 
 
 def _spelled_out(word: str, passage_texts: list[str], stopwords: frozenset[str]) -> bool:
-    """Do the passages read spell out ``word``, an acronym ("TLD": "top-level domain",
-    curl's cookie guide)? Words that are not stop words, one per letter; an acronym of
-    two letters is too easily spelled by chance."""
+    """Do the passages read spell out ``word``, an acronym ("TLD", "TLDs": "top-level
+    domain", curl's cookie guide)? Words that are not stop words, one per letter; an
+    acronym of two letters is too easily spelled by chance."""
+    word = word[:-1] if word.endswith("s") else word
     if not (3 <= len(word) <= 6 and word.isalpha() and word.isupper()):
         return False
     pattern = re.compile(r"[\s-]+".join(rf"\b{c}\w+" for c in word.lower()) + r"\b", re.I)
@@ -269,7 +270,8 @@ def gather(question: str, lexical, passage_texts: list[str], passage_sim: float,
     dfs = lexical.doc_freqs([s for _, s in terms])
     held = [lexical.stems(t) for t in passage_texts]
     # A name given without its prefix stands for the names it ends (LexicalIndex.names_ending).
-    for s, names in ((s, lexical.names_ending(s)) for s, df in list(dfs.items()) if not df):
+    for s in [s for s, df in dfs.items() if not df]:
+        names = lexical.names_ending(s)
         if names:
             dfs[s] = max(lexical.doc_freqs(names).values())
             for h in held:
@@ -305,7 +307,7 @@ def gather(question: str, lexical, passage_texts: list[str], passage_sim: float,
         short = w.lower() if acronym else s
         if (dfs[s] == 0 and s not in anywhere and not (len(short) >= 3 and lexical.has_prefix(short))
                 and not lexical.derives(w.lower()) and not lexical.has_folded(s)
-                and not _written_apart(w, passage_texts) and not _spelled_out(w, passage_texts, lexical.stopwords)):
+                and not _written_apart(w, passage_texts) and (question.isupper() or not _spelled_out(w, passage_texts, lexical.stopwords))):
             z = 0.0 if w.lower() in names else _zipf(w.lower(), inflected=not acronym)
             if z < RARE_ZIPF and (rarest is None or z < rarest) and not _lemma_held(w, lexical):
                 missing, rarest = w, z
