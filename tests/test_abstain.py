@@ -214,3 +214,19 @@ def test_a_name_without_its_prefix_and_a_spelled_out_acronym_are_the_sources_wor
     assert gather("can it refuse cookies listed in the PSL?", lex, texts[1:2], 0.5, 0.5).missing == "PSL"
     # Stop words spell nothing: "the unit of" is no "TUO".
     assert gather("is the team a TUO?", lex, texts[2:], 0.5, 0.5).missing == "TUO"
+
+
+def test_an_error_the_asker_pastes_is_not_evidence_of_absence():
+    # Found on the Redis set: redis-cli's "(error) WRONGTYPE …" is what the asker saw.
+    from index.answer.abstain import gather
+    from index.lexical import LexicalIndex
+
+    texts = ["GET returns the value of a key. An error is returned if the value is not a string.",
+             "Use HGET to read a field of a hash."]
+    lex = LexicalIndex.build(["a", "b"], texts, "g1")
+    ask = lambda q: gather(q, lex, texts[:1], 0.5, 0.5).missing  # noqa: E731
+    assert ask("GET user:1 -> (error) WRONGTYPE Operation against a key holding the wrong kind of value") is None
+    assert ask("GET fails with ModuleNotFoundError: redisjson. what do I install?") is None
+    assert ask("GET raises a KeyspaceError, why?") is None
+    # A name the asker asks about is still the sources' to hold.
+    assert ask("is there a WRONGTYPE option for GET?") == "WRONGTYPE"

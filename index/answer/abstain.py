@@ -105,8 +105,16 @@ _QUANTITY = re.compile(r"^\d+(?:\.\d+)?[a-zA-Z]{1,3}$")
 _FILE_ARGUMENT = re.compile(r"(?<=\s)[\w-]+\.[A-Za-z][A-Za-z0-9]{0,4}(?=[\s`])")
 
 
+# An error the asker pastes is what they saw, not what they ask the docs to hold: an
+# exception's class ("a FieldError about…", "NameError") and what follows "Error:" or
+# redis-cli's "(error)" up to the sentence's end ("ModuleNotFoundError: crewai_files",
+# "(error) WRONGTYPE Operation against a key…"). Found on the Redis set.
+_PASTED_ERROR = re.compile(r"(?:\((?i:error)\)|\w*(?i:error):)[^.?!\n]*|\b[A-Z]\w*(?:Error|Exception)\b")
+
+
 def _example_spans(question: str) -> set[str]:
     spans = [m.group(0) for m in _EXAMPLE.finditer(question)] + [m.group(1) for m in _OWNED.finditer(question)]
+    spans += [m.group(0) for m in _PASTED_ERROR.finditer(question)]
     spans += [f.group(0) for m in _CODE_EXAMPLE.finditer(question) for f in _FILE_ARGUMENT.finditer(m.group(0))]
     words = {w for s in spans for w in _WORD.findall(s)}
     for w in _WORD.findall(question):
