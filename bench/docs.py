@@ -55,7 +55,7 @@ def as_html(name: str) -> Path:
 
     from markdown_it import MarkdownIt
 
-    from index.structure import front_matter
+    from index.front_matter import front_matter
 
     md = MarkdownIt("commonmark").enable("table")
     src, dst = DEVSETS / name / "docs", OUT / f"html-{name}"

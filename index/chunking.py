@@ -11,7 +11,8 @@ from index.sentences import sentence_start
 from index.sources import Extracted
 from index.splitter import Splitter, as_splitter
 from index.markup import FENCE_LINE, code_opener, without_tags
-from index.structure import FRONT_FENCES, LINK_TARGET, SECTION_SEP, Section
+from index.front_matter import FRONT_FENCES
+from index.structure import LINK_TARGET, SECTION_SEP, Section
 
 # Recorded in the store: a store cut by another version of this module (or of the text
 # extraction it cuts) is refused, not mixed, until `cited index --rebuild`. Bumped with
@@ -55,7 +56,7 @@ class Chunk:
     # What a chunk that begins inside a block needs before it to be read right: a code
     # block's opening fence line, a table's head row and its |---| line, or the first
     # line of a list item or definition (an API entry's signature) too long for one chunk;
-    # or front matter's fence ("---"): the chunk is its lines (structure.front_block).
+    # or front matter's fence ("---"): the chunk is its lines (front_matter.front_fields).
     fence: str = ""
     # The anchors of the sections it holds (HTML: page.html#anchor): (section label, id).
     anchors: tuple[tuple[str, str], ...] = ()
@@ -118,7 +119,7 @@ def with_context(context: str, text: str) -> str:
 
 def carried_kind(fence: str) -> str:
     """What a chunk's ``fence`` (see Chunk.fence) carries: "code", "table", "item",
-    "front" (it is a page's front matter, structure.front_block) or ""."""
+    "front" (it is a page's front matter, front_matter.front_fields) or ""."""
     if not fence:
         return ""
     if fence in FRONT_FENCES:

@@ -70,7 +70,8 @@ def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]
     # holding the labels go.
     # Docusaurus names no panel's tab: its tabs and panels pair in order.
     paired = {}
-    for tablist in soup.find_all(attrs={"role": "tablist"}):
+    tablists = soup.find_all(attrs={"role": "tablist"})
+    for tablist in tablists:
         tabs = tablist.find_all(attrs={"role": "tab"})
         panels = tablist.parent.find_all(attrs={"role": "tabpanel"}) if tablist.parent else []
         if tabs and len(tabs) == len(panels):
@@ -82,7 +83,7 @@ def html_to_markdown(markup: str) -> tuple[str, str | None, list[tuple[str, str]
             label = soup.new_tag("p")
             label.string = name + ":"
             panel.insert(0, label)
-    for tablist in soup.find_all(attrs={"role": "tablist"}):
+    for tablist in tablists:
         tablist.decompose()  # the tabs' labels now open their panels
     # A collapsed version history (Node.js's "History" under each API entry: the
     # table its Markdown keeps in a comment) is metadata, not the entry's text.
@@ -316,10 +317,8 @@ def _asciidoc_admonitions(soup) -> None:
         label = icon.find(class_="title") or icon.find(attrs={"title": True}) or icon.find("img") if icon else None
         name = "" if label is None else " ".join((label.get_text(" ") or label.get("title") or label.get("alt") or "").split())
         note = soup.new_tag("div")
-        title = soup.new_tag("p", attrs={"class": "admonition-title"})
-        title.string = name
         if name:
-            note.append(title)
+            note.append(_note_title(soup, name))
         for wrapper in content.find_all("div", class_="paragraph"):
             wrapper.unwrap()  # so the title opens the first paragraph
         if content.find(["p", "div", "ul", "ol", "pre", "table", "dl"]) is None:
@@ -344,10 +343,15 @@ def _docusaurus_admonitions(soup) -> None:
             continue
         heading, content = parts
         name = " ".join(heading.get_text(" ").split())
-        title = soup.new_tag("p", attrs={"class": "admonition-title"})
-        title.string = name[:1].upper() + name[1:]
-        heading.replace_with(title)
+        heading.replace_with(_note_title(soup, name[:1].upper() + name[1:]))
         content.unwrap()
+
+
+def _note_title(soup, name: str):
+    """A note box's title as Sphinx builds it, which _admonitions reads."""
+    title = soup.new_tag("p", attrs={"class": "admonition-title"})
+    title.string = name
+    return title
 
 
 def _admonitions(soup) -> None:

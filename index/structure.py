@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from index.markup import (COMMENT, IMPORT_FROM, MDX_LINES, REFERENCE_LINK, TEMPLATE_TAG, code_fenced, short_note,
+from index.front_matter import front_fields, front_matter
+from index.markup import (COMMENT, MDX_LINES, REFERENCE_LINK, TEMPLATE_TAG, code_fenced, short_note,
                           without_shortcodes)
 from index.mdx import mdx_lines, mover
 from index.myst import DIRECTIVE, DIRECTIVE_OPTIONS, MYST_TARGET, NO_TEXT_DIRECTIVES, PROSE_DIRECTIVES
@@ -83,14 +84,6 @@ def _parser(mdx: bool = False):
     return md
 
 
-# The fences of YAML and TOML front matter; a chunk of it carries one (Chunk.fence).
-FRONT_FENCES = ("---", "+++")
-_FRONT = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?)\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", re.S)
-_FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(.*?)[\"']?\s*$", re.M)
-# MDX (Docusaurus) pages open with ES module lines ("import Tabs from '@theme/Tabs';"):
-# code for the site's build, not text for a reader.
-_ESM = re.compile(rf"(?:[ \t]*\n|(?:{IMPORT_FROM}|import\s+['\"][^'\"\n]+['\"]"
-                  r"|export\s+(?:default|const|function|let|var|class)\b[^\n]*);?[ \t]*\n)+")
 # Emphasis marks (* and _ opening or closing a word) and escapes; an underscore inside a
 # word (NO_PROXY) is part of it. Code spans are kept as they are, backticks dropped.
 _INLINE_MARKS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)|\\(?=[^\w\s])")
@@ -108,17 +101,6 @@ _LINK = re.compile(r"!?\[([^\]]*)\]" + LINK_TARGET)
 
 
 _DD_MARKER = re.compile(r"[ \t]*:[ \t]+(?=[-*+]|\d+[.)])")
-
-
-def front_matter(text: str) -> tuple[int, str | None]:
-    """Where the body starts after YAML/TOML front matter and MDX's import lines, and
-    the front matter's title."""
-    m = _FRONT.match(text)
-    body, title = (m.end(), _FRONT_TITLE.search(m.group(0))) if m else (0, None)
-    esm = _ESM.match(text, body)
-    if esm and esm.group(0).strip():
-        body = esm.end()
-    return body, (title.group(1).strip() or None) if title else None
 
 
 # Not text of a heading: an inline HTML or component tag ("input <NonInheritBadge />",
@@ -180,12 +162,13 @@ def markdown_structure(text: str, mdx: bool = False) -> tuple[str | None, list[S
     """Title, sections and blocks of Markdown ``text`` (offsets into ``text`` itself);
     ``mdx``: read as MDX reads it (see mdx_lines).
 
-    Front matter holding fields of its own is a section, one block (see front_block);
+    Front matter holding fields of its own is a section, one block (front_fields);
     its ``title`` is the page's. Sections run from one heading to the next, whatever their levels;
     text before the first heading has an empty path.
     """
     body, title = front_matter(text)
-    front = front_block(text)
+    lines = front_fields(text)
+    front = None if lines is None else Block(lines[0], lines[1], "item", fence=lines[2])
     moved: list[tuple[int, int, int]] = []
     if mdx:
         text, moved = mdx_lines(text, body)
@@ -203,40 +186,6 @@ def markdown_structure(text: str, mdx: bool = False) -> tuple[str | None, list[S
     if front is not None:
         sections, blocks = [Section(front.start, front.end, ())] + sections, [front] + blocks
     return title, sections, blocks
-
-
-# A top-level key of YAML or TOML front matter.
-_FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*[:=]", re.M)
-# What a page's front matter tells its site generator (Jekyll, Hugo, Docusaurus,
-# VitePress, Starlight, Mintlify) about the page: its title and description, which the
-# page's text says again, and where and how to show it.
-_SITE_KEYS = frozenset("""title description page_title linktitle sidebar_label sidebar_position sidebar slug id
-    permalink layout type draft weight menu aliases redirect_from date lastmod author tags categories keywords
-    icon mode hide toc hide-toc tableofcontents template nav_order parent""".split())
-# Front matter with at least this many other keys holds facts of its own: curl's option
-# pages have 8 to 11 (Long, Arg, Help, Added, Protocols…); a page with a key or two
-# besides (npm's "section: 1", a "source:" link) says nothing its text does not.
-FRONT_FIELDS = 3
-
-
-def front_block(text: str) -> Block | None:
-    """The lines of ``text``'s front matter, between its fences, as one block that
-    answers whole, carrying its fence (Chunk.fence) so a passage of it is read as front
-    matter again, when it holds fields of its own (FRONT_FIELDS); else None. Facts live
-    there: curl's option pages give the version an option was added in and its
-    one-line help only there; skipped, "since which version does curl have --json?"
-    had no answer. A site's keys alone say what the page's text does: indexed, they
-    took the place of that text among the passages read (crewAI -2 questions, Jekyll,
-    npm, Traefik -1)."""
-    m = _FRONT.match(text)
-    if m is None or len({k.lower() for k in _FRONT_KEY.findall(m.group(2))} - _SITE_KEYS) < FRONT_FIELDS:
-        return None
-    s, e = m.start(2), m.end(2)
-    while text[s] == "\n":
-        s += 1
-    while text[e - 1].isspace():
-        e -= 1
-    return Block(s, e, "item", fence=m.group(1))
 
 
 def _blocks(text: str, at: int, starts: list[int], end: int | None = None,
