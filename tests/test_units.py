@@ -219,6 +219,9 @@ def test_a_unit_is_labelled_with_the_name_its_heading_gives():
     assert under("Guide › Page address") == "Page address"
     assert under("Guide › Tests are slow on a CI server.") == "Tests are slow on a CI server"
     assert under("Guide › The URL of the page") == ""
+    # A heading naming an option in it says more than the page's bare name above it.
+    assert under("attach › Examples › Override the detach sequence (--detach-keys)") == \
+        "Override the detach sequence (--detach-keys)"
     # A name the unit repeats only far in still labels it: "Default: `2`" is RETRY_TIMES'.
     entry = ("Default: `2`\n\nMaximum number of times to retry, in addition to the first download. It can also "
              "be given per request: the `max_retry_times` meta key takes precedence over the `RETRY_TIMES` setting.")

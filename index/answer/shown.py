@@ -27,6 +27,11 @@ _NAME = r"(?:[\w$@~/{}<>:=+\-]*[._\-/:=$@{<][\w$@~/{}<>:=+.\-]*|[a-z][a-z0-9]*(?
 _NAMING = re.compile(rf"^{_NAME}(?:\(.*\)|\s+\[.*\])?$")
 
 
+# A descriptive heading that names an option in it ("Override the detach sequence
+# (--detach-keys)", the Docker CLI's example headings) says more than a name above it
+# (the page's "attach"): the unit is shown under it.
+_OPTION_IN = re.compile(r"(?<![\w-])--\w[\w-]*")
+
 # How far into a unit its name counts as said (see label): about a line and a half.
 LABEL_SEEN = 120
 
@@ -50,6 +55,8 @@ def label(c: Candidate) -> str:
     for heading in reversed(headings):
         if _NAMING.match(heading):
             return "" if _said(heading, text) else heading
+        if heading is headings[-1] and _OPTION_IN.search(heading):
+            break
     if headings and not _said(headings[-1], text):
         # "…on a CI server." is shown "…on a CI server: …"; "Options" as "Directory › Options".
         return own_heading(c.section).rstrip(" .:")
