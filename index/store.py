@@ -360,6 +360,13 @@ class Store:
         with self._use.reading():
             return self.chunks.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
 
+    def holds(self, text: str) -> bool:
+        """Does a stored chunk's text contain ``text``, as written (case and all)?"""
+        if not self.exists():
+            return False
+        with self._use.reading():
+            return bool(self.chunks.get(where_document={"$contains": text}, limit=1, include=[])["ids"])
+
     def count(self) -> int:
         with self._use.reading():
             return self.chunks.count() if self.exists() else 0

@@ -230,3 +230,23 @@ def test_an_error_the_asker_pastes_is_not_evidence_of_absence():
     assert ask("GET raises a KeyspaceError, why?") is None
     # A name the asker asks about is still the sources' to hold.
     assert ask("is there a WRONGTYPE option for GET?") == "WRONGTYPE"
+
+
+def test_an_option_the_sources_never_write_is_missing(tmp_path, embedder):
+    # Found on fzf's docs: "like --select-1?" asks about an option they lack, though
+    # "select" is one of their words; the whole option is looked for in the store.
+    from helpers import indexed
+
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "options.md").write_text("# fzf options\n\n## Selection\n\nUse `--multi` to select more than one item. "
+                                    "Use `--exit-0` to exit at once when the list is empty.\n\n"
+                                    "## Layout\n\nUse `--height` to open below the cursor and listen to the mouse.\n")
+    cited = indexed(src, tmp_path / "data", embedder)
+    assert cited.store.holds("--exit-0") and not cited.store.holds("--EXIT-0")
+    ans = cited.ask("is there a flag to auto-select when exactly one item matches, like --select-1?")
+    assert ans.evidence.missing == "--select-1"
+    assert cited.ask("can it listen on a port with --listen?").evidence.missing == "--listen"
+    # An option the sources write, or one in the asker's setting, is not.
+    assert cited.ask("how do I select more than one item with --multi?").evidence.missing is None
+    assert cited.ask("My scripts run fzf with --select-1. How do I select more than one item?").evidence.missing is None

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.answer.asker import CODE_EXAMPLE, WORD, example_texts, told
+
 # A word absent from the corpus counts as rare when its Zipf frequency in English is
 # below this (wordfreq: 3 = once per million words; "tweak" 3.3, "garbled" 2.6,
 # "GraphQL" 1.7, "gRPC" 1.2).
@@ -50,14 +52,12 @@ WEIGHTS = np.array([-0.327, 6.947, 2.090, 4.507, -1.701])
 BIAS = -8.159
 
 
-# A word as BM25 tokenizes one (bm25s' default pattern).
-_WORD = re.compile(r"(?u)\b\w\w+\b")
 
 
 def question_terms(question: str, stemmer, stopwords: frozenset[str]) -> list[tuple[str, str]]:
     """(word as written, stem) of the question's content words, as BM25 tokenizes them."""
     out, seen = [], set()
-    for m in _WORD.finditer(question):
+    for m in WORD.finditer(question):
         w = m.group(0)
         low = w.lower()
         if low in stopwords:
@@ -69,29 +69,9 @@ def question_terms(question: str, stemmer, stopwords: frozenset[str]) -> list[tu
     return out
 
 
-# Quoted or bracketed text in a question is the asker's own example ("a '(c) 2024
-# ACME Corp' line", "my ID (G-XXXX)"), and a number is a value ("port 8080"): the docs
-# need not hold them to answer, so their absence is no evidence (on the MkDocs dev set
-# they caused 3 of its 10 false abstentions). Back-ticked text is not among them: it
-# is usually the very option asked about ("what does `foo_bar` do?"), and a word with
-# letters and digits ("S3", "SigV4") is a name. A folder the asker names ("watch only
-# src/", "my ./static folder") is theirs too, and so is what they call their own code
-# ("my function is called say_hello"), but not a name asked about ("is there an option
-# called frobnicate?"). So is a path to a file ("main() in mypkg/cli.py"; round 10:
-# Hatch's false abstention 0.066 -> 0.059, no decline lost on the thirteen sets).
-_EXAMPLE = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|“[^”]*”|\([^)]*\)|(?<![\w/~])\.?/?[\w.-]+/(?![\w.])"
-                      r"|(?<![\w/~])[\w.~-]*(?:/[\w.-]+)+\.[A-Za-z]\w*\b"
-                      r"|\b(?:my|our|i|we)\b[^.?!;]*?\b(?:called|named)\s+`?[\w.-]+", re.I)
-
-
-# What the asker owns is theirs to name, not the docs': the word right after "my" or
-# "our" ("my Tkinter app", "my OAuth redirect URL", "my _variables.scss"), an
-# environment variable or constant ("DJANGO_SETTINGS_MODULE", "API_URL") and a
-# placeholder name ("mytool", "myscript"). Found on the Hatch and Vite dev sets, written
-# after this model was fitted: such words caused 8 of their 23 false abstentions
-# (Hatch 0.099 -> 0.072, Vite 0.057 -> 0.035, Click 0.039 -> 0.033); one near-domain
-# question lost its decline ("convert my Pipfile.lock", Poetry).
-_OWNED = re.compile(r"\b(?:my|our)\s+(\w[\w.-]*)", re.I)
+# Besides the spans asker.example_texts finds, an environment variable or constant
+# ("DJANGO_SETTINGS_MODULE", "API_URL") and a placeholder name ("mytool", "myscript")
+# are the asker's own (see asker._OWNED for the figures).
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _PLACEHOLDER = re.compile(r"^my_?([a-z]{3,})$")
 # A quantity is the asker's value ("all the tests in one file need 30s", "500kb"), as a
@@ -99,68 +79,20 @@ _PLACEHOLDER = re.compile(r"^my_?([a-z]{3,})$")
 _QUANTITY = re.compile(r"^\d+(?:\.\d+)?[a-zA-Z]{1,3}$")
 
 
-# A file named as an argument of a command the asker ran is theirs: "why does `rg foo
-# somefile.bin` search the binary file?" (ripgrep; "somefile" was taken for the subject
-# the sources lack). Not a command's first word, which may be a name the docs lack.
-_FILE_ARGUMENT = re.compile(r"(?<=\s)[\w-]+\.[A-Za-z][A-Za-z0-9]{0,4}(?=[\s`])")
-
-
-# An error the asker pastes is what they saw, not what they ask the docs to hold: an
-# exception's class ("a FieldError about…", "NameError") and what follows "Error:" or
-# redis-cli's "(error)" up to the sentence's end ("ModuleNotFoundError: crewai_files",
-# "(error) WRONGTYPE Operation against a key…"). Found on the Redis set.
-_PASTED_ERROR = re.compile(r"(?:\((?i:error)\)|\w*(?i:error):)[^.?!\n]*|\b[A-Z]\w*(?:Error|Exception)\b")
-
-
 def _example_spans(question: str) -> set[str]:
-    spans = [m.group(0) for m in _EXAMPLE.finditer(question)] + [m.group(1) for m in _OWNED.finditer(question)]
-    spans += [m.group(0) for m in _PASTED_ERROR.finditer(question)]
-    spans += [f.group(0) for m in _CODE_EXAMPLE.finditer(question) for f in _FILE_ARGUMENT.finditer(m.group(0))]
-    words = {w for s in spans for w in _WORD.findall(s)}
-    for w in _WORD.findall(question):
+    """The words of ``question`` that are the asker's own, not evidence of absence."""
+    words = {w for s in example_texts(question) for w in WORD.findall(s)}
+    for w in WORD.findall(question):
         placeholder = _PLACEHOLDER.match(w)
         if _CONSTANT.match(w) or _QUANTITY.match(w) or (placeholder and _zipf(placeholder.group(1)) >= 3.5):
             words.add(w)
     return words
 
 
-# A question often tells its setting before it asks ("My key has a passphrase. How do
-# I give uvicorn the password?", "our network is flaky, can poetry retry?"): words of
-# a part that asks nothing are the asker's circumstances, not what the sources must
-# hold. A part asks when it holds a question word or mark, or opens with a verb that
-# asks ("can", "does", "is there"…). On the uvicorn dev set, 4 of its 9 false
-# abstentions were such words ("passphrase", "subnet", "combos", "vim"). "When",
-# "which", "where", "who" and "why" ask only at a part's start: inside one they join
-# clauses ("my app pops up a console window when launched").
-_PARTS = re.compile(r"(?<=[.!?;,:])\s+|\s+[-\u2013\u2014]+\s+")
-_ASKS = re.compile(r"\?|\b(?:what|how|any|anything|anyway|whether)\b|"
-                   r"^(?:which|who|whom|whose|when|where|why|"
-                   r"can|could|does|do|did|is|are|was|were|will|would|should|shall|may|might|must|has|have)\b",
-                   re.I)
-
-
-# A setting is told in the first person ("my key…", "our network…", "I run…", "black
-# uses every core on our CI box and the container gets OOM-killed"); a part that names
-# the subject otherwise ("For GraphQL subscriptions, what do I set?") is the question's
-# own. And the asking part must say something itself: in "I want GraphQL
-# subscriptions. Is that supported?" the first part is what is asked about. A first
-# person anywhere in the part, not only first (round 9, found on the Black set): false
-# abstention Black 0.046 -> 0.041, Click 0.026 -> 0.019, Hatch 0.072 -> 0.066, Jest
-# 0.037 -> 0.033; no decline lost on the eleven sets.
-_FIRST_PERSON = re.compile(r"\b(?:my|our|i|i'm|i've|im|we|we're|we've|us)\b", re.I)
-
-
 def _setting_words(question: str, stopwords: frozenset[str] = frozenset()) -> set[str]:
-    """Words of the question's parts that ask nothing (see _PARTS)."""
-    parts = [p for p in _PARTS.split(question.strip()) if p]
-    if len(parts) < 2:
-        return set()
-    asks = [bool(_ASKS.search(p.strip())) for p in parts]
-    told = [p for p, a in zip(parts, asks) if not a and _FIRST_PERSON.search(p)]
-    said = {w for p, a in zip(parts, asks) if a for w in _WORD.findall(p)}
-    if not told or len({w.lower() for w in said} - stopwords) < 2:
-        return set()
-    return {w for p in told for w in _WORD.findall(p)} - said
+    """Words of the question's parts that ask nothing (asker.told)."""
+    parts, said = told(question, stopwords)
+    return {w for p in parts for w in WORD.findall(p)} - said
 
 
 # A name with a version ("WSL2", "python3", "HTTP2") is the name the sources use, and a
@@ -179,13 +111,12 @@ _VERSION_TAG = re.compile(r"^[vV]\d+(?:\.\d+)*$")
 # sets; SQuAD dev-a off-topic declined 0.978 -> 0.981, on-topic declined 0.016 -> 0.018
 # (10 of 5,696 questions name a place or person their paragraph never does).
 _NAME = re.compile(r"^[A-Z][a-z]+(?:[A-Z]\w*)?$")
-_CODE_EXAMPLE = re.compile(r"`[^`]*\s[^`]*`")
 
 
 def _names(question: str) -> set[str]:
     """Words the question writes as names (see _NAME), lower-cased."""
-    text = _CODE_EXAMPLE.sub(" ", question)
-    return {m.group(0).lower() for m in _WORD.finditer(text)
+    text = CODE_EXAMPLE.sub(" ", question)
+    return {m.group(0).lower() for m in WORD.finditer(text)
             if _NAME.match(m.group(0)) and text[: m.start()].rstrip()[-1:] not in ("", ".", "?", "!", ":", '"', "'", "(")}
 
 
@@ -233,7 +164,7 @@ def synonyms_held(words: list[str], passage_texts: list[str], word_vectors, stop
     words = [w for w in words if not _DIGIT.search(w)]
     if not words:
         return [set() for _ in passage_texts]
-    vocab = [sorted({w.lower() for w in _WORD.findall(t) if not _DIGIT.search(w)} - stopwords) for t in passage_texts]
+    vocab = [sorted({w.lower() for w in WORD.findall(t) if not _DIGIT.search(w)} - stopwords) for t in passage_texts]
     everything = sorted(set().union(*vocab))
     if not everything:
         return [set() for _ in passage_texts]
@@ -268,9 +199,11 @@ def _spelled_out(word: str, passage_texts: list[str], stopwords: frozenset[str])
 
 
 def gather(question: str, lexical, passage_texts: list[str], passage_sim: float, unit_sim: float,
-           word_vectors=None) -> Evidence:
+           word_vectors=None, holds=None) -> Evidence:
     """The evidence for ``question`` given the passages read (each with its header).
-    ``word_vectors`` (words -> unit vectors) lets a synonym in a passage count."""
+    ``word_vectors`` (words -> unit vectors) lets a synonym in a passage count;
+    ``holds`` (text -> whether the sources contain it as written) finds an option
+    the question names that the sources lack."""
     terms = question_terms(question, lexical.stemmer, lexical.stopwords)
     if not terms:
         return Evidence(passage_sim, unit_sim, 0.0, 0.0, 0.0)
@@ -319,7 +252,25 @@ def gather(question: str, lexical, passage_texts: list[str], passage_sim: float,
             z = 0.0 if w.lower() in names else _zipf(w.lower(), inflected=not acronym)
             if z < RARE_ZIPF and (rarest is None or z < rarest) and not _lemma_held(w, lexical):
                 missing, rarest = w, z
+    if missing is None and holds is not None:
+        theirs = example_texts(question) + told(question, lexical.stopwords)[0]
+        missing = _absent_option(question, theirs, passage_texts, holds)
     return Evidence(passage_sim, unit_sim, in_passage, in_corpus, 1.0 if missing else 0.0, missing)
+
+
+# An option the question names ("like --select-1?", "with --listen") that the sources
+# never write is one they do not document, however common its words are ("select",
+# "listen" are in fzf's docs): BM25's words cannot tell, so the whole option is looked
+# for in the stored text. Not one the asker gives as their own or as an example
+# (_example_texts, _told): "I use --select-1 in my scripts." is theirs.
+_OPTION = re.compile(r"(?<![\w-])--[A-Za-z][\w-]*[A-Za-z0-9]")
+
+
+def _absent_option(question: str, theirs: list[str], passage_texts: list[str], holds) -> str | None:
+    for option in _OPTION.findall(question):
+        if not any(option in t for t in theirs + passage_texts) and not holds(option):
+            return option
+    return None
 
 
 def _lemma_held(word: str, lexical) -> bool:

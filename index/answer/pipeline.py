@@ -146,6 +146,7 @@ def _answered(q: str, query: str, searcher: Searcher, top_k: int, min_confidence
             passage_sim=max(h.dense for h in hits[:RERANK_PASSAGES]),
             unit_sim=unit_similarity(cands, sims, scores, q_vec, sentence_vectors),
             word_vectors=sentence_vectors.words,
+            holds=searcher.store.holds,
         )
         if abstain.declines(ev, min_confidence):
             text = f"The sources don't mention {ev.missing}." if ev.missing else ABSTAIN_TEXT
