@@ -84,6 +84,7 @@ def test_a_question_s_setting_versions_and_folders_are_not_evidence_of_absence()
     assert missing("how do I avoid reinstalling after every edit?") is None
     assert missing("how do I make the certificate check nonzero?") == "nonzero"  # "zero" is not in the sources
     assert missing("can it watch a subdirectories list?") is None  # "sub" + "directories"
+    assert missing("can I decertificate a key file?") is None  # "de" + "certificate", which undoes it
     assert missing("does it support multitenancy?") == "multitenancy"  # "tenancy" is not in the sources
     assert missing("my function is called say_hello, how do I rename the command?") is None
     assert missing("what does say_hello do?") == "say_hello"
@@ -180,6 +181,16 @@ def test_a_question_whose_rare_word_the_sources_lack_needs_more_evidence():
     assert not declines(held, p_answerable(held) - 0.01) and declines(held, p_answerable(held) + 0.01)
 
 
+def test_a_unit_far_from_the_question_declines_whatever_words_they_share():
+    # requests' docs answered "what is the capital of australia?": their words, no answer.
+    from index.answer.abstain import MIN_UNIT_SIM, Evidence, declines, p_answerable
+
+    far = Evidence(0.20, MIN_UNIT_SIM - 0.01, 0.89, 0.89, 0.0)
+    assert p_answerable(far) > 0.27 and declines(far, 0.27)
+    assert not declines(Evidence(0.20, MIN_UNIT_SIM + 0.01, 0.89, 0.89, 0.0), p_answerable(far) - 0.01)
+    assert not declines(far, 0.0)  # evidence gathered for fitting never declines
+
+
 def test_every_answerable_seed_question_is_answered_and_off_topic_ones_declined(seeded):
     # The seed is two chunks: its own IDF says little, and everyday words a question
     # uses but the article does not ("roughly how big is the UNGC membership") declined
@@ -250,3 +261,22 @@ def test_an_option_the_sources_never_write_is_missing(tmp_path, embedder):
     # An option the sources write, or one in the asker's setting, is not.
     assert cited.ask("how do I select more than one item with --multi?").evidence.missing is None
     assert cited.ask("My scripts run fzf with --select-1. How do I select more than one item?").evidence.missing is None
+
+
+def test_a_word_the_sources_write_as_two_anywhere_is_theirs(tmp_path, embedder):
+    # Found on DRF's and uvicorn's docs: "dropdown" asked, "drop-down" written, in a
+    # passage other than those read. The store is searched for the two halves.
+    from helpers import indexed
+    from index.answer.abstain import gather
+
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "ui.md").write_text("# UI\n\n## History\n\nPast queries are kept in a Drop-down list.\n\n"
+                               "## Colors\n\nEach color scheme sets the prompt's colors.\n")
+    cited = indexed(src, tmp_path / "data", embedder)
+    lex = cited.searcher.lexical()
+    ask = lambda q, holds: gather(q, lex, [], 0.5, 0.5, holds=holds).missing  # noqa: E731
+    assert ask("is there a dropdown of past queries?", None) == "dropdown"
+    assert ask("is there a dropdown of past queries?", cited.store.holds) is None
+    assert ask("can the prompt follow the terminal colorscheme?", cited.store.holds) is None
+    assert ask("can the prompt follow the quickfix colors?", cited.store.holds) == "quickfix"
