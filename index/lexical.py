@@ -55,6 +55,11 @@ def question_stopwords() -> frozenset[str]:
 _SHORT_OPTION = re.compile(r"(?<![\w-])-\w\b")
 TOKEN_PATTERN = rf"(?u){_SHORT_OPTION.pattern}|\b\w\w+\b"
 TOKENIZER = "words+short-options-cased"
+# A word as bm25s' default pattern finds one (without the short options): the question
+# side's words (index.answer.abstain, index.answer.asker).
+WORD = re.compile(r"(?u)\b\w\w+\b")
+# A long option as CLI docs and their askers write one: "--select-1", "--no-trunc".
+LONG_OPTION = re.compile(r"(?<![\w-])--[A-Za-z][\w-]*[A-Za-z0-9]")
 
 
 def _lower(text: str) -> str:
@@ -93,6 +98,10 @@ _SUFFIXES = frozenset("able ably ible ibly est er ers ing ings ed ly ness less f
 # near-domain decline lost on the thirteen dev sets; SQuAD dev-a off-topic declined
 # 0.981 at 0.034 false abstention, as before).
 # Round 33: "de" and "dis", which undo ("decompress" where Docker's docs write "compressed").
+# After a prefix, a word of three letters is enough ("rerun", "unset", "subnet"; curl,
+# crewAI, ESLint, Gunicorn +1 question each), but not in a name: "React" is no "re" +
+# "act" (a Jekyll near-domain question answered when it was).
+PREFIXED_MIN = 3
 _PREFIXES = ("re", "un", "non", "pre", "sub", "auto", "multi", "mono", "post", "super", "inter", "de", "dis")
 
 
@@ -215,12 +224,13 @@ class LexicalIndex:
         ("beyonce" of "Beyoncé", "gospic" of "Gospić")? Askers often type names so."""
         return stem in self._folded_vocab
 
-    def derives(self, word: str) -> bool:
+    def derives(self, word: str, named: bool = False) -> bool:
         """Is ``word`` (lower case) derived from a word the sources use? Either it is an
         indexed stem of at least DERIVED_MIN letters followed by a suffix ("count" +
         "able", "clean" + "est", which Snowball leaves whole; "graph" + "ql" is no
-        such word), or such a stem with a prefix that repeats or negates
-        ("reinstalling", "rewrap", "nonzero").
+        such word), or a stem of at least PREFIXED_MIN letters after a prefix that
+        repeats, negates or undoes ("reinstalling", "rerun", "nonzero", "decompress");
+        after one, a ``named`` word (the asker writes it as a name) needs DERIVED_MIN.
         """
         if self._bm25 is None:
             return False
@@ -230,7 +240,7 @@ class LexicalIndex:
                 return True
         for prefix in _PREFIXES:
             rest = word[len(prefix):].lstrip("-")
-            if word.startswith(prefix) and len(rest) >= DERIVED_MIN and self._stemmer.stemWord(rest) in vocab:
+            if word.startswith(prefix) and len(rest) >= (DERIVED_MIN if named else PREFIXED_MIN) and self._stemmer.stemWord(rest) in vocab:
                 return True
         return False
 

@@ -360,12 +360,14 @@ class Store:
         with self._use.reading():
             return self.chunks.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
 
-    def holds(self, text: str) -> bool:
-        """Does a stored chunk's text contain ``text``, as written (case and all)?"""
+    def matches(self, pattern: str) -> bool:
+        """Does a stored chunk's text match the regular expression ``pattern`` (Chroma's
+        $regex, Rust's syntax)? Over every stored chunk, also one a sync has not yet
+        made live or removed: what the sources write, give or take the run under way."""
         if not self.exists():
             return False
         with self._use.reading():
-            return bool(self.chunks.get(where_document={"$contains": text}, limit=1, include=[])["ids"])
+            return bool(self.chunks.get(where_document={"$regex": pattern}, limit=1, include=[])["ids"])
 
     def count(self) -> int:
         with self._use.reading():

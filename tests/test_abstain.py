@@ -254,29 +254,45 @@ def test_an_option_the_sources_never_write_is_missing(tmp_path, embedder):
                                     "Use `--exit-0` to exit at once when the list is empty.\n\n"
                                     "## Layout\n\nUse `--height` to open below the cursor and listen to the mouse.\n")
     cited = indexed(src, tmp_path / "data", embedder)
-    assert cited.store.holds("--exit-0") and not cited.store.holds("--EXIT-0")
     ans = cited.ask("is there a flag to auto-select when exactly one item matches, like --select-1?")
-    assert ans.evidence.missing == "--select-1"
+    assert ans.abstained and ans.answer == "The sources don't mention --select-1."
     assert cited.ask("can it listen on a port with --listen?").evidence.missing == "--listen"
-    # An option the sources write, or one in the asker's setting, is not.
+    # As a whole: "--exit" is not "--exit-0".
+    assert cited.ask("does --exit quit when the list is empty?").evidence.missing == "--exit"
+    # An option the sources write, or one in the asker's setting, is not; unless asked about too.
     assert cited.ask("how do I select more than one item with --multi?").evidence.missing is None
     assert cited.ask("My scripts run fzf with --select-1. How do I select more than one item?").evidence.missing is None
+    assert cited.ask("My scripts run fzf with --select-1. Does --select-1 also exit?").evidence.missing == "--select-1"
 
 
 def test_a_word_the_sources_write_as_two_anywhere_is_theirs(tmp_path, embedder):
     # Found on DRF's and uvicorn's docs: "dropdown" asked, "drop-down" written, in a
-    # passage other than those read. The store is searched for the two halves.
+    # passage other than those read. The store is searched for the two halves, as words.
     from helpers import indexed
     from index.answer.abstain import gather
 
     src = tmp_path / "docs"
     src.mkdir()
     (src / "ui.md").write_text("# UI\n\n## History\n\nPast queries are kept in a Drop-down list.\n\n"
-                               "## Colors\n\nEach color scheme sets the prompt's colors.\n")
+                               "## Colors\n\nThe color schemes set the prompt's colors. Hooks fire based on events.\n")
     cited = indexed(src, tmp_path / "data", embedder)
     lex = cited.searcher.lexical()
-    ask = lambda q, holds: gather(q, lex, [], 0.5, 0.5, holds=holds).missing  # noqa: E731
+    ask = lambda q, matches: gather(q, lex, [], 0.5, 0.5, matches=matches).missing  # noqa: E731
     assert ask("is there a dropdown of past queries?", None) == "dropdown"
-    assert ask("is there a dropdown of past queries?", cited.store.holds) is None
-    assert ask("can the prompt follow the terminal colorscheme?", cited.store.holds) is None
-    assert ask("can the prompt follow the quickfix colors?", cited.store.holds) == "quickfix"
+    assert ask("is there a dropdown of past queries?", cited.store.matches) is None
+    assert ask("can the prompt follow the terminal colorscheme?", cited.store.matches) is None
+    assert ask("can the prompt follow the quickfix colors?", cited.store.matches) == "quickfix"
+    # Halves inside other words are not the word: "fire based" is no "firebase".
+    assert ask("can hooks fire on firebase events?", cited.store.matches) == "firebase"
+
+
+def test_a_prefix_before_three_letters_makes_a_word_but_not_a_name():
+    # "rerun", "unset", "subnet" (curl, crewAI, ESLint, Gunicorn); not "React" (Jekyll).
+    from index.answer.abstain import gather
+    from index.lexical import LexicalIndex
+
+    texts = ["Each act is logged; settings you set are kept. Run it again to check."]
+    lex = LexicalIndex.build(["a"], texts, "g1")
+    assert gather("what if I unset it before logging?", lex, texts, 0.5, 0.5).missing is None
+    assert gather("can I rerun the check?", lex, texts, 0.5, 0.5).missing is None
+    assert gather("how do I log React components?", lex, texts, 0.5, 0.5).missing == "React"

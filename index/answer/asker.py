@@ -5,9 +5,10 @@ absence is no evidence that the sources lack the subject (index.answer.abstain).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
-# A word as BM25 tokenizes one (bm25s' default pattern).
-WORD = re.compile(r"(?u)\b\w\w+\b")
+from index.lexical import WORD
+
 # Back-ticked text with a space in it: a command or code the asker writes out.
 CODE_EXAMPLE = re.compile(r"`[^`]*\s[^`]*`")
 
@@ -28,12 +29,11 @@ _EXAMPLE = re.compile(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|“[^”]*”|\([^)]*\)|
 
 
 # What the asker owns is theirs to name, not the docs': the word right after "my" or
-# "our" ("my Tkinter app", "my OAuth redirect URL", "my _variables.scss"), an
-# environment variable or constant ("DJANGO_SETTINGS_MODULE", "API_URL") and a
-# placeholder name ("mytool", "myscript"). Found on the Hatch and Vite dev sets, written
-# after this model was fitted: such words caused 8 of their 23 false abstentions
-# (Hatch 0.099 -> 0.072, Vite 0.057 -> 0.035, Click 0.039 -> 0.033); one near-domain
-# question lost its decline ("convert my Pipfile.lock", Poetry).
+# "our" ("my Tkinter app", "my OAuth redirect URL", "my _variables.scss"). With the
+# constants and placeholder names abstain._example_spans adds, found on the Hatch and
+# Vite dev sets: such words caused 8 of their 23 false abstentions (Hatch 0.099 ->
+# 0.072, Vite 0.057 -> 0.035, Click 0.039 -> 0.033); one near-domain question lost its
+# decline ("convert my Pipfile.lock", Poetry).
 _OWNED = re.compile(r"\b(?:my|our)\s+(\w[\w.-]*)", re.I)
 # A file named as an argument of a command the asker ran is theirs: "why does `rg foo
 # somefile.bin` search the binary file?" (ripgrep; "somefile" was taken for the subject
@@ -81,14 +81,21 @@ _ASKS = re.compile(r"\?|\b(?:what|how|any|anything|anyway|whether)\b|"
 _FIRST_PERSON = re.compile(r"\b(?:my|our|i|i'm|i've|im|we|we're|we've|us)\b", re.I)
 
 
-def told(question: str, stopwords: frozenset[str] = frozenset()) -> tuple[list[str], set[str]]:
-    """The question's parts that ask nothing (see _PARTS), and the words of those that ask."""
+class Told(NamedTuple):
+    parts: list[str]  # the parts that tell the asker's setting (ask nothing, in the first person)
+    asking: list[str]  # the parts that ask
+    said: set[str]  # the words of the asking parts
+
+
+def told(question: str, stopwords: frozenset[str] = frozenset()) -> Told:
+    """The question's parts that tell the asker's setting (see _PARTS) and those that ask."""
     parts = [p for p in _PARTS.split(question.strip()) if p]
     if len(parts) < 2:
-        return [], set()
+        return Told([], parts, set(WORD.findall(question)))
     asks = [bool(_ASKS.search(p.strip())) for p in parts]
-    told = [p for p, a in zip(parts, asks) if not a and _FIRST_PERSON.search(p)]
-    said = {w for p, a in zip(parts, asks) if a for w in WORD.findall(p)}
-    if not told or len({w.lower() for w in said} - stopwords) < 2:
-        return [], said
-    return told, said
+    setting = [p for p, a in zip(parts, asks) if not a and _FIRST_PERSON.search(p)]
+    asking = [p for p, a in zip(parts, asks) if a]
+    said = {w for p in asking for w in WORD.findall(p)}
+    if not setting or len({w.lower() for w in said} - stopwords) < 2:
+        return Told([], asking, said)
+    return Told(setting, asking, said)

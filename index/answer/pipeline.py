@@ -115,8 +115,9 @@ def answer(
     query = contextual_query(q, history or [])
     readings = [query] if query == q else [query, q]
     answers = [_answered(q, r, searcher, top_k, min_confidence, sentence_vectors, paths) for r in readings]
-    # The first reading wins a tie: the asker wrote a follow-up.
-    result = max(answers, key=lambda a: abstain.p_answerable(a.evidence) if a.evidence else -1.0)
+    # A reading that answers wins over one that declines (a decline is not only P's:
+    # abstain.MIN_UNIT_SIM), then the likelier; the first wins a tie: the asker wrote a follow-up.
+    result = max(answers, key=lambda a: (not a.abstained, abstain.p_answerable(a.evidence) if a.evidence else -1.0))
     result.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 1)
     return result
 
@@ -146,7 +147,7 @@ def _answered(q: str, query: str, searcher: Searcher, top_k: int, min_confidence
             passage_sim=max(h.dense for h in hits[:RERANK_PASSAGES]),
             unit_sim=unit_similarity(cands, sims, scores, q_vec, sentence_vectors),
             word_vectors=sentence_vectors.words,
-            holds=searcher.store.holds,
+            matches=searcher.store.matches,
         )
         if abstain.declines(ev, min_confidence):
             text = f"The sources don't mention {ev.missing}." if ev.missing else ABSTAIN_TEXT

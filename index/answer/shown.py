@@ -11,6 +11,7 @@ from index.answer.units import Candidate, own_heading
 from index.chunking import FENCE_LINE
 from index.answer.rendered import as_shown
 from index.fences import ITEM_MARKER, fence_step
+from index.lexical import LONG_OPTION
 from index.markup import DELIMITER_ROW
 from index.myst import enclosing_title, still_open
 from index.notes import TAB_LINE, note_title
@@ -26,11 +27,6 @@ from index.structure import SECTION_SEP
 _NAME = r"(?:[\w$@~/{}<>:=+\-]*[._\-/:=$@{<][\w$@~/{}<>:=+.\-]*|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*)"
 _NAMING = re.compile(rf"^{_NAME}(?:\(.*\)|\s+\[.*\])?$")
 
-
-# A descriptive heading that names an option in it ("Override the detach sequence
-# (--detach-keys)", the Docker CLI's example headings) says more than a name above it
-# (the page's "attach"): the unit is shown under it.
-_OPTION_IN = re.compile(r"(?<![\w-])--\w[\w-]*")
 
 # How far into a unit its name counts as said (see label): about a line and a half.
 LABEL_SEEN = 120
@@ -52,11 +48,13 @@ def label(c: Candidate) -> str:
     # A quote that opens with an entry's field lines ("**Default:** `False`") names
     # nothing, whatever its text says after them ("Always recreate…" under `recreate`).
     text = "" if FIELD.match(c.text.lstrip()) else _words_of(c.text[:LABEL_SEEN])
-    for heading in reversed(headings):
+    # A descriptive heading that names an option in it ("Override the detach sequence
+    # (--detach-keys)", the Docker CLI's example headings) says more than a name above
+    # it (the page's "attach"): the unit is shown under it (Docker CLI +1 question).
+    naming = headings[-1:] if headings and LONG_OPTION.search(headings[-1]) else headings
+    for heading in reversed(naming):
         if _NAMING.match(heading):
             return "" if _said(heading, text) else heading
-        if heading is headings[-1] and _OPTION_IN.search(heading):
-            break
     if headings and not _said(headings[-1], text):
         # "…on a CI server." is shown "…on a CI server: …"; "Options" as "Directory › Options".
         return own_heading(c.section).rstrip(" .:")
