@@ -84,18 +84,21 @@ _FIRST_PERSON = re.compile(r"\b(?:my|our|i|i'm|i've|im|we|we're|we've|us)\b", re
 class Told(NamedTuple):
     parts: list[str]  # the parts that tell the asker's setting (ask nothing, in the first person)
     asking: list[str]  # the parts that ask
-    said: set[str]  # the words of the asking parts
+
+    @property
+    def said(self) -> set[str]:
+        """The words of the asking parts."""
+        return {w for p in self.asking for w in WORD.findall(p)}
 
 
 def told(question: str, stopwords: frozenset[str] = frozenset()) -> Told:
     """The question's parts that tell the asker's setting (see _PARTS) and those that ask."""
     parts = [p for p in _PARTS.split(question.strip()) if p]
     if len(parts) < 2:
-        return Told([], parts, set(WORD.findall(question)))
+        return Told([], parts)
     asks = [bool(_ASKS.search(p.strip())) for p in parts]
     setting = [p for p, a in zip(parts, asks) if not a and _FIRST_PERSON.search(p)]
-    asking = [p for p, a in zip(parts, asks) if a]
-    said = {w for p in asking for w in WORD.findall(p)}
-    if not setting or len({w.lower() for w in said} - stopwords) < 2:
-        return Told([], asking, said)
-    return Told(setting, asking, said)
+    out = Told(setting, [p for p, a in zip(parts, asks) if a])
+    if not setting or len({w.lower() for w in out.said} - stopwords) < 2:
+        return out._replace(parts=[])
+    return out
