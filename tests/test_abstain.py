@@ -36,6 +36,7 @@ def test_what_the_asker_owns_is_not_evidence_of_absence():
     assert {"mypkg", "cli"} <= _example_spans("how do I make it call main() in mypkg/cli.py once installed?")
     # And a quantity they give.
     assert {"30s", "500kb"} <= _example_spans("one file needs 30s and writes 500kb, can I allow that?")
+    assert {"p95", "p99"} <= _example_spans("how do I get p95 and p99 latency per job?")
     # A thing asked about stays evidence, and so does a name that only starts with "my".
     assert not {"GraphQL", "mysql", "app"} & _example_spans("does it support GraphQL or mysql in an app?")
 

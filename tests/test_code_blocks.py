@@ -56,3 +56,23 @@ def test_a_chunk_opening_on_a_tabs_indented_fence_reads_the_prose_after_it_as_pr
     assert kinds[0] == ("code", text[: text.index("    ```") + 7])
     assert ("sentence", "If the field is omitted, Ruff uses the project root.") in kinds
     assert ("sentence", "In this case, Ruff checks the src folder.") in kinds
+
+
+def test_a_config_examples_window_keeps_each_comment_with_its_key():
+    # Config references comment every key above it, a blank line apart (Prometheus):
+    # cut at the last line end that fits, the comment "…avoiding duplicate targets."
+    # ended one window and its key opened the next, so no unit held both.
+    from index.answer.units import MAX_UNIT_CHARS, units_of
+
+    filler = "\n\n".join(f"# The {w} setting, used when discovery needs it.\n[ {w}: <string> ]"
+                         for w in ("host", "port", "role", "namespace", "proxy_url", "tls_config", "selectors"))
+    split = ("# Sort the networks by name and keep the first one,\n# thus avoiding duplicate targets.\n"
+             "[ match_first_network: <boolean> | default = true ]")
+    text = f"```yaml\n{filler}\n\n{split}\n\n# Filters.\n[ filters: <list> ]\n```\n"
+    assert text.index("thus avoiding") < MAX_UNIT_CHARS < text.index("[ match_first_network")
+    code = [text[u.start : u.end] for u in units_of(md_hit(text)) if u.kind == "code"]
+    assert len(code) >= 2
+    held = [w for w in code if "thus avoiding duplicate targets" in w and "match_first_network" in w]
+    assert held and held[0].startswith("# Sort the networks")
+    # A window opens on a line of the block, not on the blank line it was cut at.
+    assert all(not w.startswith("\n") for w in code)

@@ -317,6 +317,16 @@ def test_a_definition_is_shown_on_its_terms_line():
     # ": " lines raw. Code keeps its lines.
     text = "`enable`\n: (`bool`) Whether to enable it.\n\n```yaml\nkey\n: x\n```"
     assert as_shown(text) == "`enable`: (`bool`) Whether to enable it.\n\n```yaml\nkey\n: x\n```"
+    # A blank line between them (Homebrew's manpage) is the same list.
+    spaced = "`--minimum-version`\n\n: Only list a formula below it.\n\n`-g`, `--greedy`\n\n: Also list casks."
+    assert as_shown(spaced) == "`--minimum-version`: Only list a formula below it.\n\n`-g`, `--greedy`: Also list casks."
+
+
+def test_an_image_between_paragraphs_leaves_one_blank_line_not_three():
+    text = "Many apps update themselves:\n\n<img src=\"a.png\" alt=\"update window\">\n\nAn app's own updater…"
+    assert as_shown(text) == "Many apps update themselves:\n\nAn app's own updater…"
+    code = "```text\na\n\n\n\nb\n```"
+    assert as_shown(code) == code  # code keeps its lines
 
 
 def test_a_list_item_opening_with_its_fence_opens_a_code_block():

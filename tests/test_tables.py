@@ -106,3 +106,16 @@ def test_a_row_under_a_kind_heading_is_read_and_shown_with_its_module(tmp_path, 
     assert ans.answer.startswith("Directory › Options:\n| Option | Default | Description |\n| `truncation_length` | `3` |")
     if len(ans.citations) > 1:
         assert "|\n\n[1]\n\n" in ans.answer  # the next quote opens a paragraph of its own
+
+
+def test_a_row_under_a_repeated_kind_heading_keeps_its_own_command():
+    # A generated CLI reference repeats "Flags" down the path: the chunk opening on the
+    # analyze command's "Flags" was cut at the first "Flags" in its path, and its rows
+    # cited as the query command's (a reviewer tried `promtool query --duration`).
+    from index.answer.units import units_of
+
+    path = "Commands › promtool query › Flags › promtool query analyze › Flags"
+    text = ("###### Flags\n\n| Flag | Description | Default |\n| --- | --- | --- |\n"
+            "| `--duration` | Time frame to analyze. | `1h` |\n| `--time` | Query time, defaults to now. |  |\n")
+    rows = [u for u in units_of(md_hit(text, section=path)) if "--duration" in text[u.start : u.end]]
+    assert rows and all(u.section == path for u in rows)

@@ -38,7 +38,14 @@ def as_shown(text: str, marks: bool = True) -> str:
         text = _ANCHOR_ATTR.sub("", _ATTR_FENCE.sub(r"\1\2", text))
     if "=" in text:
         text = _FENCE_OPTIONS.sub(r"\1", text)
+    if "\n\n\n" in text:
+        text = _outside_code(text, lambda part: _BLANK_RUN.sub("\n\n", part))
     return TAB_LINE.sub(r"\1\2:", text) if "===" in text else text
+
+
+# The lines an image or a tag line stood on, left empty: one blank line between
+# paragraphs, as the page shows them (Homebrew's FAQ showed three after a screenshot).
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){2,}")
 
 
 # A terminal session recorded with its colours as HTML ("$ <font color="#4E9A06">fastapi
@@ -152,8 +159,10 @@ def _without_labels(text: str) -> str:
 
 # A definition list's term over its definition ("`enable`" over ": (`bool`) Whether…",
 # Hugo's and pip's docs; Markdown's deflist syntax): Discord has none, and shows the
-# colon lines raw. Shown "`enable`: (`bool`) Whether…", as the site reads.
-_DEFINITION = re.compile(r"^([ \t]*[^\s:][^\n]*)\n[ \t]*:[ \t]+", re.M)
+# colon lines raw. Shown "`enable`: (`bool`) Whether…", as the site reads. A blank line
+# may stand between them (Homebrew's manpage: "`--minimum-version`", "", ": Only list…"),
+# as PHP Markdown Extra and Pandoc allow.
+_DEFINITION = re.compile(r"^([ \t]*[^\s:][^\n]*)\n(?:[ \t]*\n)?[ \t]*:[ \t]+", re.M)
 
 
 def _prose_shown(part: str) -> str:

@@ -129,7 +129,10 @@ def _full_path(chunk_path: tuple[str, ...], local: tuple[str, ...]) -> str:
     if not local:
         return SECTION_SEP.join(chunk_path)
     if local[0] in chunk_path:
-        chunk_path = chunk_path[: chunk_path.index(local[0])]
+        # The last one: a generated reference repeats its kind headings down the path
+        # ("promtool query › Flags › promtool query analyze › Flags"); cut at the
+        # first, the analyze command's flags were cited as the query command's.
+        chunk_path = chunk_path[: len(chunk_path) - 1 - chunk_path[::-1].index(local[0])]
     return SECTION_SEP.join(chunk_path + local)
 
 
@@ -275,7 +278,16 @@ def _code_windows(text: str, first: Unit, end: int) -> list[Unit]:
     """The windows of a code block after its trimmed ``first`` unit, to ``end``."""
     out, unit = [], first
     while unit.trimmed and len(out) < CODE_WINDOWS:
+        # The next window opens on the window's last paragraph when the cut split it and
+        # it began in the window's back half: a config example's comment stays with the
+        # key it explains ("# …thus avoiding collecting duplicate targets." over
+        # "[ match_first_network: … ]", Prometheus), which the cut had put apart.
         start = text.find("\n", unit.end, end) + 1
+        if start and text[start : start + 1].strip() and text[unit.end : start].strip() == "":
+            blank = text.rfind("\n\n", unit.start + (unit.end - unit.start) // 2, unit.end)
+            start = blank + 2 if blank >= 0 else start
+        while start and start < end and text[start] == "\n":
+            start += 1  # a window opens on its first line, not on a blank one
         rest = text[start:end].strip()
         if not start or not rest or "\n" not in rest and FENCE_LINE.match(rest):
             break  # only the closing fence is left
