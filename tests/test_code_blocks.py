@@ -76,3 +76,18 @@ def test_a_config_examples_window_keeps_each_comment_with_its_key():
     assert held and held[0].startswith("# Sort the networks")
     # A window opens on a line of the block, not on the blank line it was cut at.
     assert all(not w.startswith("\n") for w in code)
+
+
+def test_an_example_quoted_alone_is_shown_under_the_sentence_introducing_it():
+    # Homebrew's licence guide: "Use `:any_of` to indicate…:" over its ```ruby example;
+    # quoted alone, the example did not say what it shows. Not a block after a list.
+    from index.answer.shown import shown_quote
+    from index.answer.units import candidates
+
+    text = ("Use `:any_of` to indicate that the user can choose which licence applies:\n\n"
+            "```ruby\nlicense any_of: [\"MIT\", \"0BSD\"]\n```\n\n- an item of a list\n\n```sh\nbrew audit\n```\n")
+    code = [c for c in candidates([md_hit(text)]) if c.kind == "code"]
+    first = next(c for c in code if "any_of" in c.text)
+    assert first.text == text[first.start - first.hit.start : first.end - first.hit.start]  # the quote is the block
+    assert shown_quote(first, 1).startswith("Guide:\nUse `:any_of` to indicate that the user can choose")
+    assert not next(c for c in code if "brew audit" in c.text).intro

@@ -184,6 +184,11 @@ def units_of(hit: Hit) -> list[Unit]:
                 if b.kind == "html" and not _WORDY.search(readable(text[b.start : b.end]))}
     intro, intro_col = "", -1  # the sentence introducing the list being read (see BARE_ITEM), its items' column
     for n, b in enumerate(blocks):
+        # A code block right after the sentence introducing it ("Use `:any_of` to indicate
+        # that the user can choose which licence applies:") is shown under it when quoted
+        # alone, as a bare item is (a reviewer's finding on Homebrew: the example was
+        # quoted without the sentence that said what it shows).
+        introduced = intro if b.kind == "code" and _after_paragraph(blocks, n, wordless) else ""
         if b.kind == "header":
             head = text[b.start : b.end].strip()
         elif b.kind != "row":
@@ -221,6 +226,8 @@ def units_of(hit: Hit) -> list[Unit]:
             continue
         if b.kind in ("item", "code"):
             unit = _unit(text, b.start, b.end, b.kind)
+            if introduced:
+                unit = replace(unit, intro=introduced)
             if b.kind == "item" and intro:
                 # Not a nested item: its parent item introduces it, not the sentence.
                 col = b.start - (text.rfind("\n", 0, b.start) + 1)
@@ -272,6 +279,14 @@ def units_of(hit: Hit) -> list[Unit]:
 # example holds the line asked about past its first MAX_UNIT_CHARS ("--range", 450
 # lines into Ruff's help). At most this many more per block and chunk.
 CODE_WINDOWS = 6
+
+
+def _after_paragraph(blocks, n: int, wordless: set[int]) -> bool:
+    """Is block ``n`` right after a paragraph (wordless wrapper tags between)?"""
+    k = n - 1
+    while k in wordless:
+        k -= 1
+    return k >= 0 and blocks[k].kind == "paragraph"
 
 
 def _code_windows(text: str, first: Unit, end: int) -> list[Unit]:
