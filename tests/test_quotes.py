@@ -35,6 +35,28 @@ def test_two_units_close_in_one_passage_are_shown_as_one_span():
     assert [c.text for c, _ in joined(pair, [0, 1])] == [marked[:24], marked[tip:-1]]
 
 
+def test_a_joined_span_keeps_the_introduction_of_the_unit_it_opens_with():
+    # Homebrew's licences: the example under "Use `:any_of` to indicate…:" joined with the
+    # prose after it lost its introduction, so the answer opened on bare code again.
+    from dataclasses import replace
+
+    from index.answer.quotes import joined
+    from index.answer.units import Candidate
+
+    text = '```ruby\nlicense any_of: ["MIT"]\n```\n\nUse `:all_of` when all apply.\n'
+    hit = md_hit(text)
+    said = text.index("Use")
+    code = Candidate(hit, 0, 0, 34, text[:34], "code", intro="Use `:any_of` when the user chooses:")
+    prose = Candidate(hit, 1, said, len(text) - 1, text[said:-1])
+    assert [c.intro for c, _ in joined([code, prose], [1, 0])] == ["Use `:any_of` when the user chooses:"]
+    # Nor when the other's introduction is part of the span: it reads there.
+    shown = replace(prose, kind="code", intro="Use `:all_of` when all apply.")
+    assert [c.intro for c, _ in joined([code, shown], [1, 0])] == ["Use `:any_of` when the user chooses:"]
+    # Items of two lists, each under its own introduction, joined: under neither.
+    other = replace(prose, kind="item", intro="Other options:")
+    assert [c.intro for c, _ in joined([replace(code, kind="item"), other], [0, 1])] == [""]
+
+
 def test_a_fifth_unit_is_quoted_only_in_the_place_a_joined_span_frees():
     import numpy as np
 

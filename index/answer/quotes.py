@@ -147,8 +147,14 @@ def joined(cands: list[Candidate], chosen: list[int]) -> list[tuple[Candidate, i
             gap = hull_size - size[i] - d_size
             if gap <= JOIN_GAP and used + gap <= ANSWER_CHARS + JOIN_GAP:
                 kind = d.kind if d.kind == c.kind else "section"
-                # A run of items under one introduction, else none (a run across two lists).
-                intro = d.intro if c.intro == d.intro else ""
+                # The introduction of the unit the span opens with, unless the other has its
+                # own: a run of items under one, none for a run across two lists. But an
+                # example's stays over it and what follows it when the span shows the
+                # other's (Homebrew's licences: "Use `:any_of` to…:" over its example, then
+                # "Use `:all_of` to…:" and its example).
+                first, other = (c, d) if c.start < d.start else (d, c)
+                shows_other = other.intro in hull and "item" not in (c.kind, d.kind)
+                intro = first.intro if other.intro in ("", first.intro) or shows_other else ""
                 out[n] = (replace(d, start=s, end=e, text=hull, kind=kind, trimmed=False, intro=intro), at, hull_size)
                 used += gap
                 break
