@@ -298,12 +298,15 @@ def _absent_option(question: str, passage_texts: list[str], matches, stopwords: 
     setting = told(question, stopwords)
     theirs = example_texts(question) + setting.parts
     for option in options:
-        whole = re.compile(rf"(?<![\w-]){re.escape(option)}(?![\w-])")
+        # One pattern for the passages and the store: Chroma's $regex (Rust's syntax) has
+        # no lookaround, so the edges are matched, not looked at.
+        pattern = rf"(?:^|[^\w-]){re.escape(option)}(?:[^\w-]|$)"
+        whole = re.compile(pattern)
         if any(whole.search(t) for t in passage_texts):
             continue
         if any(whole.search(t) for t in theirs) and not any(whole.search(t) for t in setting.asking):
             continue
-        if not matches(rf"(?:^|[^\w-]){re.escape(option)}(?:[^\w-]|$)"):
+        if not matches(pattern):
             return option
     return None
 
